@@ -1,0 +1,110 @@
+// .pyasm lexer, compiled by re2c into lexer.cpp.
+//
+// Tokens carry only their byte range; line and column are computed when a
+// diagnostic is printed. The last rule matches any byte, so the lexer can
+// never get stuck: what it does not know becomes an ERROR token.
+#include "lexer.hpp"
+
+#include "parser.h"
+
+namespace pyasm {
+
+Lexer::Lexer(const std::string& text)
+    : base_(text.c_str()), cur_(text.c_str()), lim_(text.c_str() + text.size()) {}
+
+Token Lexer::make(int type, const char* start) {
+  if (type != TK_NEWLINE) at_line_start_ = false;
+  return Token{type, static_cast<uint32_t>(start - base_), static_cast<uint32_t>(cur_ - base_),
+               nullptr};
+}
+
+Token Lexer::next() {
+  for (;;) {
+    if (done_) return Token{0, static_cast<uint32_t>(lim_ - base_),
+                            static_cast<uint32_t>(lim_ - base_), nullptr};
+    const char* start = cur_;
+    const char* YYMARKER = nullptr;
+    /*!re2c
+      re2c:define:YYCTYPE = "unsigned char";
+      re2c:define:YYCURSOR = cur_;
+      re2c:define:YYLIMIT = lim_;
+      re2c:yyfill:enable = 0;
+      re2c:eof = 0;
+      re2c:flags:utf-8 = 0;
+
+      ident_start = [a-zA-Z_\x80-\xff];
+      ident_char = [a-zA-Z0-9_\x80-\xff];
+      ident = ident_start ident_char*;
+      angle_ident = "<" [a-zA-Z_] [a-zA-Z0-9_]* ">";
+
+      digitpart = [0-9] ("_"? [0-9])*;
+      decint = digitpart;
+      hexint = "0" [xX] ("_"? [0-9a-fA-F])+;
+      octint = "0" [oO] ("_"? [0-7])+;
+      binint = "0" [bB] ("_"? [01])+;
+      integer = decint | hexint | octint | binint;
+      pointfloat = digitpart? "." digitpart | digitpart ".";
+      exponent = [eE] [+-]? digitpart;
+      floatnum = pointfloat exponent? | digitpart exponent;
+      imagnum = (floatnum | digitpart) [jJ];
+      span = [0-9]+ ":" [0-9]+ "-" [0-9]+ (":" [0-9]+)?;
+
+      sq_body = ([^'\\\n\x00] | "\\" [^\n\x00])*;
+      dq_body = ([^"\\\n\x00] | "\\" [^\n\x00])*;
+      quoted = "'" sq_body "'" | "\"" dq_body "\"";
+      str_prefix = [uU] | [rR];
+      bytes_prefix = [bB] | [bB][rR] | [rR][bB];
+      opchars = [<>=!*/%@&^~|+-];
+
+      $ {
+        done_ = true;
+        // Every statement ends with a NEWLINE, also on a last line without one.
+        if (!at_line_start_) {
+          at_line_start_ = true;
+          return make(TK_NEWLINE, start);
+        }
+        continue;
+      }
+      [ \t\f\r]+ { continue; }
+      "#" [^\n\x00]* { continue; }
+      "\n" {
+        if (at_line_start_) continue;  // blank lines make no statements
+        at_line_start_ = true;
+        return make(TK_NEWLINE, start);
+      }
+      str_prefix? quoted { return make(TK_STRING, start); }
+      bytes_prefix quoted { return make(TK_BYTES, start); }
+      (str_prefix | bytes_prefix)? ['"] {
+        Token t = make(TK_ERROR, start);
+        t.error = "unterminated string literal";
+        return t;
+      }
+      "." ident { return make(TK_DIRECTIVE, start); }
+      "..." { return make(TK_IDENT, start); }
+      ident | angle_ident { return make(TK_IDENT, start); }
+      "@" (ident | angle_ident) { return make(TK_CODEREF, start); }
+      "$" integer { return make(TK_RAW, start); }
+      imagnum { return make(TK_IMAG, start); }
+      floatnum { return make(TK_FLOAT, start); }
+      integer { return make(TK_INT, start); }
+      span { return make(TK_SPAN, start); }
+      "," { return make(TK_COMMA, start); }
+      ":" { return make(TK_COLON, start); }
+      "(" { return make(TK_LPAREN, start); }
+      ")" { return make(TK_RPAREN, start); }
+      "{" { return make(TK_LBRACE, start); }
+      "}" { return make(TK_RBRACE, start); }
+      "+" { return make(TK_PLUS, start); }
+      "-" { return make(TK_MINUS, start); }
+      "|" { return make(TK_PIPE, start); }
+      opchars+ { return make(TK_OPSYM, start); }
+      * {
+        Token t = make(TK_ERROR, start);
+        t.error = "unexpected character";
+        return t;
+      }
+    */
+  }
+}
+
+}  // namespace pyasm

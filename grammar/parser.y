@@ -1,0 +1,107 @@
+// .pyasm grammar for Lemon. Actions are one line each and call into
+// ParseContext (src/parse_context.hpp); the meaning of operands is decided
+// later by the resolver.
+
+%name PyasmParse
+%token_prefix TK_
+%token_type {pyasm::Token}
+%extra_context {pyasm::ParseContext* ctx}
+%default_type {pyasm::Expr*}
+
+%include {
+#include <cassert>
+#include "parse_context.hpp"
+}
+
+%syntax_error { ctx->syntax_error(yyminor); }
+%parse_failure { ctx->parse_failure(); }
+%stack_overflow { ctx->stack_overflow(); }
+%stack_size 1000
+
+%token ERROR.
+
+// Only the expression nonterminals own memory.
+%destructor operand { delete $$; (void)ctx; }
+%destructor expr { delete $$; }
+%destructor term { delete $$; }
+%destructor atom { delete $$; }
+%destructor words { delete $$; }
+%destructor word { delete $$; }
+
+%left PIPE.
+%left PLUS MINUS.
+
+program ::= lines.
+lines ::= .
+lines ::= lines line.
+
+line ::= NEWLINE.
+line ::= statement NEWLINE.
+line ::= label NEWLINE.
+line ::= label statement NEWLINE.
+line ::= error NEWLINE.
+
+label ::= IDENT(A) COLON. { ctx->label(A); }
+
+statement ::= IDENT(A) operands(B). { ctx->statement(pyasm::Statement::kInstruction, A, B); }
+statement ::= DIRECTIVE(A) operands(B). { ctx->statement(pyasm::Statement::kDirective, A, B); }
+
+%type operands {pyasm::ExprList*}
+%destructor operands { delete $$; }
+operands(L) ::= . { L = new pyasm::ExprList; }
+operands(L) ::= oplist(X). { L = X; }
+
+%type oplist {pyasm::ExprList*}
+%destructor oplist { delete $$; }
+oplist(L) ::= operand(E). { L = ctx->list(E); }
+oplist(L) ::= oplist(X) COMMA operand(E). { L = ctx->append(X, E); }
+
+operand(E) ::= expr(X). { E = X; }
+operand(E) ::= PLUS(T). { E = ctx->symbol(T); }
+operand(E) ::= MINUS(T). { E = ctx->symbol(T); }
+operand(E) ::= PIPE(T). { E = ctx->symbol(T); }
+operand(E) ::= OPSYM(T). { E = ctx->symbol(T); }
+
+expr(E) ::= term(X). { E = X; }
+expr(E) ::= expr(A) PLUS(T) term(B). { E = ctx->binary(T, A, B); }
+expr(E) ::= expr(A) MINUS(T) term(B). { E = ctx->binary(T, A, B); }
+expr(E) ::= expr(A) PIPE(T) term(B). { E = ctx->binary(T, A, B); }
+
+term(E) ::= atom(X). { E = X; }
+term(E) ::= MINUS(T) term(X). { E = ctx->negate(T, X); }
+
+atom(E) ::= INT(T). { E = ctx->leaf(pyasm::Expr::kInt, T); }
+atom(E) ::= FLOAT(T). { E = ctx->leaf(pyasm::Expr::kFloat, T); }
+atom(E) ::= IMAG(T). { E = ctx->leaf(pyasm::Expr::kImag, T); }
+atom(E) ::= STRING(T). { E = ctx->string(T); }
+atom(E) ::= BYTES(T). { E = ctx->string(T); }
+atom(E) ::= IDENT(T). { E = ctx->leaf(pyasm::Expr::kIdent, T); }
+atom(E) ::= SPAN(T). { E = ctx->leaf(pyasm::Expr::kSpan, T); }
+atom(E) ::= CODEREF(T). { E = ctx->leaf(pyasm::Expr::kCodeRef, T); }
+atom(E) ::= RAW(T). { E = ctx->leaf(pyasm::Expr::kRaw, T); }
+atom(E) ::= words(W). { E = W; }
+atom(E) ::= OPSYM(T) atom(X). { E = ctx->prefix(T, X); }
+atom(E) ::= LPAREN(T) RPAREN. { E = ctx->group(pyasm::Expr::kTuple, T, nullptr); }
+atom(E) ::= LPAREN(T) expr(X) RPAREN. { E = ctx->group(pyasm::Expr::kParen, T, ctx->list(X)); }
+atom(E) ::= LPAREN(T) expr(X) COMMA RPAREN. { E = ctx->group(pyasm::Expr::kTuple, T, ctx->list(X)); }
+atom(E) ::= LPAREN(T) expr(X) COMMA items(L) RPAREN. { E = ctx->group(pyasm::Expr::kTuple, T, ctx->prepend(X, L)); }
+atom(E) ::= LBRACE(T) RBRACE. { E = ctx->group(pyasm::Expr::kSet, T, nullptr); }
+atom(E) ::= LBRACE(T) items(L) RBRACE. { E = ctx->group(pyasm::Expr::kSet, T, L); }
+atom(E) ::= IDENT(T) LPAREN RPAREN. { E = ctx->call(T, nullptr); }
+atom(E) ::= IDENT(T) LPAREN oplist(L) RPAREN. { E = ctx->call(T, L); }
+
+// Items of a tuple or set; a trailing comma is allowed.
+%type items {pyasm::ExprList*}
+%destructor items { delete $$; }
+items(L) ::= itemlist(X). { L = X; }
+items(L) ::= itemlist(X) COMMA. { L = X; }
+%type itemlist {pyasm::ExprList*}
+%destructor itemlist { delete $$; }
+itemlist(L) ::= expr(E). { L = ctx->list(E); }
+itemlist(L) ::= itemlist(X) COMMA expr(E). { L = ctx->append(X, E); }
+
+// Space-separated words: `not in`, `OPTIMIZED NEWLOCALS`, `L1 L2 L3 depth 1`.
+words(W) ::= word(A) word(B). { W = ctx->words(A, B); }
+words(W) ::= words(X) word(B). { W = ctx->more_words(X, B); }
+word(E) ::= IDENT(T). { E = ctx->leaf(pyasm::Expr::kIdent, T); }
+word(E) ::= INT(T). { E = ctx->leaf(pyasm::Expr::kInt, T); }

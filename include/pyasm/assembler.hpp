@@ -1,0 +1,49 @@
+// The assembler pipeline: text -> statements -> resolved code objects ->
+// encoded bytes -> pyc. Each stage reports into a Diagnostics sink.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "pyasm/ast.hpp"
+#include "pyasm/code.hpp"
+#include "pyasm/diagnostics.hpp"
+#include "pyasm/marshal.hpp"
+
+namespace pyasm {
+
+// The version a file targets: its `.python` directive, else `fallback`.
+// Reports a directive that disagrees with an explicitly requested version.
+// nullopt (with an error) when neither says, or the version is unsupported.
+std::optional<Version> target_version(const Module& module, const SourceFile& file,
+                                      std::optional<Version> requested, Diagnostics& diags);
+
+// Resolves and encodes every code object of the module (labels, tables,
+// opargs, bytes, line and exception tables, stack depth). nullptr on error.
+std::shared_ptr<const Code> resolve(const Module& module, const SourceFile& file, Version version,
+                                    Diagnostics& diags);
+
+// Encodes one resolved code object in place: code bytes with EXTENDED_ARG and
+// CACHE units, line table, exception table and stack size. False on error.
+bool encode(Code& code, const SourceFile& file, Diagnostics& diags);
+
+// Computes co_stacksize by stack-effect analysis over every path
+// (jumps, fall-through and exception handlers). -1 after reporting an error.
+int compute_stacksize(const Code& code, const SourceFile& file, Diagnostics& diags);
+
+struct AssembleOptions {
+  // --python: the file's `.python`, if any, must agree with it.
+  std::optional<Version> version;
+  // Asked only when neither the file nor `version` names a version (the CLI
+  // asks the python3 on PATH).
+  std::function<std::optional<Version>()> default_version;
+  PycHeader header;
+};
+
+// Text to pyc bytes. nullopt when anything was reported as an error.
+std::optional<std::string> assemble(const SourceFile& file, const AssembleOptions& options,
+                                    Diagnostics& diags);
+
+}  // namespace pyasm

@@ -1,0 +1,60 @@
+// The Python values a code object holds (constants, names, nested code),
+// as the assembler builds them and the marshal writer/reader sees them.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "pyasm/bigint.hpp"
+
+namespace pyasm {
+
+struct Code;
+struct Object;
+using ObjectPtr = std::shared_ptr<const Object>;
+
+enum class ObjKind : uint8_t {
+  None, True, False, Ellipsis, StopIteration,
+  Int, Float, Complex, Bytes, Str, Tuple, FrozenSet, Code,
+};
+
+// A value. Sharing is by pointer identity: the marshal writer emits a second
+// use of the same ObjectPtr as a back-reference, never two equal values.
+struct Object {
+  ObjKind kind = ObjKind::None;
+  BigInt int_value;               // Int
+  double real = 0, imag = 0;      // Float (real), Complex
+  std::string data;               // Bytes: raw bytes; Str: UTF-8 (lone surrogates
+                                  // encoded as CPython's surrogatepass does)
+  bool interned = false;          // Str: written as an interned string
+  std::vector<ObjectPtr> items;   // Tuple, FrozenSet (in write order)
+  std::shared_ptr<const pyasm::Code> code;  // Code
+
+  static ObjectPtr none();
+  static ObjectPtr boolean(bool v);
+  static ObjectPtr ellipsis();
+  static ObjectPtr integer(BigInt v);
+  static ObjectPtr floating(double v);
+  static ObjectPtr complex(double re, double im);
+  static ObjectPtr bytes(std::string raw);
+  static ObjectPtr str(std::string utf8, bool interned = false);
+  static ObjectPtr tuple(std::vector<ObjectPtr> items);
+  static ObjectPtr frozenset(std::vector<ObjectPtr> items);
+  static ObjectPtr code_object(std::shared_ptr<const pyasm::Code> c);
+
+  bool is_ascii_str() const;  // Str whose data is all ASCII
+};
+
+// A key equal for two constants exactly when CPython's compiler would merge
+// them into one co_consts entry: same type and same value, where 0.0 and
+// -0.0 differ, NaNs with equal bits are equal, and 1, 1.0 and True differ.
+// Code objects are keyed by identity.
+std::string const_key(const Object& o);
+
+// Python repr() of a constant, as dis shows it (for messages and the
+// disassembler). Code objects print as <code NAME>.
+std::string repr(const Object& o);
+
+}  // namespace pyasm

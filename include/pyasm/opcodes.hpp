@@ -1,0 +1,96 @@
+// Per-version opcode tables. The data is generated from each interpreter by
+// tools/gen_opcodes.py into src/opcodes/opcodes_3_X.inc; this header gives the
+// typed view the resolver, encoder, stack analysis and disassembler share.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "pyasm/version.hpp"
+
+namespace pyasm {
+
+// How an instruction's operand is written and turned into an oparg.
+enum class ArgKind : uint8_t {
+  None,           // no argument
+  Number,         // plain integer
+  Const,          // index into co_consts
+  Name,           // index into co_names
+  Local,          // local variable (co_varnames; 3.11+: localsplus)
+  Free,           // cell or free variable
+  JumpRel,        // forward relative jump
+  JumpBack,       // backward relative jump (3.11+)
+  JumpAbs,        // absolute jump
+  Compare,        // COMPARE_OP operator
+  GlobalNull,     // LOAD_GLOBAL 3.11+: (name << 1) | push NULL
+  AttrMethod,     // LOAD_ATTR 3.12+: (name << 1) | method
+  SuperAttr,      // LOAD_SUPER_ATTR: (name << 2) | two-arg << 1 | method
+  BinaryOp,       // BINARY_OP operator
+  Intrinsic1,     // CALL_INTRINSIC_1 function
+  Intrinsic2,     // CALL_INTRINSIC_2 function
+  FunctionFlags,  // MAKE_FUNCTION / SET_FUNCTION_ATTRIBUTE flags
+  FormatValue,    // FORMAT_VALUE conversion | with-spec bit
+  ConvertValue,   // CONVERT_VALUE conversion
+  FastPair,       // 3.13 LOAD_FAST_LOAD_FAST etc.: (local1 << 4) | local2
+};
+
+// Closed forms of a stack effect as a function of the oparg `a`:
+//   Const c | Linear c + k*a | Bit c + k*((a >> b) & 1) | LowByte c + k*(a & 0xff)
+//   UnpackEx c + (a & 0xff) + (a >> 8) | Slice c - (a == 3) | PopCount c + k*popcount(a & 0xf)
+// Invalid: dis.stack_effect rejects every oparg.
+enum class EffectForm : uint8_t { Const, Linear, Bit, LowByte, UnpackEx, Slice, PopCount, Invalid };
+
+struct StackEffect {
+  EffectForm form;
+  int16_t c;
+  int16_t k;
+  uint8_t b;
+  int eval(uint32_t oparg) const;
+};
+
+enum OpFlag : uint8_t {
+  kTerminates = 1,  // control never falls through to the next instruction
+  kJumps = 2,       // has a jump target operand
+  kTargetNotFollowed = 4,  // stack analysis does not enter the target from here
+};
+
+struct OpInfo {
+  std::string_view name;
+  uint8_t code;
+  ArgKind kind;
+  uint8_t caches;  // inline CACHE code units after the instruction (3.11+)
+  uint8_t flags;
+  StackEffect fall;  // effect when falling through (or not jumping)
+  StackEffect jump;  // effect on the jump branch (same as fall without a target)
+
+  bool has_arg() const { return kind != ArgKind::None; }
+  bool terminates() const { return flags & kTerminates; }
+  bool jumps() const { return flags & kJumps; }
+  bool follows_target() const { return !(flags & kTargetNotFollowed); }
+};
+
+class OpcodeTable {
+ public:
+  Version version;
+  uint16_t magic;        // pyc magic number (little-endian u16 before "\r\n")
+  uint8_t extended_arg;  // EXTENDED_ARG opcode number
+  std::span<const OpInfo> ops;
+  std::span<const std::string_view> cmp_ops;     // COMPARE_OP operators, by index
+  std::span<const std::string_view> nb_ops;      // BINARY_OP operators (3.11+)
+  std::span<const std::string_view> intrinsic1;  // CALL_INTRINSIC_1 (3.12+)
+  std::span<const std::string_view> intrinsic2;  // CALL_INTRINSIC_2 (3.12+)
+
+  const OpInfo* find(std::string_view name) const;
+  const OpInfo* find(uint8_t code) const { return by_code_[code]; }
+
+  const OpInfo* by_code_[256] = {};
+};
+
+// The table for a version, or nullptr when pyasm does not support it.
+const OpcodeTable* opcode_table(Version v);
+// Every supported version's table, oldest first.
+std::span<const OpcodeTable* const> all_opcode_tables();
+
+}  // namespace pyasm

@@ -1,0 +1,26 @@
+// The whole text-to-pyc pipeline.
+#include "pyasm/assembler.hpp"
+
+#include "pyasm/parser.hpp"
+
+namespace pyasm {
+
+std::optional<std::string> assemble(const SourceFile& file, const AssembleOptions& options,
+                                    Diagnostics& diags) {
+  Module module = parse(file, diags);
+  std::optional<Version> requested = options.version;
+  bool has_directive = false;
+  for (const Statement& st : module.statements)
+    has_directive |= st.kind == Statement::kDirective && st.name == "python";
+  if (!requested && !has_directive && options.default_version)
+    requested = options.default_version();
+  std::optional<Version> v = target_version(module, file, requested, diags);
+  if (!v) return std::nullopt;
+  // Resolve even after syntax errors: the statements that parsed may hold
+  // more errors worth reporting in the same run.
+  std::shared_ptr<const Code> code = resolve(module, file, *v, diags);
+  if (!code || diags.has_errors()) return std::nullopt;
+  return write_pyc(code, options.header);
+}
+
+}  // namespace pyasm

@@ -1,0 +1,290 @@
+// The encoder: resolved instructions to co_code, the line table and the
+// exception table. Jump opargs depend on offsets and offsets on how many
+// EXTENDED_ARG prefixes each instruction needs, so sizes are iterated to a
+// fixed point; a size only ever grows, which guarantees termination.
+#include <algorithm>
+
+#include "pyasm/assembler.hpp"
+#include "pyasm/opcodes.hpp"
+#include "resolve.hpp"
+
+namespace pyasm {
+
+namespace {
+
+int prefixes_for(uint32_t arg) {
+  return arg > 0xFFFFFF ? 3 : arg > 0xFFFF ? 2 : arg > 0xFF ? 1 : 0;
+}
+
+struct Layout {
+  std::vector<int> prefixes;  // EXTENDED_ARG count per instruction
+  std::vector<int> start;     // code-unit offset of each instruction's first unit; +1 = end
+};
+
+// The jump oparg for instruction i, or an error message.
+std::optional<uint32_t> jump_arg(const OpcodeTable& t, const OpInfo& op, const Layout& lay,
+                                 const std::vector<Instr>& ins, size_t i, std::string& err) {
+  int target = lay.start[ins[i].target];
+  // "next" is after the instruction and its inline caches.
+  int next = lay.start[i + 1];
+  bool units = t.version.at_least(10);  // 3.10+: code units, before: bytes
+  int scale = units ? 1 : 2;
+  long v = 0;
+  switch (op.kind) {
+    case ArgKind::JumpAbs: v = static_cast<long>(target) * scale; break;
+    case ArgKind::JumpRel:
+      v = static_cast<long>(target - next) * scale;
+      if (v < 0) {
+        err = std::string(op.name) + " jumps forward only, but its target is before it" +
+              (t.version.at_least(11) ? "; use a JUMP_BACKWARD form" : "");
+        return std::nullopt;
+      }
+      break;
+    case ArgKind::JumpBack:
+      v = static_cast<long>(next - target) * scale;
+      if (v < 0) {
+        err = std::string(op.name) + " jumps backward only, but its target is after it";
+        return std::nullopt;
+      }
+      break;
+    default: return ins[i].arg;
+  }
+  return static_cast<uint32_t>(v);
+}
+
+bool layout(Code& code, const OpcodeTable& t, Layout& lay, const Sink& sink) {
+  size_t n = code.instrs.size();
+  lay.prefixes.assign(n, 0);
+  lay.start.assign(n + 1, 0);
+  for (size_t i = 0; i < n; ++i)
+    if (code.instrs[i].target < 0) lay.prefixes[i] = prefixes_for(code.instrs[i].arg);
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (size_t i = 0; i < n; ++i) {
+      const OpInfo& op = *t.find(code.instrs[i].opcode);
+      lay.start[i + 1] = lay.start[i] + 1 + lay.prefixes[i] + op.caches;
+    }
+    for (size_t i = 0; i < n; ++i) {
+      Instr& in = code.instrs[i];
+      if (in.target < 0) continue;
+      std::string err;
+      auto arg = jump_arg(t, *t.find(in.opcode), lay, code.instrs, i, err);
+      if (!arg) {
+        sink.error(in.src, err);
+        return false;
+      }
+      in.arg = *arg;
+      int need = prefixes_for(*arg);
+      if (need > lay.prefixes[i]) {
+        lay.prefixes[i] = need;
+        changed = true;
+      }
+    }
+  }
+  return true;
+}
+
+void emit_code(Code& code, const OpcodeTable& t, const Layout& lay) {
+  std::string& out = code.code_bytes;
+  out.clear();
+  for (size_t i = 0; i < code.instrs.size(); ++i) {
+    const Instr& in = code.instrs[i];
+    for (int k = lay.prefixes[i]; k > 0; --k) {
+      out += static_cast<char>(t.extended_arg);
+      out += static_cast<char>((in.arg >> (8 * k)) & 0xFF);
+    }
+    out += static_cast<char>(in.opcode);
+    out += static_cast<char>(in.arg & 0xFF);
+    out.append(2u * t.find(in.opcode)->caches, '\0');
+  }
+}
+
+// ≤3.9 co_lnotab: (Δbytes, Δline) pairs per `.line` event.
+void emit_lnotab(Code& code, const Layout& lay) {
+  std::string& out = code.linetable;
+  out.clear();
+  int prev_off = 0, prev_line = code.firstlineno;
+  for (size_t i = 0; i < code.instrs.size(); ++i) {
+    const Instr& in = code.instrs[i];
+    if (!in.line_start || in.loc.line < 0) continue;
+    int d_off = 2 * lay.start[i] - prev_off;
+    int d_line = in.loc.line - prev_line;
+    if (d_off == 0 && d_line == 0) continue;
+    // Like CPython's assemble_lnotab: whole chunks first, by division.
+    if (d_off > 255) {
+      for (int k = d_off / 255; k > 0; --k) {
+        out += static_cast<char>(255);
+        out += '\0';
+      }
+      d_off %= 255;
+    }
+    if (d_line > 127 || d_line < -128) {
+      int step = d_line > 0 ? 127 : -128;
+      int chunks = d_line > 0 ? d_line / 127 : -d_line / 128;
+      for (int k = 0; k < chunks; ++k) {
+        out += static_cast<char>(d_off);
+        out += static_cast<char>(static_cast<int8_t>(step));
+        d_off = 0;
+      }
+      d_line -= chunks * step;
+    }
+    out += static_cast<char>(d_off);
+    out += static_cast<char>(static_cast<int8_t>(d_line));
+    prev_off = 2 * lay.start[i];
+    prev_line = in.loc.line;
+  }
+}
+
+// 3.10 co_linetable: (Δbytes ≤ 254, Δline) per range; Δline -128 = no line.
+// A range starts at every `.line` event.
+void emit_linetable_310(Code& code, const Layout& lay) {
+  std::string& out = code.linetable;
+  out.clear();
+  auto pair = [&](int a, int b) {
+    out += static_cast<char>(a);
+    out += static_cast<char>(static_cast<int8_t>(b));
+  };
+  int prev_line = code.firstlineno;
+  size_t n = code.instrs.size();
+  for (size_t i = 0, j; i < n; i = j) {
+    for (j = i + 1; j < n && !code.instrs[j].line_start;) ++j;
+    int len = 2 * (lay.start[j] - lay.start[i]);
+    int line = code.instrs[i].loc.line;
+    int d_line = -128;
+    if (line >= 0) {
+      d_line = line - prev_line;
+      prev_line = line;
+      for (; d_line > 127; d_line -= 127) pair(0, 127);
+      for (; d_line < -127; d_line += 127) pair(0, -127);
+    }
+    for (; len > 254; len -= 254) {
+      pair(254, d_line);
+      if (d_line != -128) d_line = 0;
+    }
+    pair(len, d_line);
+  }
+}
+
+// 3.11+ location table (Objects/locations.md): one entry per instruction in
+// 3.11, per run of equal locations from 3.12; long spans split by 8 units.
+void write_varint(std::string& out, unsigned v) {
+  while (v >= 64) {
+    out += static_cast<char>(0x40 | (v & 63));
+    v >>= 6;
+  }
+  out += static_cast<char>(v);
+}
+void write_svarint(std::string& out, int v) {
+  write_varint(out, v < 0 ? (static_cast<unsigned>(-v) << 1) | 1 : static_cast<unsigned>(v) << 1);
+}
+
+void emit_location(std::string& out, const Location& loc, int units, int& prev_line) {
+  while (units > 0) {
+    int len = std::min(units, 8);
+    units -= len;
+    char head = static_cast<char>(0x80 | (len - 1));
+    if (loc.line < 0) {
+      out += static_cast<char>(head | (15 << 3));
+      continue;
+    }
+    int d_line = loc.line - prev_line;
+    int end_line = loc.end_line < 0 ? loc.line : loc.end_line;
+    bool one_line = end_line == loc.line;
+    if (loc.col < 0 && one_line) {
+      out += static_cast<char>(head | (13 << 3));
+      write_svarint(out, d_line);
+    } else if (one_line && d_line == 0 && loc.col < 80 && loc.end_col - loc.col >= 0 &&
+               loc.end_col - loc.col < 16) {
+      out += static_cast<char>(head | ((loc.col >> 3) << 3));
+      out += static_cast<char>(((loc.col & 7) << 4) | (loc.end_col - loc.col));
+    } else if (one_line && d_line >= 0 && d_line < 3 && loc.col < 128 && loc.end_col >= 0 &&
+               loc.end_col < 128) {
+      out += static_cast<char>(head | ((10 + d_line) << 3));
+      out += static_cast<char>(loc.col);
+      out += static_cast<char>(loc.end_col);
+    } else {
+      out += static_cast<char>(head | (14 << 3));
+      write_svarint(out, d_line);
+      write_varint(out, static_cast<unsigned>(end_line - loc.line));
+      write_varint(out, static_cast<unsigned>(loc.col + 1));
+      write_varint(out, static_cast<unsigned>(loc.end_col + 1));
+    }
+    prev_line = loc.line;
+  }
+}
+
+void emit_locations(Code& code, const Layout& lay) {
+  std::string& out = code.linetable;
+  out.clear();
+  bool merge = code.version.at_least(12);
+  int prev_line = code.firstlineno;
+  size_t n = code.instrs.size();
+  for (size_t i = 0, j; i < n; i = j) {
+    j = i + 1;
+    while (merge && j < n && code.instrs[j].loc == code.instrs[i].loc) ++j;
+    emit_location(out, code.instrs[i].loc, lay.start[j] - lay.start[i], prev_line);
+  }
+}
+
+// 3.11+ exception table: entries of 4 big-endian 6-bit varints (start,
+// size, target, depth << 1 | lasti) in code units; 0x80 marks an entry's start.
+void write_be_varint(std::string& out, unsigned v, bool first) {
+  int shift = 0;
+  while ((v >> shift) >= 64) shift += 6;
+  for (; shift >= 0; shift -= 6) {
+    char b = static_cast<char>((v >> shift) & 63);
+    if (shift > 0) b |= 0x40;
+    if (first) b |= static_cast<char>(0x80), first = false;
+    out += b;
+  }
+}
+
+void emit_exception_table(Code& code, const Layout& lay) {
+  std::vector<ExceptionEntry> entries = code.exceptions;
+  std::stable_sort(entries.begin(), entries.end(),
+                   [](const auto& a, const auto& b) { return a.start < b.start; });
+  std::string& out = code.exceptiontable;
+  out.clear();
+  for (const ExceptionEntry& e : entries) {
+    int start = lay.start[e.start];
+    write_be_varint(out, static_cast<unsigned>(start), true);
+    write_be_varint(out, static_cast<unsigned>(lay.start[e.end] - start), false);
+    write_be_varint(out, static_cast<unsigned>(lay.start[e.handler]), false);
+    write_be_varint(out, static_cast<unsigned>(e.depth << 1 | (e.lasti ? 1 : 0)), false);
+  }
+}
+
+}  // namespace
+
+bool encode(Code& code, const SourceFile& file, Diagnostics& diags) {
+  const OpcodeTable& t = *opcode_table(code.version);
+  Sink sink{file, diags};
+  Layout lay;
+  if (!layout(code, t, lay, sink)) return false;
+  emit_code(code, t, lay);
+  if (code.version.at_least(11)) {
+    emit_locations(code, lay);
+    emit_exception_table(code, lay);
+  } else if (code.version.at_least(10)) {
+    emit_linetable_310(code, lay);
+  } else {
+    emit_lnotab(code, lay);
+  }
+  int depth = compute_stacksize(code, file, diags);
+  if (depth < 0) return false;
+  if (code.stacksize_override) {
+    if (*code.stacksize_override < depth) {
+      diags.error(file, code.instrs.empty() ? 0 : code.instrs[0].src,
+                  "declared .stacksize " + std::to_string(*code.stacksize_override) +
+                      " is below the " + std::to_string(depth) + " this code needs");
+      return false;
+    }
+    depth = *code.stacksize_override;
+  }
+  // 3.13's code constructor raises a stack size of 0 to 1; match it.
+  if (code.version.at_least(13) && depth == 0) depth = 1;
+  code.stacksize = depth;
+  return true;
+}
+
+}  // namespace pyasm

@@ -1,0 +1,31 @@
+// The re2c lexer (grammar/lexer.re). Internal to the front end.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace pyasm {
+
+// Plain data: Lemon keeps tokens in a union.
+struct Token {
+  int type;           // a Lemon token code from parser.h, 0 at the end
+  uint32_t begin;     // byte range in the source
+  uint32_t end;
+  const char* error;  // set when type == TK_ERROR
+};
+
+class Lexer {
+ public:
+  explicit Lexer(const std::string& text);
+  Token next();
+
+ private:
+  Token make(int type, const char* start);
+  const char* base_;
+  const char* cur_;
+  const char* lim_;
+  bool at_line_start_ = true;  // no token on this line yet
+  bool done_ = false;
+};
+
+}  // namespace pyasm

@@ -1,0 +1,458 @@
+// Operand resolution by argument kind (see ArgKind in opcodes.hpp).
+#include "operands.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "pyasm/bigint.hpp"
+
+namespace pyasm {
+
+namespace {
+
+using Result = ResolvedOperand;
+
+Result fail() { return Result{0, -1, false}; }
+
+// Reports only in the collect pass: the final pass sees the same errors.
+void report(const OperandContext& ctx, uint32_t offset, std::string msg) {
+  if (ctx.collect) ctx.sink.error(offset, std::move(msg));
+}
+
+const char* kind_wants(ArgKind k) {
+  switch (k) {
+    case ArgKind::None: return "no operand";
+    case ArgKind::Number: return "an integer";
+    case ArgKind::Const: return "a constant";
+    case ArgKind::Name: return "a name";
+    case ArgKind::Local: return "a local variable name";
+    case ArgKind::Free: return "a cell or free variable name";
+    case ArgKind::JumpRel:
+    case ArgKind::JumpBack:
+    case ArgKind::JumpAbs: return "a label";
+    case ArgKind::Compare: return "a comparison operator such as < or ==";
+    case ArgKind::GlobalNull: return "a global name, or NULL + name";
+    case ArgKind::AttrMethod: return "an attribute name, or NULL|self + name";
+    case ArgKind::SuperAttr: return "an attribute name";
+    case ArgKind::BinaryOp: return "a binary operator such as + or +=";
+    case ArgKind::Intrinsic1:
+    case ArgKind::Intrinsic2: return "an intrinsic function name";
+    case ArgKind::FunctionFlags: return "function flags (defaults, kwdefaults, annotations, closure)";
+    case ArgKind::FormatValue: return "a conversion (str, repr, ascii) and/or 'with format'";
+    case ArgKind::ConvertValue: return "a conversion (str, repr, ascii)";
+    case ArgKind::FastPair: return "two local variable names";
+  }
+  return "an operand";
+}
+
+std::optional<uint32_t> parse_u32(const std::string& text) {
+  auto v = BigInt::parse(text);
+  if (!v) return std::nullopt;
+  auto i = v->to_int64();
+  if (!i || *i < 0 || *i > 0xFFFFFFFFLL) return std::nullopt;
+  return static_cast<uint32_t>(*i);
+}
+
+// A name operand: identifier, string literal, or a dotted compiler name
+// such as `.0` (which lexes as a float).
+std::optional<std::string> as_name(const Expr& e) {
+  if (e.kind == Expr::kIdent || e.kind == Expr::kStr) return e.value;
+  if (e.kind == Expr::kFloat && e.value.size() > 1 && e.value[0] == '.' &&
+      std::all_of(e.value.begin() + 1, e.value.end(), ::isdigit))
+    return e.value;
+  return std::nullopt;
+}
+
+int find(const std::vector<std::string>& v, const std::string& s) {
+  auto it = std::find(v.begin(), v.end(), s);
+  return it == v.end() ? -1 : static_cast<int>(it - v.begin());
+}
+
+// Index of `name` in co_names, appending it when the table is not fixed.
+std::optional<uint32_t> name_index(OperandContext& ctx, const std::string& name, uint32_t at) {
+  auto& names = ctx.tables.code.names;
+  int i = find(names, name);
+  if (i >= 0) return i;
+  if (ctx.tables.names_fixed) {
+    report(ctx, at, "name '" + name + "' is not listed in .names");
+    return std::nullopt;
+  }
+  names.push_back(name);
+  return static_cast<uint32_t>(names.size() - 1);
+}
+
+bool uses_localsplus(const OperandContext& ctx) { return ctx.table.version.at_least(11); }
+
+// Local (LOAD_FAST) index: co_varnames, or localsplus from 3.11.
+std::optional<uint32_t> local_index(OperandContext& ctx, const std::string& name, uint32_t at) {
+  Code& code = ctx.tables.code;
+  if (uses_localsplus(ctx)) {
+    int i = find(localsplus(code).names, name);
+    if (i >= 0) return i;
+  } else {
+    int i = find(code.varnames, name);
+    if (i >= 0) return i;
+  }
+  if (ctx.tables.varnames_fixed) {
+    report(ctx, at, "local variable '" + name + "' is not listed in .varnames");
+    return std::nullopt;
+  }
+  code.varnames.push_back(name);
+  return local_index(ctx, name, at);
+}
+
+// Cell/free (LOAD_DEREF) index: cellvars then freevars up to 3.10,
+// localsplus from 3.11. An undeclared name becomes a cell variable.
+std::optional<uint32_t> deref_index(OperandContext& ctx, const std::string& name, uint32_t at) {
+  Code& code = ctx.tables.code;
+  if (uses_localsplus(ctx)) {
+    int i = find(localsplus(code).names, name);
+    bool known = find(code.cellvars, name) >= 0 || find(code.freevars, name) >= 0;
+    if (i >= 0 && known) return i;
+  } else {
+    int i = find(code.cellvars, name);
+    if (i >= 0) return i;
+    i = find(code.freevars, name);
+    if (i >= 0) return static_cast<uint32_t>(code.cellvars.size() + i);
+  }
+  if (ctx.tables.cellvars_fixed) {
+    report(ctx, at, "'" + name + "' is not listed in .cellvars or .freevars");
+    return std::nullopt;
+  }
+  code.cellvars.push_back(name);
+  return deref_index(ctx, name, at);
+}
+
+std::optional<uint32_t> const_index(OperandContext& ctx, const Expr& e) {
+  ObjectPtr obj = eval_const(e, ctx.children, ctx.collect ? ctx.sink : ctx.sink);
+  if (!obj) return std::nullopt;
+  std::string key = const_key(*obj);
+  auto it = ctx.tables.const_index.find(key);
+  if (it != ctx.tables.const_index.end()) return it->second;
+  if (ctx.tables.consts_fixed) {
+    report(ctx, e.offset, "constant " + repr(*obj) + " is not listed in .consts");
+    return std::nullopt;
+  }
+  auto& consts = ctx.tables.code.consts;
+  consts.push_back(obj);
+  int index = static_cast<int>(consts.size() - 1);
+  ctx.tables.const_index.emplace(key, index);
+  return index;
+}
+
+// The symbol text of an operator operand: `<`, `not in`, `+=`.
+std::optional<std::string> as_symbol(const Expr& e) {
+  if (e.kind == Expr::kSymbol || e.kind == Expr::kIdent) return e.value;
+  if (e.kind == Expr::kWords) {
+    std::string s;
+    for (const ExprPtr& w : e.kids) s += (s.empty() ? "" : " ") + w->value;
+    return s;
+  }
+  return std::nullopt;
+}
+
+std::optional<uint32_t> index_in(std::span<const std::string_view> list, const std::string& s) {
+  for (size_t i = 0; i < list.size(); ++i)
+    if (list[i] == s) return static_cast<uint32_t>(i);
+  return std::nullopt;
+}
+
+std::string joined(std::span<const std::string_view> list) {
+  std::string out;
+  for (auto s : list) out += (out.empty() ? "" : " ") + std::string(s);
+  return out;
+}
+
+// COMPARE_OP: index into cmp_op, packed with a mask from 3.12 and a
+// to-bool bit (`bool(==)`) in 3.13.
+Result compare(OperandContext& ctx, const Expr& e) {
+  const Expr* inner = &e;
+  bool to_bool = false;
+  if (e.kind == Expr::kCall && e.value == "bool" && e.kids.size() == 1) {
+    to_bool = true;
+    inner = e.kids[0].get();
+  }
+  auto sym = as_symbol(*inner);
+  auto idx = sym ? index_in(ctx.table.cmp_ops, *sym) : std::nullopt;
+  Version v = ctx.table.version;
+  if (!idx || (to_bool && !v.at_least(13))) {
+    report(ctx, e.offset, "unknown comparison " + describe(e) + " for CPython " + v.str() +
+                              "; expected one of: " + joined(ctx.table.cmp_ops) +
+                              (v.at_least(13) ? " (or bool(op))" : ""));
+    return fail();
+  }
+  if (!v.at_least(12)) return {*idx};
+  static const uint32_t kMask[] = {2, 10, 8, 7, 4, 12};  // < <= == != > >=
+  uint32_t mask = *idx < 6 ? kMask[*idx] : 0;
+  if (v.at_least(13)) return {(*idx << 5) | (to_bool ? 16u : 0u) | mask};
+  return {(*idx << 4) | mask};
+}
+
+// `NULL + name` (LOAD_GLOBAL) or `NULL|self + name` (LOAD_ATTR): name << 1 | bit.
+Result name_with_flag(OperandContext& ctx, const Expr& e, std::string_view flag_text) {
+  const Expr* name = &e;
+  uint32_t bit = 0;
+  if (e.kind == Expr::kBinary && e.value == "+") {
+    const Expr& lhs = *e.kids[0];
+    std::string l = lhs.kind == Expr::kBinary && lhs.value == "|" && lhs.kids[0]->value == "NULL"
+                        ? "NULL|" + lhs.kids[1]->value
+                        : lhs.value;
+    if (l != flag_text) {
+      report(ctx, e.offset, "expected '" + std::string(flag_text) + " + name'");
+      return fail();
+    }
+    bit = 1;
+    name = e.kids[1].get();
+  }
+  auto n = as_name(*name);
+  if (!n) {
+    report(ctx, name->offset, "expected a name, got " + describe(*name));
+    return fail();
+  }
+  auto i = name_index(ctx, *n, name->offset);
+  if (!i) return fail();
+  return {(*i << 1) | bit};
+}
+
+// Flag words for MAKE_FUNCTION / SET_FUNCTION_ATTRIBUTE, also `a|b` and lists.
+bool function_flags(OperandContext& ctx, const Expr& e, uint32_t& out) {
+  static const std::pair<std::string_view, uint32_t> kFlags[] = {
+      {"defaults", 1}, {"kwdefaults", 2}, {"annotations", 4}, {"closure", 8}};
+  if (e.kind == Expr::kWords || (e.kind == Expr::kBinary && e.value == "|")) {
+    for (const ExprPtr& k : e.kids)
+      if (!function_flags(ctx, *k, out)) return false;
+    return true;
+  }
+  if (e.kind == Expr::kInt) {
+    auto v = parse_u32(e.value);
+    if (v) out |= *v;
+    return v.has_value();
+  }
+  for (auto [name, bit] : kFlags)
+    if (e.kind == Expr::kIdent && e.value == name) {
+      out |= bit;
+      return true;
+    }
+  report(ctx, e.offset, "unknown function flag " + describe(e) +
+                            "; expected defaults, kwdefaults, annotations or closure");
+  return false;
+}
+
+// FORMAT_VALUE: str/repr/ascii in the low bits, 4 = a format spec is on the stack.
+bool format_flags(OperandContext& ctx, const Expr& e, uint32_t& out, bool allow_spec) {
+  if (e.kind == Expr::kWords && e.kids.size() == 2 && e.kids[0]->value == "with" &&
+      e.kids[1]->value == "format" && allow_spec) {
+    out |= 4;
+    return true;
+  }
+  static const std::pair<std::string_view, uint32_t> kConv[] = {
+      {"str", 1}, {"repr", 2}, {"ascii", 3}};
+  for (auto [name, v] : kConv)
+    if (e.kind == Expr::kIdent && e.value == name) {
+      out |= v;
+      return true;
+    }
+  report(ctx, e.offset, std::string("expected ") +
+                            (allow_spec ? "str, repr, ascii or 'with format'" : "str, repr or ascii") +
+                            ", got " + describe(e));
+  return false;
+}
+
+Result jump(OperandContext& ctx, const Expr& e) {
+  if (e.kind != Expr::kIdent) {
+    report(ctx, e.offset, "jump target must be a label, got " + describe(e));
+    return fail();
+  }
+  auto it = ctx.labels.find(e.value);
+  if (it == ctx.labels.end()) {
+    report(ctx, e.offset, "undefined label '" + e.value + "'");
+    return fail();
+  }
+  if (it->second.index >= ctx.instr_count) {
+    report(ctx, e.offset, "label '" + e.value + "' marks the end of the code; a jump needs an " +
+                              "instruction after its label");
+    return fail();
+  }
+  return {0, it->second.index};
+}
+
+Result single(const OpInfo& op, const Expr& e, OperandContext& ctx) {
+  switch (op.kind) {
+    case ArgKind::None: return fail();
+    case ArgKind::Number: {
+      if (e.kind == Expr::kInt) {
+        auto v = parse_u32(e.value);
+        if (v) return {*v};
+        report(ctx, e.offset, "oparg " + e.value + " is out of range (0..4294967295)");
+        return fail();
+      }
+      break;
+    }
+    case ArgKind::Const: {
+      auto i = const_index(ctx, e);
+      return i ? Result{*i} : fail();
+    }
+    case ArgKind::Name:
+    case ArgKind::SuperAttr: {
+      auto n = as_name(e);
+      if (!n) break;
+      auto i = name_index(ctx, *n, e.offset);
+      if (!i) return fail();
+      return {op.kind == ArgKind::SuperAttr ? *i << 2 : *i};
+    }
+    case ArgKind::Local:
+    case ArgKind::Free: {
+      auto n = as_name(e);
+      if (!n) break;
+      auto i = op.kind == ArgKind::Local ? local_index(ctx, *n, e.offset)
+                                         : deref_index(ctx, *n, e.offset);
+      return i ? Result{*i} : fail();
+    }
+    case ArgKind::JumpRel:
+    case ArgKind::JumpBack:
+    case ArgKind::JumpAbs: return jump(ctx, e);
+    case ArgKind::Compare: return compare(ctx, e);
+    case ArgKind::GlobalNull: return name_with_flag(ctx, e, "NULL");
+    case ArgKind::AttrMethod: return name_with_flag(ctx, e, "NULL|self");
+    case ArgKind::BinaryOp: {
+      auto sym = as_symbol(e);
+      auto i = sym ? index_in(ctx.table.nb_ops, *sym) : std::nullopt;
+      if (i) return {*i};
+      report(ctx, e.offset, "unknown binary operator " + describe(e) +
+                                "; expected one of: " + joined(ctx.table.nb_ops));
+      return fail();
+    }
+    case ArgKind::Intrinsic1:
+    case ArgKind::Intrinsic2: {
+      auto list = op.kind == ArgKind::Intrinsic1 ? ctx.table.intrinsic1 : ctx.table.intrinsic2;
+      auto i = e.kind == Expr::kIdent ? index_in(list, e.value) : std::nullopt;
+      if (i) return {*i};
+      report(ctx, e.offset, "unknown intrinsic " + describe(e) + "; expected one of: " +
+                                joined(list));
+      return fail();
+    }
+    case ArgKind::FunctionFlags: {
+      uint32_t v = 0;
+      return function_flags(ctx, e, v) ? Result{v} : fail();
+    }
+    case ArgKind::FormatValue:
+    case ArgKind::ConvertValue: {
+      uint32_t v = 0;
+      return format_flags(ctx, e, v, op.kind == ArgKind::FormatValue) ? Result{v} : fail();
+    }
+    case ArgKind::FastPair: break;
+  }
+  report(ctx, e.offset, std::string(op.name) + " expects " + kind_wants(op.kind) + ", got " +
+                            describe(e));
+  return fail();
+}
+
+}  // namespace
+
+ResolvedOperand resolve_operand(const OpInfo& op, const Statement& st, OperandContext& ctx) {
+  const auto& args = st.args;
+  if (!op.has_arg()) {
+    if (!args.empty()) {
+      report(ctx, args[0]->offset, std::string(op.name) + " takes no operand");
+      return fail();
+    }
+    return {};
+  }
+  if (args.empty()) {
+    report(ctx, st.offset, std::string(op.name) + " needs an operand: " + kind_wants(op.kind));
+    return fail();
+  }
+  // $N: the oparg as a number, for anything the symbolic forms do not say.
+  if (args.size() == 1 && args[0]->kind == Expr::kRaw) {
+    if (op.jumps()) {
+      report(ctx, args[0]->offset, "jump targets are written as labels, not raw opargs");
+      return fail();
+    }
+    auto v = parse_u32(args[0]->value);
+    if (!v) report(ctx, args[0]->offset, "raw oparg $" + args[0]->value + " is out of range");
+    return v ? Result{*v} : fail();
+  }
+  bool lists = op.kind == ArgKind::FunctionFlags || op.kind == ArgKind::FormatValue ||
+               op.kind == ArgKind::FastPair;
+  if (args.size() > 1 && !lists) {
+    report(ctx, args[1]->offset, std::string(op.name) + " takes one operand");
+    return fail();
+  }
+  if (op.kind == ArgKind::FastPair) {
+    if (args.size() != 2) {
+      report(ctx, st.offset, std::string(op.name) + " needs two local variable names: a, b");
+      return fail();
+    }
+    auto a = as_name(*args[0]), b = as_name(*args[1]);
+    auto ia = a ? local_index(ctx, *a, args[0]->offset) : std::nullopt;
+    auto ib = b ? local_index(ctx, *b, args[1]->offset) : std::nullopt;
+    if (!ia || !ib) return fail();
+    if (*ia > 15 || *ib > 15) {
+      report(ctx, st.offset, "both locals of " + std::string(op.name) +
+                                 " must have an index below 16");
+      return fail();
+    }
+    return {(*ia << 4) | *ib};
+  }
+  if (lists) {
+    uint32_t v = 0;
+    for (const ExprPtr& a : args) {
+      bool ok = op.kind == ArgKind::FunctionFlags ? function_flags(ctx, *a, v)
+                                                   : format_flags(ctx, *a, v, true);
+      if (!ok) return fail();
+    }
+    return {v};
+  }
+  return single(op, *args[0], ctx);
+}
+
+std::string versions_with_opcode(std::string_view name) {
+  std::string out;
+  int run_start = -1, prev = -1;
+  auto flush = [&]() {
+    if (run_start < 0) return;
+    if (!out.empty()) out += ", ";
+    out += "3." + std::to_string(run_start);
+    if (prev != run_start) out += "\u2013" + std::string("3.") + std::to_string(prev);
+  };
+  for (const OpcodeTable* t : all_opcode_tables()) {
+    if (!t->find(name)) continue;
+    int mi = t->version.minor;
+    if (run_start >= 0 && mi == prev + 1) {
+      prev = mi;
+      continue;
+    }
+    flush();
+    run_start = prev = mi;
+  }
+  flush();
+  return out;
+}
+
+std::string nearest(std::string_view name, const std::vector<std::string_view>& candidates) {
+  auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
+  std::string best;
+  size_t best_d = std::max<size_t>(2, name.size() / 3) + 1;
+  for (std::string_view c : candidates) {
+    // Levenshtein distance, one row at a time.
+    std::vector<size_t> row(c.size() + 1);
+    for (size_t j = 0; j <= c.size(); ++j) row[j] = j;
+    for (size_t i = 1; i <= name.size(); ++i) {
+      size_t diag = row[0];
+      row[0] = i;
+      for (size_t j = 1; j <= c.size(); ++j) {
+        size_t up = row[j];
+        size_t cost = lower(name[i - 1]) == lower(c[j - 1]) ? 0 : 1;
+        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + cost});
+        diag = up;
+      }
+    }
+    if (row[c.size()] < best_d) {
+      best_d = row[c.size()];
+      best = std::string(c);
+    }
+  }
+  return best;
+}
+
+}  // namespace pyasm

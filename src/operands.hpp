@@ -1,0 +1,54 @@
+// Operand resolution: one operand expression to an oparg, by argument kind.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "resolve.hpp"
+
+namespace pyasm {
+
+// Where a label points: an instruction index, or the end of the code.
+struct LabelDef {
+  int index;
+  uint32_t src;
+};
+
+// The tables being built for one code object, and whether each was fixed by
+// an explicit directive (then a missing entry is an error, not an append).
+struct Tables {
+  Code& code;
+  bool consts_fixed = false;
+  bool names_fixed = false;
+  bool varnames_fixed = false;
+  bool cellvars_fixed = false;
+  std::map<std::string, int> const_index;  // const_key -> index
+};
+
+struct OperandContext {
+  const OpcodeTable& table;
+  Tables& tables;
+  const CodeRefs& children;
+  const std::map<std::string, LabelDef>& labels;
+  const Sink& sink;
+  int instr_count;  // labels at this index mark the end of the code
+  // First pass: grow the tables, report errors. Second: tables are final,
+  // compute opargs, report nothing.
+  bool collect;
+};
+
+struct ResolvedOperand {
+  uint32_t arg = 0;
+  int target = -1;  // jump target instruction
+  bool ok = true;
+};
+
+ResolvedOperand resolve_operand(const OpInfo& op, const Statement& st, OperandContext& ctx);
+
+// "3.6–3.10" style list of the versions where `name` is an opcode.
+std::string versions_with_opcode(std::string_view name);
+// The closest of `candidates` to `name` (case-insensitive edit distance), or "".
+std::string nearest(std::string_view name, const std::vector<std::string_view>& candidates);
+
+}  // namespace pyasm

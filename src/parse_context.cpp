@@ -1,0 +1,147 @@
+#include "parse_context.hpp"
+
+#include "parser.h"
+
+namespace pyasm {
+
+std::string ParseContext::text(const Token& t) const {
+  return file_.text.substr(t.begin, t.end - t.begin);
+}
+
+void ParseContext::label(const Token& t) {
+  Statement s{Statement::kLabel, t.begin, text(t), {}};
+  out_.statements.push_back(std::move(s));
+}
+
+void ParseContext::statement(Statement::Kind kind, const Token& name, ExprList* args) {
+  Statement s{kind, name.begin, text(name), std::move(*args)};
+  delete args;
+  if (kind == Statement::kDirective) s.name.erase(0, 1);  // the dot
+  out_.statements.push_back(std::move(s));
+}
+
+Expr* ParseContext::leaf(Expr::Kind kind, const Token& t) {
+  std::string v = text(t);
+  if (kind == Expr::kCodeRef || kind == Expr::kRaw) v.erase(0, 1);  // '@' or '$'
+  return new Expr(kind, t.begin, std::move(v));
+}
+
+Expr* ParseContext::string(const Token& t) {
+  bool is_bytes = false;
+  std::string value, error;
+  size_t at = 0;
+  if (!decode_string_literal(text(t), is_bytes, value, error, at))
+    diags_.error(file_, t.begin + static_cast<uint32_t>(at), error);
+  return new Expr(is_bytes ? Expr::kBytes : Expr::kStr, t.begin, std::move(value));
+}
+
+Expr* ParseContext::symbol(const Token& t) {
+  return new Expr(Expr::kSymbol, t.begin, text(t));
+}
+
+Expr* ParseContext::binary(const Token& op, Expr* a, Expr* b) {
+  auto* e = new Expr(Expr::kBinary, a->offset, text(op));
+  e->kids.emplace_back(a);
+  e->kids.emplace_back(b);
+  return e;
+}
+
+Expr* ParseContext::negate(const Token& op, Expr* x) {
+  auto* e = new Expr(Expr::kNeg, op.begin);
+  e->kids.emplace_back(x);
+  return e;
+}
+
+Expr* ParseContext::prefix(const Token& op, Expr* x) {
+  auto* e = new Expr(Expr::kPrefix, op.begin, text(op));
+  e->kids.emplace_back(x);
+  return e;
+}
+
+Expr* ParseContext::group(Expr::Kind kind, const Token& open, ExprList* items) {
+  auto* e = new Expr(kind, open.begin);
+  if (items) {
+    e->kids = std::move(*items);
+    delete items;
+  }
+  return e;
+}
+
+Expr* ParseContext::call(const Token& name, ExprList* args) {
+  auto* e = new Expr(Expr::kCall, name.begin, text(name));
+  if (args) {
+    e->kids = std::move(*args);
+    delete args;
+  }
+  return e;
+}
+
+Expr* ParseContext::words(Expr* a, Expr* b) {
+  auto* e = new Expr(Expr::kWords, a->offset);
+  e->kids.emplace_back(a);
+  e->kids.emplace_back(b);
+  return e;
+}
+
+Expr* ParseContext::more_words(Expr* w, Expr* b) {
+  w->kids.emplace_back(b);
+  return w;
+}
+
+ExprList* ParseContext::list(Expr* e) {
+  auto* l = new ExprList;
+  l->emplace_back(e);
+  return l;
+}
+
+ExprList* ParseContext::append(ExprList* l, Expr* e) {
+  l->emplace_back(e);
+  return l;
+}
+
+ExprList* ParseContext::prepend(Expr* e, ExprList* l) {
+  l->emplace(l->begin(), e);
+  return l;
+}
+
+void ParseContext::syntax_error(const Token& t) {
+  if (t.type == TK_ERROR) return;  // already reported by the lexer
+  uint32_t line = static_cast<uint32_t>(file_.line_col(t.begin).line);
+  if (line == last_error_line_) return;
+  last_error_line_ = line;
+  std::string what;
+  if (t.type == 0)
+    what = "end of file";
+  else if (t.type == TK_NEWLINE)
+    what = "end of line";
+  else
+    what = "'" + text(t) + "'";
+  diags_.error(file_, t.begin, "syntax error: unexpected " + what);
+}
+
+void ParseContext::lexical_error(const Token& t) {
+  last_error_line_ = static_cast<uint32_t>(file_.line_col(t.begin).line);
+  std::string msg = t.error;
+  if (msg == "unexpected character") {
+    unsigned char c = static_cast<unsigned char>(file_.text[t.begin]);
+    if (c >= 0x20 && c < 0x7f)
+      msg += std::string(" '") + static_cast<char>(c) + "'";
+    else {
+      char buf[16];
+      snprintf(buf, sizeof buf, " 0x%02x", c);
+      msg += buf;
+    }
+  }
+  diags_.error(file_, t.begin, msg);
+}
+
+void ParseContext::parse_failure() {
+  diags_.error(file_, static_cast<uint32_t>(file_.text.size()), "cannot continue parsing");
+}
+
+void ParseContext::stack_overflow() {
+  diags_.error(file_, static_cast<uint32_t>(file_.text.size()),
+               "expression nested too deeply (parser stack overflow)");
+}
+
+}  // namespace pyasm

@@ -1,0 +1,59 @@
+// What the Lemon actions call (grammar/parser.y). Builds AST nodes from
+// tokens and collects statements; reports syntax errors. Internal.
+#pragma once
+
+#include <vector>
+
+#include "lexer.hpp"
+#include "pyasm/ast.hpp"
+#include "pyasm/diagnostics.hpp"
+
+namespace pyasm {
+
+using ExprList = std::vector<ExprPtr>;
+
+class ParseContext {
+ public:
+  ParseContext(const SourceFile& file, Diagnostics& diags, Module& out)
+      : file_(file), diags_(diags), out_(out) {}
+
+  // Statements.
+  void label(const Token& t);
+  void statement(Statement::Kind kind, const Token& name, ExprList* args);
+
+  // Expressions. Each takes ownership of its Expr*/ExprList* arguments.
+  Expr* leaf(Expr::Kind kind, const Token& t);
+  Expr* string(const Token& t);
+  Expr* symbol(const Token& t);
+  Expr* binary(const Token& op, Expr* a, Expr* b);
+  Expr* negate(const Token& op, Expr* x);
+  Expr* prefix(const Token& op, Expr* x);
+  Expr* group(Expr::Kind kind, const Token& open, ExprList* items);
+  Expr* call(const Token& name, ExprList* args);
+  Expr* words(Expr* a, Expr* b);
+  Expr* more_words(Expr* w, Expr* b);
+  ExprList* list(Expr* e);
+  ExprList* append(ExprList* l, Expr* e);
+  ExprList* prepend(Expr* e, ExprList* l);
+
+  // Errors.
+  void syntax_error(const Token& t);
+  void lexical_error(const Token& t);
+  void parse_failure();
+  void stack_overflow();
+
+ private:
+  std::string text(const Token& t) const;
+  const SourceFile& file_;
+  Diagnostics& diags_;
+  Module& out_;
+  uint32_t last_error_line_ = 0;  // one syntax error per line
+};
+
+// Decodes a Python string or bytes literal token (with prefix and quotes).
+// Returns false and sets `error`/`error_at` (offset within the literal) on a
+// bad escape.
+bool decode_string_literal(std::string_view literal, bool& is_bytes, std::string& value,
+                           std::string& error, size_t& error_at);
+
+}  // namespace pyasm

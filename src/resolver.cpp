@@ -1,0 +1,610 @@
+// The resolver: statements to code objects. Walks the flat statement list,
+// opening a code block at `.code` and closing it at `.end`; a block is
+// finalised (tables, opargs, encoding) when it closes, so every nested code
+// object it references is complete by then.
+#include <algorithm>
+#include <functional>
+#include <set>
+
+#include "operands.hpp"
+#include "pyasm/assembler.hpp"
+
+namespace pyasm {
+
+namespace {
+
+struct PendingInstr {
+  const Statement* stmt;
+  const OpInfo* op;
+  Location loc;
+  bool line_start;
+};
+
+struct PendingExcept {
+  uint32_t src;
+  std::string start, end, handler;
+  uint32_t start_at, end_at, handler_at;
+  int depth;
+  bool lasti;
+};
+
+struct Block {
+  std::string id;
+  uint32_t offset = 0;
+  Block* parent = nullptr;
+  std::shared_ptr<Code> code = std::make_shared<Code>();
+  bool is_module = false;
+  bool flags_set = false, firstline_set = false, name_set = false, qualname_set = false;
+  bool argcount_set = false, kwonly_set = false, posonly_set = false;
+  bool consts_fixed = false, names_fixed = false, varnames_fixed = false, cellvars_fixed = false;
+  std::vector<const Expr*> explicit_consts;
+  std::vector<std::string> signature;  // argument names from `.code f(...)`
+  uint32_t sig_flags = 0;              // VARARGS / VARKEYWORDS from the signature
+  std::vector<PendingInstr> instrs;
+  std::map<std::string, LabelDef> labels;
+  std::vector<std::string> pending_labels;
+  Location loc;
+  bool line_pending = false;
+  std::optional<int> first_line;
+  std::vector<PendingExcept> excepts;
+  CodeRefs children;
+};
+
+std::vector<std::string_view> directive_names();
+
+class Resolver {
+ public:
+  Resolver(const SourceFile& file, Version v, Diagnostics& diags)
+      : sink_{file, diags}, table_(*opcode_table(v)), version_(v) {}
+
+  std::shared_ptr<const Code> run(const Module& m);
+
+ private:
+  void statement(const Statement& st);
+  void instruction(const Statement& st);
+  void directive(const Statement& st);
+  void open_block(const Statement& st);
+  void close_block(uint32_t at);
+  std::shared_ptr<Code> finalize(Block& b);
+  void resolve_instrs(Block& b, Tables& tables, bool collect, bool& ok);
+  void set_defaults(Block& b);
+  bool check_signature(Block& b);
+  void unknown_opcode(const Statement& st);
+
+  // Directive helpers.
+  std::optional<int> int_arg(const Statement& st, int min = 0);
+  std::optional<std::string> str_arg(const Statement& st);
+  std::optional<std::vector<std::string>> name_list(const Statement& st);
+  void line_directive(const Statement& st);
+  void flags_directive(const Statement& st);
+  void except_directive(const Statement& st);
+  void table_directive(const Statement& st);
+
+  Block& cur() { return *stack_.back(); }
+  void error(uint32_t at, std::string msg) { sink_.error(at, std::move(msg)); }
+
+  Sink sink_;
+  const OpcodeTable& table_;
+  Version version_;
+  std::vector<std::unique_ptr<Block>> stack_;
+};
+
+std::shared_ptr<const Code> Resolver::run(const Module& m) {
+  auto module = std::make_unique<Block>();
+  module->is_module = true;
+  module->id = "<module>";
+  stack_.push_back(std::move(module));
+  for (const Statement& st : m.statements) statement(st);
+  while (stack_.size() > 1) {
+    error(cur().offset, "code block '" + cur().id + "' has no .end");
+    stack_.pop_back();
+  }
+  std::shared_ptr<Code> code = finalize(cur());
+  if (sink_.diags.has_errors()) return nullptr;
+  return code;
+}
+
+void Resolver::statement(const Statement& st) {
+  switch (st.kind) {
+    case Statement::kLabel: {
+      Block& b = cur();
+      auto it = b.labels.find(st.name);
+      bool pending = std::find(b.pending_labels.begin(), b.pending_labels.end(), st.name) !=
+                     b.pending_labels.end();
+      if (it != b.labels.end() || pending) {
+        error(st.offset, "duplicate label '" + st.name + "'");
+        if (it != b.labels.end()) sink_.diags.note(sink_.file, it->second.src, "first defined here");
+        return;
+      }
+      b.labels[st.name] = LabelDef{-1, st.offset};
+      b.pending_labels.push_back(st.name);
+      return;
+    }
+    case Statement::kInstruction: return instruction(st);
+    case Statement::kDirective: return directive(st);
+  }
+}
+
+void Resolver::unknown_opcode(const Statement& st) {
+  std::string msg = "unknown opcode '" + st.name + "' for CPython " + version_.str();
+  std::string elsewhere = versions_with_opcode(st.name);
+  if (!elsewhere.empty()) msg += " (it exists in " + elsewhere + ")";
+  std::vector<std::string_view> names;
+  for (const OpInfo& op : table_.ops) names.push_back(op.name);
+  std::string near = nearest(st.name, names);
+  if (!near.empty() && near != st.name) msg += "; did you mean '" + near + "'?";
+  error(st.offset, msg);
+}
+
+void Resolver::instruction(const Statement& st) {
+  const OpInfo* op = table_.find(st.name);
+  if (!op) return unknown_opcode(st);
+  if (op->name == "CACHE" && version_.at_least(11))
+    return error(st.offset, "CACHE entries are inserted by the assembler; do not write them");
+  if (op->code == table_.extended_arg)
+    return error(st.offset, "EXTENDED_ARG prefixes are inserted by the assembler; write the "
+                            "full oparg on the instruction instead");
+  Block& b = cur();
+  int index = static_cast<int>(b.instrs.size());
+  for (const std::string& l : b.pending_labels) b.labels[l].index = index;
+  b.pending_labels.clear();
+  b.instrs.push_back({&st, op, b.loc, b.line_pending});
+  b.line_pending = false;
+}
+
+// --- Directives -----------------------------------------------------------------
+
+std::optional<int> Resolver::int_arg(const Statement& st, int min) {
+  if (st.args.size() == 1 && st.args[0]->kind == Expr::kInt) {
+    auto v = BigInt::parse(st.args[0]->value);
+    auto i = v ? v->to_int64() : std::nullopt;
+    if (i && *i >= min && *i <= 0x7FFFFFFF) return static_cast<int>(*i);
+    error(st.args[0]->offset, "." + st.name + " value out of range");
+    return std::nullopt;
+  }
+  error(st.args.empty() ? st.offset : st.args[0]->offset, "." + st.name + " takes one integer");
+  return std::nullopt;
+}
+
+std::optional<std::string> Resolver::str_arg(const Statement& st) {
+  if (st.args.size() == 1 &&
+      (st.args[0]->kind == Expr::kStr || st.args[0]->kind == Expr::kIdent))
+    return st.args[0]->value;
+  error(st.args.empty() ? st.offset : st.args[0]->offset,
+        "." + st.name + " takes one name or string");
+  return std::nullopt;
+}
+
+// Names written with commas, spaces or both: `.varnames a, b c`.
+std::optional<std::vector<std::string>> Resolver::name_list(const Statement& st) {
+  std::vector<std::string> out;
+  std::function<bool(const Expr&)> add = [&](const Expr& e) {
+    if (e.kind == Expr::kWords) {
+      for (const ExprPtr& k : e.kids)
+        if (!add(*k)) return false;
+      return true;
+    }
+    bool dotted = e.kind == Expr::kFloat && !e.value.empty() && e.value[0] == '.';
+    if (e.kind != Expr::kIdent && e.kind != Expr::kStr && !dotted) {
+      error(e.offset, "expected a name, got " + describe(e));
+      return false;
+    }
+    out.push_back(e.value);
+    return true;
+  };
+  for (const ExprPtr& a : st.args)
+    if (!add(*a)) return std::nullopt;
+  return out;
+}
+
+void Resolver::line_directive(const Statement& st) {
+  Block& b = cur();
+  if (st.args.size() != 1) return error(st.offset, ".line takes a line number, a span or none");
+  const Expr& a = *st.args[0];
+  Location loc;
+  if (a.kind == Expr::kIdent && (a.value == "none" || a.value == "None")) {
+    if (!version_.at_least(10))
+      return error(a.offset, "instructions without a line number need CPython 3.10 or later");
+  } else if (a.kind == Expr::kInt) {
+    auto v = int_arg(st, 0);
+    if (!v) return;
+    loc = {*v, *v, -1, -1};
+  } else if (a.kind == Expr::kSpan) {
+    // L:C-EC or L:C-EL:EC
+    int n[4] = {0, 0, 0, 0};
+    int count = sscanf(a.value.c_str(), "%d:%d-%d:%d", &n[0], &n[1], &n[2], &n[3]);
+    if (count == 3) loc = {n[0], n[0], n[1], n[2]};
+    else loc = {n[0], n[2], n[1], n[3]};
+    if (!version_.at_least(11))
+      return error(a.offset, "column spans need CPython 3.11 or later; write .line " +
+                                 std::to_string(n[0]));
+    if (loc.end_line < loc.line) return error(a.offset, "span ends before it starts");
+  } else {
+    return error(a.offset, ".line takes a line number, a span such as 5:4-12, or none");
+  }
+  b.loc = loc;
+  b.line_pending = true;
+  if (!b.first_line && loc.line >= 0) b.first_line = loc.line;
+}
+
+void Resolver::flags_directive(const Statement& st) {
+  static const std::pair<std::string_view, uint32_t> kNames[] = {
+      {"OPTIMIZED", kOptimized}, {"NEWLOCALS", kNewLocals}, {"VARARGS", kVarArgs},
+      {"VARKEYWORDS", kVarKeywords}, {"NESTED", kNested}, {"GENERATOR", kGenerator},
+      {"NOFREE", kNoFree}, {"COROUTINE", kCoroutine}, {"ITERABLE_COROUTINE", kIterableCoroutine},
+      {"ASYNC_GENERATOR", kAsyncGenerator}};
+  uint32_t flags = 0;
+  std::function<bool(const Expr&)> add = [&](const Expr& e) {
+    if (e.kind == Expr::kWords || (e.kind == Expr::kBinary && e.value == "|")) {
+      for (const ExprPtr& k : e.kids)
+        if (!add(*k)) return false;
+      return true;
+    }
+    if (e.kind == Expr::kInt) {
+      auto v = BigInt::parse(e.value);
+      auto i = v ? v->to_int64() : std::nullopt;
+      if (i && *i >= 0 && *i <= 0xFFFFFFFFLL) {
+        flags |= static_cast<uint32_t>(*i);
+        return true;
+      }
+    }
+    for (auto [name, bit] : kNames)
+      if (e.kind == Expr::kIdent && e.value == name) {
+        flags |= bit;
+        return true;
+      }
+    std::vector<std::string_view> names;
+    for (auto [name, bit] : kNames) names.push_back(name);
+    std::string near = e.kind == Expr::kIdent ? nearest(e.value, names) : "";
+    error(e.offset, "unknown code flag " + describe(e) +
+                        (near.empty() ? "" : "; did you mean '" + near + "'?"));
+    return false;
+  };
+  for (const ExprPtr& a : st.args)
+    if (!add(*a)) return;
+  cur().code->flags = flags;
+  cur().flags_set = true;
+}
+
+// .except START END HANDLER [depth N] [lasti]
+void Resolver::except_directive(const Statement& st) {
+  if (!version_.at_least(11))
+    return error(st.offset, "exception tables exist from CPython 3.11; before that, use "
+                            "SETUP_FINALLY and friends");
+  std::vector<const Expr*> words;
+  for (const ExprPtr& a : st.args) {
+    if (a->kind == Expr::kWords)
+      for (const ExprPtr& k : a->kids) words.push_back(k.get());
+    else
+      words.push_back(a.get());
+  }
+  PendingExcept ex{st.offset, {}, {}, {}, 0, 0, 0, 0, false};
+  size_t i = 0;
+  std::string* slots[] = {&ex.start, &ex.end, &ex.handler};
+  uint32_t* at[] = {&ex.start_at, &ex.end_at, &ex.handler_at};
+  for (int k = 0; k < 3; ++k, ++i) {
+    if (i >= words.size() || words[i]->kind != Expr::kIdent)
+      return error(i < words.size() ? words[i]->offset : st.offset,
+                   ".except expects: START END HANDLER [depth N] [lasti]");
+    *slots[k] = words[i]->value;
+    *at[k] = words[i]->offset;
+  }
+  for (; i < words.size(); ++i) {
+    const Expr& w = *words[i];
+    if (w.kind == Expr::kIdent && w.value == "lasti") {
+      ex.lasti = true;
+    } else if (w.kind == Expr::kIdent && w.value == "depth" && i + 1 < words.size() &&
+               words[i + 1]->kind == Expr::kInt) {
+      ex.depth = std::stoi(words[++i]->value);
+    } else {
+      return error(w.offset, "unexpected " + describe(w) + " in .except; expected depth N or lasti");
+    }
+  }
+  cur().excepts.push_back(std::move(ex));
+}
+
+void Resolver::table_directive(const Statement& st) {
+  Block& b = cur();
+  if (st.name == "consts") {
+    if (b.consts_fixed) return error(st.offset, "duplicate .consts");
+    b.consts_fixed = true;
+    for (const ExprPtr& a : st.args) b.explicit_consts.push_back(a.get());
+    return;
+  }
+  auto names = name_list(st);
+  if (!names) return;
+  Code& c = *b.code;
+  auto set = [&](bool& fixed, std::vector<std::string>& dst) {
+    if (fixed) return error(st.offset, "duplicate ." + st.name);
+    fixed = true;
+    dst = *names;
+  };
+  if (st.name == "names") set(b.names_fixed, c.names);
+  else if (st.name == "varnames") set(b.varnames_fixed, c.varnames);
+  else if (st.name == "cellvars") set(b.cellvars_fixed, c.cellvars);
+  else if (st.name == "freevars") c.freevars = *names;
+}
+
+void Resolver::directive(const Statement& st) {
+  Block& b = cur();
+  Code& c = *b.code;
+  const std::string& d = st.name;
+  if (d == "python") {
+    if (!b.is_module || stack_.size() > 1) error(st.offset, ".python belongs at the top of the file");
+    return;  // read by target_version()
+  }
+  if (d == "code") return open_block(st);
+  if (d == "end") return close_block(st.offset);
+  if (d == "line") return line_directive(st);
+  if (d == "flags") return flags_directive(st);
+  if (d == "except") return except_directive(st);
+  if (d == "consts" || d == "names" || d == "varnames" || d == "cellvars" || d == "freevars")
+    return table_directive(st);
+  if (d == "name" || d == "qualname" || d == "filename") {
+    auto s = str_arg(st);
+    if (!s) return;
+    if (d == "name") c.name = *s, b.name_set = true;
+    else if (d == "qualname") c.qualname = *s, b.qualname_set = true;
+    else c.filename = *s;
+    if (d == "qualname" && !version_.at_least(11))
+      error(st.offset, "co_qualname exists from CPython 3.11");
+    return;
+  }
+  if (d == "firstlineno") {
+    if (auto v = int_arg(st)) c.firstlineno = *v, b.firstline_set = true;
+    return;
+  }
+  if (d == "argcount") {
+    if (auto v = int_arg(st)) c.argcount = *v, b.argcount_set = true;
+    return;
+  }
+  if (d == "posonlyargcount") {
+    if (!version_.at_least(8)) return error(st.offset, "positional-only arguments exist from 3.8");
+    if (auto v = int_arg(st)) c.posonlyargcount = *v, b.posonly_set = true;
+    return;
+  }
+  if (d == "kwonlyargcount") {
+    if (auto v = int_arg(st)) c.kwonlyargcount = *v, b.kwonly_set = true;
+    return;
+  }
+  if (d == "stacksize") {
+    if (auto v = int_arg(st)) c.stacksize_override = *v;
+    return;
+  }
+  std::string near = nearest(d, directive_names());
+  error(st.offset, "unknown directive '." + d + "'" +
+                       (near.empty() ? "" : "; did you mean '." + near + "'?"));
+}
+
+std::vector<std::string_view> directive_names() {
+  return {"python", "code", "end", "line", "flags", "except", "consts", "names", "varnames",
+          "cellvars", "freevars", "name", "qualname", "filename", "firstlineno", "argcount",
+          "posonlyargcount", "kwonlyargcount", "stacksize"};
+}
+
+// .code ID  or  .code ID(a, b, /, c, *args, d, **kw)
+void Resolver::open_block(const Statement& st) {
+  auto b = std::make_unique<Block>();
+  b->offset = st.offset;
+  b->parent = &cur();
+  if (st.args.size() != 1 ||
+      (st.args[0]->kind != Expr::kIdent && st.args[0]->kind != Expr::kCall)) {
+    error(st.offset, ".code takes a name and an optional signature: .code NAME(a, b)");
+    b->id = "?";
+  } else {
+    const Expr& h = *st.args[0];
+    b->id = h.value;
+    bool kwonly = false, posonly_seen = false;
+    int positional = 0, kwonly_count = 0;
+    std::vector<std::string> pos, kw;
+    std::string star, dstar;
+    for (const ExprPtr& a : h.kids) {
+      if (a->kind == Expr::kIdent) {
+        (kwonly ? kw : pos).push_back(a->value);
+        (kwonly ? kwonly_count : positional)++;
+      } else if (a->kind == Expr::kSymbol && a->value == "/" && !posonly_seen && !kwonly) {
+        posonly_seen = true;
+        b->code->posonlyargcount = positional;
+      } else if (a->kind == Expr::kSymbol && a->value == "*" && !kwonly) {
+        kwonly = true;
+      } else if (a->kind == Expr::kPrefix && a->kids[0]->kind == Expr::kIdent &&
+                 ((a->value == "*" && !kwonly) || (a->value == "**" && dstar.empty()))) {
+        if (a->value == "*") star = a->kids[0]->value, kwonly = true;
+        else dstar = a->kids[0]->value;
+      } else {
+        error(a->offset, "unexpected " + describe(*a) + " in signature");
+      }
+    }
+    if (posonly_seen && !version_.at_least(8))
+      error(st.offset, "positional-only arguments exist from CPython 3.8");
+    b->code->argcount = positional;
+    b->code->kwonlyargcount = kwonly_count;
+    b->signature = pos;
+    b->signature.insert(b->signature.end(), kw.begin(), kw.end());
+    if (!star.empty()) b->signature.push_back(star), b->sig_flags |= kVarArgs;
+    if (!dstar.empty()) b->signature.push_back(dstar), b->sig_flags |= kVarKeywords;
+  }
+  if (cur().children.count(b->id)) error(st.offset, "duplicate code block '" + b->id + "'");
+  stack_.push_back(std::move(b));
+}
+
+void Resolver::close_block(uint32_t at) {
+  if (stack_.size() == 1) return error(at, ".end without a matching .code");
+  std::unique_ptr<Block> b = std::move(stack_.back());
+  stack_.pop_back();
+  std::shared_ptr<Code> code = finalize(*b);
+  if (code) cur().children[b->id] = code;
+}
+
+// --- Finalisation ---------------------------------------------------------------
+
+// Fills the attributes a block left unsaid the way CPython's compiler would.
+void Resolver::set_defaults(Block& b) {
+  Code& c = *b.code;
+  Block* parent = b.parent;
+  if (!b.name_set) c.name = b.is_module ? "<module>" : b.id;
+  if (c.filename.empty()) c.filename = parent ? parent->code->filename : sink_.file.name;
+  if (!b.firstline_set)
+    c.firstlineno = b.first_line ? *b.first_line
+                                 : (parent && parent->loc.line > 0 ? parent->loc.line : 1);
+  if (!b.qualname_set) {
+    if (!parent || parent->is_module) c.qualname = c.name;
+    else if (parent->code->flags & kOptimized) c.qualname = parent->code->qualname + ".<locals>." + c.name;
+    else c.qualname = parent->code->qualname + "." + c.name;
+  }
+  if (!b.flags_set) {
+    uint32_t f = b.is_module ? 0 : kOptimized | kNewLocals;
+    f |= b.sig_flags;
+    // CPython marks functions nested in functions.
+    for (Block* p = parent; p && !b.is_module; p = p->parent)
+      if (!p->is_module && (p->code->flags & kOptimized)) f |= kNested;
+    for (const PendingInstr& pi : b.instrs)
+      if (pi.op->name == "YIELD_VALUE" || pi.op->name == "YIELD_FROM" ||
+          pi.op->name == "RETURN_GENERATOR")
+        f |= kGenerator;
+    c.flags = f;
+  }
+}
+
+bool Resolver::check_signature(Block& b) {
+  Code& c = *b.code;
+  if (!b.varnames_fixed) {
+    c.varnames = b.signature;
+    return true;
+  }
+  for (size_t i = 0; i < b.signature.size(); ++i)
+    if (i >= c.varnames.size() || c.varnames[i] != b.signature[i]) {
+      error(b.offset, "the signature's arguments must be the first names in .varnames");
+      return false;
+    }
+  return true;
+}
+
+void Resolver::resolve_instrs(Block& b, Tables& tables, bool collect, bool& ok) {
+  Code& c = *b.code;
+  c.instrs.clear();
+  OperandContext ctx{table_, tables, b.children, b.labels, sink_,
+                     static_cast<int>(b.instrs.size()), collect};
+  for (const PendingInstr& pi : b.instrs) {
+    ResolvedOperand r = resolve_operand(*pi.op, *pi.stmt, ctx);
+    if (!r.ok) ok = false;
+    Instr in;
+    in.opcode = pi.op->code;
+    in.arg = r.arg;
+    in.target = r.target;
+    in.loc = pi.loc;
+    in.line_start = pi.line_start;
+    in.src = pi.stmt->offset;
+    c.instrs.push_back(in);
+  }
+}
+
+std::shared_ptr<Code> Resolver::finalize(Block& b) {
+  Code& c = *b.code;
+  c.version = version_;
+  int errors_before = sink_.diags.error_count();
+  for (const std::string& l : b.pending_labels) b.labels[l].index = static_cast<int>(b.instrs.size());
+  if (b.instrs.empty()) error(b.offset, "code block '" + b.id + "' has no instructions");
+
+  Tables tables{c, false, false, false, false, {}};
+  tables.names_fixed = b.names_fixed;
+  tables.varnames_fixed = b.varnames_fixed;
+  tables.cellvars_fixed = b.cellvars_fixed;
+  if (b.consts_fixed) {
+    tables.consts_fixed = true;
+    for (const Expr* e : b.explicit_consts) {
+      ObjectPtr o = eval_const(*e, b.children, sink_);
+      if (!o) continue;
+      tables.const_index.emplace(const_key(*o), static_cast<int>(c.consts.size()));
+      c.consts.push_back(o);
+    }
+  }
+  bool ok = check_signature(b);
+  set_defaults(b);
+  // Pass 1 grows the tables in first-use order; pass 2 computes the opargs
+  // against the final tables (3.11 localsplus indices depend on all of them).
+  resolve_instrs(b, tables, true, ok);
+  if (ok) {
+    tables.names_fixed = tables.varnames_fixed = tables.cellvars_fixed = tables.consts_fixed = true;
+    resolve_instrs(b, tables, false, ok);
+  }
+  if (!b.flags_set && !version_.at_least(10) && c.cellvars.empty() && c.freevars.empty())
+    c.flags |= kNoFree;
+  for (const PendingExcept& ex : b.excepts) {
+    ExceptionEntry e;
+    e.src = ex.src;
+    e.depth = ex.depth;
+    e.lasti = ex.lasti;
+    const std::string* names[] = {&ex.start, &ex.end, &ex.handler};
+    const uint32_t at[] = {ex.start_at, ex.end_at, ex.handler_at};
+    int* slots[] = {&e.start, &e.end, &e.handler};
+    bool good = true;
+    for (int k = 0; k < 3; ++k) {
+      auto it = b.labels.find(*names[k]);
+      if (it == b.labels.end()) {
+        error(at[k], "undefined label '" + *names[k] + "'");
+        good = false;
+        continue;
+      }
+      *slots[k] = it->second.index;
+    }
+    if (!good) continue;
+    if (e.end <= e.start) error(ex.src, "exception range is empty or reversed");
+    else if (e.handler >= static_cast<int>(c.instrs.size()))
+      error(at[2], "handler label '" + ex.handler + "' marks the end of the code");
+    else c.exceptions.push_back(e);
+  }
+  if (sink_.diags.error_count() != errors_before) return nullptr;
+  if (!encode(c, sink_.file, sink_.diags)) return nullptr;
+  return b.code;
+}
+
+}  // namespace
+
+std::optional<Version> target_version(const Module& module, const SourceFile& file,
+                                      std::optional<Version> requested, Diagnostics& diags) {
+  const Statement* found = nullptr;
+  for (const Statement& st : module.statements) {
+    if (st.kind != Statement::kDirective || st.name != "python") continue;
+    if (found) {
+      diags.error(file, st.offset, "duplicate .python directive");
+      return std::nullopt;
+    }
+    found = &st;
+  }
+  if (!found) {
+    if (!requested) {
+      diags.error(file, 0, "no target version: add `.python 3.X` at the top of the file, or pass "
+                           "--python 3.X");
+      return std::nullopt;
+    }
+    return requested;
+  }
+  std::optional<Version> v;
+  if (found->args.size() == 1 &&
+      (found->args[0]->kind == Expr::kFloat || found->args[0]->kind == Expr::kIdent))
+    v = parse_version(found->args[0]->value);
+  uint32_t at = found->args.empty() ? found->offset : found->args[0]->offset;
+  if (!v) {
+    diags.error(file, at, ".python takes a version such as 3.11");
+    return std::nullopt;
+  }
+  if (!is_supported(*v)) {
+    diags.error(file, at, "CPython " + v->str() + " is not supported; pyasm targets " +
+                              supported_versions_text());
+    return std::nullopt;
+  }
+  if (requested && *requested != *v) {
+    diags.error(file, at, "the file targets CPython " + v->str() + " but --python " +
+                              requested->str() + " was given");
+    return std::nullopt;
+  }
+  return v;
+}
+
+std::shared_ptr<const Code> resolve(const Module& module, const SourceFile& file, Version version,
+                                    Diagnostics& diags) {
+  return Resolver(file, version, diags).run(module);
+}
+
+}  // namespace pyasm

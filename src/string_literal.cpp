@@ -1,0 +1,177 @@
+// Python string and bytes literals: prefixes, quotes and escapes.
+#include <cctype>
+
+#include "parse_context.hpp"
+
+namespace pyasm {
+
+namespace {
+
+void append_utf8(std::string& out, uint32_t cp) {
+  // Lone surrogates are encoded like any other code point (CPython's
+  // surrogatepass), which is what marshal writes for them.
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+// Length of the valid UTF-8 sequence at s[i], or 0.
+size_t utf8_length(std::string_view s, size_t i) {
+  auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char c = b(i);
+  size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+  if (n == 0 || i + n > s.size()) return 0;
+  for (size_t k = 1; k < n; ++k)
+    if ((b(i + k) & 0xC0) != 0x80) return 0;
+  if (n == 2 && c < 0xC2) return 0;                      // overlong
+  if (n == 3 && c == 0xE0 && b(i + 1) < 0xA0) return 0;  // overlong
+  if (n == 4 && (c > 0xF4 || (c == 0xF0 && b(i + 1) < 0x90) || (c == 0xF4 && b(i + 1) > 0x8F)))
+    return 0;
+  return n;
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+bool decode_string_literal(std::string_view lit, bool& is_bytes, std::string& value,
+                           std::string& error, size_t& error_at) {
+  bool raw = false;
+  size_t i = 0;
+  is_bytes = false;
+  for (; i < lit.size() && lit[i] != '\'' && lit[i] != '"'; ++i) {
+    char p = static_cast<char>(std::tolower(static_cast<unsigned char>(lit[i])));
+    if (p == 'b') is_bytes = true;
+    if (p == 'r') raw = true;
+  }
+  size_t end = lit.size() - 1;  // the closing quote
+  ++i;
+  auto fail = [&](size_t at, std::string msg) {
+    error = std::move(msg);
+    error_at = at;
+    return false;
+  };
+  while (i < end) {
+    char c = lit[i];
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      if (is_bytes) return fail(i, "bytes can only contain ASCII literal characters");
+      size_t n = utf8_length(lit, i);
+      if (n == 0) return fail(i, "invalid UTF-8 in string literal");
+      value.append(lit.substr(i, n));
+      i += n;
+      continue;
+    }
+    if (c != '\\' || raw) {
+      value += c;
+      if (c == '\\' && raw && i + 1 < end) value += lit[++i];  // r'\'' keeps both
+      ++i;
+      continue;
+    }
+    size_t esc = i;
+    char e = lit[i + 1];
+    i += 2;
+    switch (e) {
+      case '\\':
+        value += '\\';
+        break;
+      case '\'':
+        value += '\'';
+        break;
+      case '"':
+        value += '"';
+        break;
+      case 'a':
+        value += '\a';
+        break;
+      case 'b':
+        value += '\b';
+        break;
+      case 'f':
+        value += '\f';
+        break;
+      case 'n':
+        value += '\n';
+        break;
+      case 'r':
+        value += '\r';
+        break;
+      case 't':
+        value += '\t';
+        break;
+      case 'v':
+        value += '\v';
+        break;
+      case '0':
+      case '1':
+      case '2':
+      case '3':
+      case '4':
+      case '5':
+      case '6':
+      case '7': {
+        uint32_t v = static_cast<uint32_t>(e - '0');
+        for (int k = 0; k < 2 && i < end && lit[i] >= '0' && lit[i] <= '7'; ++k)
+          v = v * 8 + static_cast<uint32_t>(lit[i++] - '0');
+        if (is_bytes && v > 0xFF) return fail(esc, "octal escape value > 0o377 in bytes literal");
+        if (is_bytes)
+          value += static_cast<char>(v);
+        else
+          append_utf8(value, v);
+        break;
+      }
+      case 'x':
+      case 'u':
+      case 'U': {
+        if (is_bytes && e != 'x') {  // Python keeps unknown escapes in bytes
+          value += '\\';
+          value += e;
+          break;
+        }
+        int digits = e == 'x' ? 2 : e == 'u' ? 4 : 8;
+        uint32_t v = 0;
+        for (int k = 0; k < digits; ++k) {
+          int h = i < end ? hex_value(lit[i]) : -1;
+          if (h < 0)
+            return fail(esc, std::string("truncated \\") + e + " escape: expected " +
+                                 std::to_string(digits) + " hex digits");
+          v = v * 16 + static_cast<uint32_t>(h);
+          ++i;
+        }
+        if (v > 0x10FFFF) return fail(esc, "\\U escape beyond U+10FFFF");
+        if (is_bytes)
+          value += static_cast<char>(v);
+        else
+          append_utf8(value, v);
+        break;
+      }
+      case 'N':
+        if (!is_bytes) return fail(esc, "\\N{...} escapes are not supported; use \\u or \\U");
+        [[fallthrough]];
+      default:
+        // Like Python: an unknown escape keeps its backslash.
+        value += '\\';
+        --i;
+        break;
+    }
+  }
+  return true;
+}
+
+}  // namespace pyasm

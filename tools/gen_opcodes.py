@@ -1,0 +1,263 @@
+#!/usr/bin/env python3
+"""Generate pyasm's per-version opcode tables from the real interpreters.
+
+Usage: tools/gen_opcodes.py [--check] [VERSION ...]
+
+For every CPython 3.6-3.13 found under $(pyenv root)/versions, this runs that
+interpreter with a probe that dumps its `opcode`/`dis` facts (opcode numbers,
+argument lists, inline cache counts, operator tables and dis.stack_effect over a
+wide range of opargs), then fits each opcode's stack effect to one of a small set
+of closed forms (the same forms src/opcodes.cpp evaluates) and writes
+src/opcodes/opcodes_3_X.inc.  The generated files are committed so the build
+needs no Python.  With --check, nothing is written and the exit status says
+whether the committed files are up to date.
+
+Standard library only.
+"""
+import argparse
+import glob
+import json
+import os
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT_DIR = os.path.join(ROOT, "src", "opcodes")
+VERSIONS = ["3.6", "3.7", "3.8", "3.9", "3.10", "3.11", "3.12", "3.13"]
+
+# Opargs at which dis.stack_effect is sampled: a dense range plus values that
+# exercise packed flag bits and the high bytes used by UNPACK_EX and friends.
+SAMPLE_ARGS = sorted(set(list(range(0, 301)) + [
+    0x1FF, 0x200, 0x2FF, 0x301, 0x3FF, 0x1234, 0xFFFF, 0x10000, 0x10203]))
+
+PROBE = r'''
+import dis, importlib.util, json, opcode, sys
+args = %(args)r
+def effect(op, arg, jump):
+    try:
+        if jump is None:
+            return dis.stack_effect(op, arg)
+        return dis.stack_effect(op, arg, jump=jump)
+    except (ValueError, TypeError):
+        return None
+has_jump_kw = sys.version_info >= (3, 8)
+hasarg = set(getattr(opcode, "hasarg", [o for o in opcode.opmap.values() if o >= opcode.HAVE_ARGUMENT]))
+caches = getattr(opcode, "_inline_cache_entries", None)
+out = {"version": "%%d.%%d" %% sys.version_info[:2],
+       "magic": int.from_bytes(importlib.util.MAGIC_NUMBER[:2], "little"),
+       "extended_arg": opcode.EXTENDED_ARG,
+       "ops": [], "cmp_op": list(opcode.cmp_op),
+       "nb_ops": [s for _, s in getattr(opcode, "_nb_ops", [])],
+       "intrinsic1": list(getattr(opcode, "_intrinsic_1_descs", [])),
+       "intrinsic2": list(getattr(opcode, "_intrinsic_2_descs", []))}
+lists = {k: set(getattr(opcode, k, [])) for k in
+         ("hasconst", "hasname", "haslocal", "hasfree", "hasjrel", "hasjabs", "hascompare", "hasexc")}
+for name, code in sorted(opcode.opmap.items(), key=lambda kv: kv[1]):
+    if code >= 256:          # pseudo-ops (3.12+) never appear in a pyc
+        continue
+    if code >= getattr(opcode, "MIN_INSTRUMENTED_OPCODE", 1000):
+        continue
+    takes = code in hasarg
+    if isinstance(caches, dict):
+        ncache = caches.get(name, 0)
+    elif caches is not None:
+        ncache = caches[code]
+    else:
+        ncache = 0
+    rec = {"name": name, "code": code, "arg": takes, "caches": ncache,
+           "lists": sorted(k for k, v in lists.items() if code in v)}
+    if takes:
+        rec["fall"] = [effect(code, a, False if has_jump_kw else None) for a in args]
+        rec["jump"] = [effect(code, a, True) for a in args] if has_jump_kw else None
+    else:
+        rec["fall"] = [effect(code, None, False if has_jump_kw else None)]
+        rec["jump"] = [effect(code, None, True)] if has_jump_kw else None
+    out["ops"].append(rec)
+print(json.dumps(out))
+'''
+
+
+def find_interpreter(version):
+    root = os.environ.get("PYENV_ROOT") or os.path.expanduser("~/.pyenv")
+    try:
+        root = subprocess.run(["pyenv", "root"], capture_output=True, text=True,
+                              check=True).stdout.strip() or root
+    except (OSError, subprocess.CalledProcessError):
+        pass
+    hits = sorted(glob.glob(os.path.join(root, "versions", version + ".*", "bin",
+                                         "python" + version)))
+    return hits[-1] if hits else None
+
+
+# ---------------------------------------------------------------------------
+# Stack-effect forms.  Keep in sync with EffectForm in include/pyasm/opcodes.hpp
+# and eval_effect() in src/opcodes.cpp: effect(a) for oparg a is
+FORMS = {
+    "Const":    lambda c, k, b, a: c,
+    "Linear":   lambda c, k, b, a: c + k * a,
+    "Bit":      lambda c, k, b, a: c + k * ((a >> b) & 1),
+    "LowByte":  lambda c, k, b, a: c + k * (a & 0xFF),
+    "UnpackEx": lambda c, k, b, a: c + (a & 0xFF) + (a >> 8),
+    "Slice":    lambda c, k, b, a: c - (1 if a == 3 else 0),
+    "PopCount": lambda c, k, b, a: c + k * bin(a & 0xF).count("1"),
+}
+
+
+def fit(samples, args):
+    """Return (form, c, k, b) reproducing every non-None sample, or None."""
+    pts = [(a, e) for a, e in zip(args, samples) if e is not None]
+    if not pts:
+        return ("Invalid", 0, 0, 0)
+    a0, e0 = pts[0]
+    candidates = [("Const", e0, 0, 0)]
+    if len(pts) > 1:
+        (a1, e1) = pts[1]
+        if a1 != a0:
+            k = (e1 - e0) // (a1 - a0)
+            candidates.append(("Linear", e0 - k * a0, k, 0))
+    for b in range(0, 4):
+        hi = [e for a, e in pts if (a >> b) & 1]
+        lo = [e for a, e in pts if not (a >> b) & 1]
+        if hi and lo:
+            candidates.append(("Bit", lo[0], hi[0] - lo[0], b))
+    e_of = dict(pts)
+    if 0 in e_of and 1 in e_of:
+        candidates.append(("LowByte", e_of[0], e_of[1] - e_of[0], 0))
+        candidates.append(("PopCount", e_of[0], e_of[1] - e_of[0], 0))
+        candidates.append(("UnpackEx", e_of[0], 0, 0))
+    if 0 in e_of:
+        candidates.append(("Slice", e_of[0], 0, 0))
+    for form, c, k, b in candidates:
+        f = FORMS[form]
+        if all(f(c, k, b, a) == e for a, e in pts):
+            return (form, c, k, b)
+    return None
+
+
+def fit_op(rec, args, version):
+    takes = rec["arg"]
+    xs = args if takes else [0]
+    res = []
+    for key in ("fall", "jump"):
+        samples = rec[key] if rec[key] is not None else rec["fall"]
+        f = fit(samples, xs)
+        if f is None:
+            sys.exit("gen_opcodes: %s %s: no stack-effect form fits %s samples %r"
+                     % (version, rec["name"], key, samples[:12]))
+        res.append(f)
+    return res
+
+
+# ---------------------------------------------------------------------------
+# Operand kinds: how the assembler reads an operand.  Keep in sync with
+# ArgKind in include/pyasm/opcodes.hpp.
+
+def arg_kind(rec, version):
+    name, lists = rec["name"], rec["lists"]
+    minor = int(version.split(".")[1])
+    if not rec["arg"]:
+        return "None"
+    special = {
+        "LOAD_GLOBAL": "GlobalNull" if minor >= 11 else None,
+        "LOAD_ATTR": "AttrMethod" if minor >= 12 else None,
+        "LOAD_SUPER_ATTR": "SuperAttr",
+        "BINARY_OP": "BinaryOp",
+        "CALL_INTRINSIC_1": "Intrinsic1",
+        "CALL_INTRINSIC_2": "Intrinsic2",
+        "MAKE_FUNCTION": "FunctionFlags",
+        "SET_FUNCTION_ATTRIBUTE": "FunctionFlags",
+        "FORMAT_VALUE": "FormatValue",
+        "CONVERT_VALUE": "ConvertValue",
+        "LOAD_FAST_LOAD_FAST": "FastPair",
+        "STORE_FAST_STORE_FAST": "FastPair",
+        "STORE_FAST_LOAD_FAST": "FastPair",
+    }.get(name)
+    if special:
+        return special
+    if "hasjrel" in lists:
+        return "JumpBack" if "JUMP_BACKWARD" in name else "JumpRel"
+    if "hasjabs" in lists:
+        return "JumpAbs"
+    for lst, kind in (("hasconst", "Const"), ("hasname", "Name"), ("haslocal", "Local"),
+                      ("hasfree", "Free"), ("hascompare", "Compare")):
+        if lst in lists:
+            return kind
+    return "Number"
+
+
+# Opcodes after which control never falls through to the next instruction.
+TERMINATORS = {"JUMP_ABSOLUTE", "JUMP_FORWARD", "JUMP_BACKWARD", "JUMP_BACKWARD_NO_INTERRUPT",
+               "RETURN_VALUE", "RETURN_CONST", "RAISE_VARARGS", "RERAISE", "BREAK_LOOP",
+               "CONTINUE_LOOP"}
+
+
+# Jumps whose target the stack analysis does not follow: CPython's own
+# stackdepth() reaches those blocks another way (3.8 CALL_FINALLY enters a
+# finally block already entered from SETUP_FINALLY; 3.6/3.7 CONTINUE_LOOP).
+UNFOLLOWED = {"CALL_FINALLY", "CONTINUE_LOOP"}
+
+
+def op_flags(rec, kind, version):
+    flags = []
+    if rec["name"] in UNFOLLOWED:
+        flags.append("kTargetNotFollowed")
+    if rec["name"] in TERMINATORS:
+        flags.append("kTerminates")
+    if kind in ("JumpRel", "JumpAbs", "JumpBack"):
+        flags.append("kJumps")
+    return "|".join(flags) or "0"
+
+
+def c_str(s):
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def render(data):
+    v = data["version"]
+    lines = ["// Generated by tools/gen_opcodes.py from CPython %s. Do not edit." % v,
+             "// PYASM_VERSION(major, minor, magic, extended_arg)",
+             "// PYASM_OP(name, code, kind, caches, flags, fall effect, jump effect)",
+             "//   effect = PYASM_EFFECT(form, c, k, b); see EffectForm in opcodes.hpp.",
+             "PYASM_VERSION(3, %s, %d, %d)" % (v.split(".")[1], data["magic"],
+                                                 data["extended_arg"])]
+    for rec in data["ops"]:
+        kind = arg_kind(rec, v)
+        fall, jump = fit_op(rec, SAMPLE_ARGS, v)
+        eff = lambda f: "PYASM_EFFECT(%s, %d, %d, %d)" % f
+        lines.append("PYASM_OP(%s, %d, %s, %d, %s, %s, %s)" % (
+            rec["name"], rec["code"], kind, rec["caches"], op_flags(rec, kind, v),
+            eff(fall), eff(jump)))
+    for key, macro in (("cmp_op", "PYASM_CMP_OP"), ("nb_ops", "PYASM_NB_OP"),
+                       ("intrinsic1", "PYASM_INTRINSIC1"), ("intrinsic2", "PYASM_INTRINSIC2")):
+        for s in data[key]:
+            lines.append("%s(%s)" % (macro, c_str(s)))
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--check", action="store_true", help="compare, do not write")
+    ap.add_argument("versions", nargs="*", default=VERSIONS)
+    opts = ap.parse_args()
+    stale = []
+    for v in opts.versions:
+        exe = find_interpreter(v)
+        if exe is None:
+            sys.exit("gen_opcodes: no pyenv interpreter for %s" % v)
+        proc = subprocess.run([exe, "-I", "-c", PROBE % {"args": SAMPLE_ARGS}],
+                              capture_output=True, text=True, check=True)
+        text = render(json.loads(proc.stdout))
+        path = os.path.join(OUT_DIR, "opcodes_%s.inc" % v.replace(".", "_"))
+        old = open(path).read() if os.path.exists(path) else None
+        if old != text:
+            stale.append(path)
+            if not opts.check:
+                with open(path, "w") as f:
+                    f.write(text)
+    for p in stale:
+        print(("stale: " if opts.check else "wrote: ") + os.path.relpath(p, ROOT))
+    return 1 if (opts.check and stale) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
