@@ -10,10 +10,18 @@
 
 %include {
 #include <cassert>
+#include <vector>
 #include "parse_context.hpp"
 }
 
-%syntax_error { ctx->syntax_error(yyminor); }
+%syntax_error {
+  // The tokens this state could take, for an "expected ..." message.
+  std::vector<int> expected;
+  for (int i = 1; i < YYNTOKEN; ++i)
+    if (yy_find_shift_action((YYCODETYPE)i, yypParser->yytos->stateno) != YY_ERROR_ACTION)
+      expected.push_back(i);
+  ctx->syntax_error(yyminor, expected);
+}
 %parse_failure { ctx->parse_failure(); }
 %stack_overflow { ctx->stack_overflow(); }
 %stack_size 1000
@@ -35,11 +43,15 @@ program ::= lines.
 lines ::= .
 lines ::= lines line.
 
+// A line's label and statement are kept only once its NEWLINE arrives, so a
+// syntax error later on the line drops the whole line (one error per line).
 line ::= NEWLINE.
-line ::= statement NEWLINE.
-line ::= label NEWLINE.
-line ::= label statement NEWLINE.
-line ::= error NEWLINE.
+line ::= statement NEWLINE. { ctx->commit_line(); }
+line ::= label NEWLINE. { ctx->commit_line(); }
+line ::= label statement NEWLINE. { ctx->commit_line(); }
+// Recovery: skip to the end of the line, and report the next error at once
+// rather than after Lemon's usual three good tokens.
+line ::= error NEWLINE. { ctx->drop_line(); yypParser->yyerrcnt = -1; }
 
 label ::= IDENT(A) COLON. { ctx->label(A); }
 

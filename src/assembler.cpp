@@ -15,10 +15,14 @@ std::optional<std::string> assemble(const SourceFile& file, const AssembleOption
   if (!requested && !has_directive && options.default_version)
     requested = options.default_version();
   std::optional<Version> v = target_version(module, file, requested, diags);
-  if (!v) return std::nullopt;
+  if (!v) {
+    diags.sort_by_position();
+    return std::nullopt;
+  }
   // Resolve even after syntax errors: the statements that parsed may hold
   // more errors worth reporting in the same run.
   std::shared_ptr<const Code> code = resolve(module, file, *v, diags);
+  diags.sort_by_position();
   if (!code || diags.has_errors()) return std::nullopt;
   return write_pyc(code, options.header);
 }

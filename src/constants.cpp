@@ -26,7 +26,11 @@ std::string describe(const Expr& e) {
     case Expr::kCodeRef: return "code reference @" + e.value;
     case Expr::kRaw: return "raw oparg $" + e.value;
     case Expr::kSymbol: return "'" + e.value + "'";
-    case Expr::kWords: return "words";
+    case Expr::kWords: {
+      std::string out;
+      for (const ExprPtr& k : e.kids) out += (out.empty() ? "" : " ") + k->value;
+      return "'" + out + "' (separate items with commas)";
+    }
     case Expr::kTuple: return "a tuple";
     case Expr::kSet: return "a set";
     case Expr::kParen: return "a parenthesised expression";

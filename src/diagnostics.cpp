@@ -105,6 +105,24 @@ void Diagnostics::error(std::string message) {
   add({Severity::kError, nullptr, {}, 0, false, std::move(message)});
 }
 
+void Diagnostics::sort_by_position() {
+  // Group each diagnostic with the notes that follow it, then sort groups.
+  std::vector<std::vector<Diagnostic>> groups;
+  for (Diagnostic& d : diags_) {
+    if (d.severity == Severity::kNote && !groups.empty()) groups.back().push_back(std::move(d));
+    else groups.push_back({std::move(d)});
+  }
+  std::stable_sort(groups.begin(), groups.end(), [](const auto& a, const auto& b) {
+    const Diagnostic& x = a.front();
+    const Diagnostic& y = b.front();
+    if (x.file != y.file || !x.has_position || !y.has_position) return false;
+    return x.offset < y.offset;
+  });
+  diags_.clear();
+  for (auto& g : groups)
+    for (Diagnostic& d : g) diags_.push_back(std::move(d));
+}
+
 std::string Diagnostics::render() const {
   std::string out;
   for (const Diagnostic& d : diags_) out += pyasm::render(d);

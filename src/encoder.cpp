@@ -64,14 +64,16 @@ bool layout(Code& code, const OpcodeTable& t, Layout& lay, const Sink& sink) {
       const OpInfo& op = *t.find(code.instrs[i].opcode);
       lay.start[i + 1] = lay.start[i] + 1 + lay.prefixes[i] + op.caches;
     }
+    bool ok = true;
     for (size_t i = 0; i < n; ++i) {
       Instr& in = code.instrs[i];
       if (in.target < 0) continue;
       std::string err;
       auto arg = jump_arg(t, *t.find(in.opcode), lay, code.instrs, i, err);
       if (!arg) {
-        sink.error(in.src, err);
-        return false;
+        sink.error(in.src, err);  // a direction error: report them all
+        ok = false;
+        continue;
       }
       in.arg = *arg;
       int need = prefixes_for(*arg);
@@ -80,6 +82,7 @@ bool layout(Code& code, const OpcodeTable& t, Layout& lay, const Sink& sink) {
         changed = true;
       }
     }
+    if (!ok) return false;
   }
   return true;
 }

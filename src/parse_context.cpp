@@ -10,15 +10,22 @@ std::string ParseContext::text(const Token& t) const {
 
 void ParseContext::label(const Token& t) {
   Statement s{Statement::kLabel, t.begin, text(t), {}};
-  out_.statements.push_back(std::move(s));
+  line_.push_back(std::move(s));
 }
 
 void ParseContext::statement(Statement::Kind kind, const Token& name, ExprList* args) {
   Statement s{kind, name.begin, text(name), std::move(*args)};
   delete args;
   if (kind == Statement::kDirective) s.name.erase(0, 1);  // the dot
-  out_.statements.push_back(std::move(s));
+  line_.push_back(std::move(s));
 }
+
+void ParseContext::commit_line() {
+  for (Statement& s : line_) out_.statements.push_back(std::move(s));
+  line_.clear();
+}
+
+void ParseContext::drop_line() { line_.clear(); }
 
 Expr* ParseContext::leaf(Expr::Kind kind, const Token& t) {
   std::string v = text(t);
@@ -104,7 +111,39 @@ ExprList* ParseContext::prepend(Expr* e, ExprList* l) {
   return l;
 }
 
-void ParseContext::syntax_error(const Token& t) {
+namespace {
+
+const char* token_description(int type) {
+  switch (type) {
+    case TK_NEWLINE: return "end of line";
+    case TK_IDENT: return "a name";
+    case TK_COLON: return "':'";
+    case TK_COMMA: return "','";
+    case TK_RPAREN: return "')'";
+    case TK_RBRACE: return "'}'";
+    case TK_LPAREN: return "'('";
+    case TK_INT: return "an integer";
+    case TK_STRING: return "a string";
+    default: return nullptr;
+  }
+}
+
+// "')' or ','" from the tokens the parser could have taken, when few.
+std::string expected_text(const std::vector<int>& expected) {
+  if (expected.empty() || expected.size() > 3) return "";
+  std::string out;
+  for (size_t i = 0; i < expected.size(); ++i) {
+    const char* d = token_description(expected[i]);
+    if (!d) return "";
+    if (i) out += i + 1 == expected.size() ? " or " : ", ";
+    out += d;
+  }
+  return out;
+}
+
+}  // namespace
+
+void ParseContext::syntax_error(const Token& t, const std::vector<int>& expected) {
   if (t.type == TK_ERROR) return;  // already reported by the lexer
   uint32_t line = static_cast<uint32_t>(file_.line_col(t.begin).line);
   if (line == last_error_line_) return;
@@ -116,7 +155,9 @@ void ParseContext::syntax_error(const Token& t) {
     what = "end of line";
   else
     what = "'" + text(t) + "'";
-  diags_.error(file_, t.begin, "syntax error: unexpected " + what);
+  std::string want = expected_text(expected);
+  diags_.error(file_, t.begin, want.empty() ? "syntax error: unexpected " + what
+                                            : "syntax error: expected " + want + ", got " + what);
 }
 
 void ParseContext::lexical_error(const Token& t) {

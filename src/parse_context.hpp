@@ -20,6 +20,8 @@ class ParseContext {
   // Statements.
   void label(const Token& t);
   void statement(Statement::Kind kind, const Token& name, ExprList* args);
+  void commit_line();
+  void drop_line();
 
   // Expressions. Each takes ownership of its Expr*/ExprList* arguments.
   Expr* leaf(Expr::Kind kind, const Token& t);
@@ -37,7 +39,7 @@ class ParseContext {
   ExprList* prepend(Expr* e, ExprList* l);
 
   // Errors.
-  void syntax_error(const Token& t);
+  void syntax_error(const Token& t, const std::vector<int>& expected);
   void lexical_error(const Token& t);
   void parse_failure();
   void stack_overflow();
@@ -47,6 +49,7 @@ class ParseContext {
   const SourceFile& file_;
   Diagnostics& diags_;
   Module& out_;
+  std::vector<Statement> line_;  // the current line's label and statement
   uint32_t last_error_line_ = 0;  // one syntax error per line
 };
 

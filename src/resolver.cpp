@@ -34,6 +34,7 @@ struct Block {
   Block* parent = nullptr;
   std::shared_ptr<Code> code = std::make_shared<Code>();
   bool is_module = false;
+  bool saw_instruction = false;  // even one that failed to resolve
   bool flags_set = false, firstline_set = false, name_set = false, qualname_set = false;
   bool argcount_set = false, kwonly_set = false, posonly_set = false;
   bool consts_fixed = false, names_fixed = false, varnames_fixed = false, cellvars_fixed = false;
@@ -137,6 +138,7 @@ void Resolver::unknown_opcode(const Statement& st) {
 }
 
 void Resolver::instruction(const Statement& st) {
+  cur().saw_instruction = true;
   const OpInfo* op = table_.find(st.name);
   if (!op) return unknown_opcode(st);
   if (op->name == "CACHE" && version_.at_least(11))
@@ -444,7 +446,9 @@ void Resolver::set_defaults(Block& b) {
   Block* parent = b.parent;
   if (!b.name_set) c.name = b.is_module ? "<module>" : b.id;
   if (c.filename.empty()) c.filename = parent ? parent->code->filename : sink_.file.name;
-  if (!b.firstline_set)
+  // A module starts at line 1 whatever its first line holds; a function at
+  // its first line (where CPython's compiler puts the `def`).
+  if (!b.firstline_set && !b.is_module)
     c.firstlineno = b.first_line ? *b.first_line
                                  : (parent && parent->loc.line > 0 ? parent->loc.line : 1);
   if (!b.qualname_set) {
@@ -504,7 +508,7 @@ std::shared_ptr<Code> Resolver::finalize(Block& b) {
   c.version = version_;
   int errors_before = sink_.diags.error_count();
   for (const std::string& l : b.pending_labels) b.labels[l].index = static_cast<int>(b.instrs.size());
-  if (b.instrs.empty()) error(b.offset, "code block '" + b.id + "' has no instructions");
+  if (!b.saw_instruction) error(b.offset, "code block '" + b.id + "' has no instructions");
 
   Tables tables{c, false, false, false, false, {}};
   tables.names_fixed = b.names_fixed;
@@ -554,7 +558,9 @@ std::shared_ptr<Code> Resolver::finalize(Block& b) {
       error(at[2], "handler label '" + ex.handler + "' marks the end of the code");
     else c.exceptions.push_back(e);
   }
-  if (sink_.diags.error_count() != errors_before) return nullptr;
+  // Encoding and stack analysis of a file with errors would mostly report
+  // their consequences (an underflow where an instruction was dropped).
+  if (sink_.diags.error_count() != errors_before || sink_.diags.has_errors()) return nullptr;
   if (!encode(c, sink_.file, sink_.diags)) return nullptr;
   return b.code;
 }

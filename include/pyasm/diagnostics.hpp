@@ -52,6 +52,11 @@ class Diagnostics {
   // Stop collecting after this many errors (the rest is usually noise).
   static constexpr int kMaxErrors = 50;
 
+  // Orders the diagnostics of each file by position, keeping every note
+  // right after the diagnostic it belongs to. Stages run one after the
+  // other; the reader wants the file's order.
+  void sort_by_position();
+
   // Renders every diagnostic in order, each ending with a newline.
   std::string render() const;
 

@@ -1,0 +1,80 @@
+"""The examples in docs/language.md are real: every fenced block that starts
+with `.python` assembles, and a block preceded by
+  <!-- check: output "TEXT" -->   prints TEXT when run by that CPython;
+  <!-- check: mirror "SOURCE" -->  equals what that CPython compiles from SOURCE
+                                   (code, tables, stack size, flags, line and
+                                   exception tables).
+Usage: check_docs.py PYASM DOC.md
+"""
+import ast
+import glob
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+COMPARE = r'''
+import marshal, sys
+pyc, name, source = sys.argv[1], sys.argv[2], sys.argv[3]
+with open(pyc, "rb") as f:
+    got = marshal.loads(f.read()[16:])
+want = compile(source, name, "exec")
+attrs = ["co_code", "co_consts", "co_names", "co_varnames", "co_stacksize", "co_flags",
+         "co_firstlineno", "co_linetable" if sys.version_info >= (3, 10) else "co_lnotab"]
+if sys.version_info >= (3, 11):
+    attrs.append("co_exceptiontable")
+bad = [a for a in attrs if getattr(got, a) != getattr(want, a)]
+for a in bad:
+    print("  %s: pyasm %r, CPython %r" % (a, getattr(got, a), getattr(want, a)))
+sys.exit(1 if bad else 0)
+'''
+
+
+def interpreter(version):
+    root = os.environ.get("PYENV_ROOT") or os.path.expanduser("~/.pyenv")
+    hits = sorted(glob.glob(os.path.join(root, "versions", version + ".*", "bin",
+                                         "python" + version)))
+    return hits[-1] if hits else None
+
+
+def main():
+    pyasm, doc = sys.argv[1], sys.argv[2]
+    text = open(doc, encoding="utf-8").read()
+    blocks = re.findall(r'(?:<!-- check: (\w+) ("(?:[^"\\]|\\.)*") -->\n)?```\n(\.python (3\.\d+)\n.*?)```',
+                        text, re.S)
+    passed = failed = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, (kind, arg, body, version) in enumerate(blocks):
+            src = os.path.join(tmp, "example%d.pyasm" % i)
+            pyc = os.path.join(tmp, "example%d.pyc" % i)
+            with open(src, "w", encoding="utf-8") as f:
+                f.write(body)
+            label = "example %d (%s)" % (i + 1, body.splitlines()[0])
+            build = subprocess.run([pyasm, "build", src, "-o", pyc],
+                                   capture_output=True, text=True)
+            ok = build.returncode == 0
+            detail = build.stderr
+            exe = interpreter(version)
+            if ok and kind and exe:
+                want = ast.literal_eval(arg)
+                if kind == "output":
+                    run = subprocess.run([exe, "-I", pyc], capture_output=True, text=True,
+                                         timeout=30)
+                    ok = run.stdout == want and run.returncode == 0
+                    detail = "printed %r, expected %r\n%s" % (run.stdout, want, run.stderr)
+                elif kind == "mirror":
+                    run = subprocess.run([exe, "-I", "-c", COMPARE, pyc, src, want],
+                                         capture_output=True, text=True, timeout=30)
+                    ok = run.returncode == 0
+                    detail = run.stdout + run.stderr
+            print(("ok   " if ok else "FAIL ") + label)
+            if not ok:
+                print(detail)
+            passed, failed = passed + ok, failed + (not ok)
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed or not blocks else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
