@@ -446,9 +446,10 @@ void Resolver::set_defaults(Block& b) {
   Block* parent = b.parent;
   if (!b.name_set) c.name = b.is_module ? "<module>" : b.id;
   if (c.filename.empty()) c.filename = parent ? parent->code->filename : sink_.file.name;
-  // A module starts at line 1 whatever its first line holds; a function at
-  // its first line (where CPython's compiler puts the `def`).
-  if (!b.firstline_set && !b.is_module)
+  // A function starts at its first line (where CPython puts the `def`), and
+  // so does a module up to 3.9; from 3.10 a module always starts at line 1.
+  bool module_at_1 = b.is_module && version_.at_least(10);
+  if (!b.firstline_set && !module_at_1)
     c.firstlineno = b.first_line ? *b.first_line
                                  : (parent && parent->loc.line > 0 ? parent->loc.line : 1);
   if (!b.qualname_set) {
