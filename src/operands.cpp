@@ -12,6 +12,8 @@ namespace {
 
 using Result = ResolvedOperand;
 
+bool raw_index_in_range(const OpInfo& op, uint32_t v, const OperandContext& ctx, uint32_t at);
+
 Result fail() { return Result{0, -1, false}; }
 
 // Reports only in the collect pass: the final pass sees the same errors.
@@ -347,6 +349,37 @@ Result single(const OpInfo& op, const Expr& e, OperandContext& ctx) {
   return fail();
 }
 
+// A raw oparg that indexes a table must stay inside it: CPython does not
+// check, and reads past the end. Checked once the tables are final.
+bool raw_index_in_range(const OpInfo& op, uint32_t v, const OperandContext& ctx, uint32_t at) {
+  const Code& c = ctx.tables.code;
+  size_t size = 0;
+  uint32_t index = v;
+  const char* table = nullptr;
+  switch (op.kind) {
+    case ArgKind::Const: size = c.consts.size(), table = "co_consts"; break;
+    case ArgKind::Name: size = c.names.size(), table = "co_names"; break;
+    case ArgKind::GlobalNull:
+    case ArgKind::AttrMethod: size = c.names.size(), index = v >> 1, table = "co_names"; break;
+    case ArgKind::SuperAttr: size = c.names.size(), index = v >> 2, table = "co_names"; break;
+    case ArgKind::Local:
+      size = uses_localsplus(ctx) ? localsplus(c).names.size() : c.varnames.size();
+      table = "the local variables";
+      break;
+    case ArgKind::Free:
+      size = uses_localsplus(ctx) ? localsplus(c).names.size()
+                                  : c.cellvars.size() + c.freevars.size();
+      table = "the cell and free variables";
+      break;
+    default: return true;
+  }
+  if (index < size) return true;
+  ctx.sink.error(at, "raw oparg $" + std::to_string(v) + " of " + std::string(op.name) +
+                         " indexes past the end of " + table + " (" + std::to_string(size) +
+                         " entries)");
+  return false;
+}
+
 }  // namespace
 
 ResolvedOperand resolve_operand(const OpInfo& op, const Statement& st, OperandContext& ctx) {
@@ -370,6 +403,7 @@ ResolvedOperand resolve_operand(const OpInfo& op, const Statement& st, OperandCo
     }
     auto v = parse_u32(args[0]->value);
     if (!v) report(ctx, args[0]->offset, "raw oparg $" + args[0]->value + " is out of range");
+    if (v && !ctx.collect && !raw_index_in_range(op, *v, ctx, args[0]->offset)) return fail();
     return v ? Result{*v} : fail();
   }
   bool lists = op.kind == ArgKind::FunctionFlags || op.kind == ArgKind::FormatValue ||
