@@ -243,9 +243,9 @@ void write_be_varint(std::string& out, unsigned v, bool first) {
 }
 
 void emit_exception_table(Code& code, const Layout& lay) {
-  std::vector<ExceptionEntry> entries = code.exceptions;
-  std::stable_sort(entries.begin(), entries.end(),
-                   [](const auto& a, const auto& b) { return a.start < b.start; });
+  // Written in the order given: the resolver sorts what it builds, and a
+  // table read from a pyc keeps its own order.
+  const std::vector<ExceptionEntry>& entries = code.exceptions;
   std::string& out = code.exceptiontable;
   out.clear();
   for (const ExceptionEntry& e : entries) {

@@ -20,12 +20,26 @@ struct PendingInstr {
   bool line_start;
 };
 
+// Where an exception goes: `HANDLER [depth N] [lasti]`.
+struct HandlerSpec {
+  std::string label;
+  uint32_t at = 0;
+  int depth = 0;
+  bool lasti = false;
+};
+
+// `.except START END HANDLER ...`: an explicit exception-table entry.
 struct PendingExcept {
   uint32_t src;
-  std::string start, end, handler;
-  uint32_t start_at, end_at, handler_at;
-  int depth;
-  bool lasti;
+  std::string start, end;
+  uint32_t start_at, end_at;
+  HandlerSpec handler;
+};
+
+// `.try HANDLER ...` ... `.endtry`: a protected region.
+struct TryRegion {
+  uint32_t src;
+  HandlerSpec handler;
 };
 
 struct Block {
@@ -48,6 +62,9 @@ struct Block {
   bool line_pending = false;
   std::optional<int> first_line;
   std::vector<PendingExcept> excepts;
+  std::vector<TryRegion> regions;   // every .try of the block
+  std::vector<int> open_regions;    // indices into regions, innermost last
+  std::vector<int> instr_region;    // per instruction: innermost region or -1
   CodeRefs children;
 };
 
@@ -79,6 +96,12 @@ class Resolver {
   void line_directive(const Statement& st);
   void flags_directive(const Statement& st);
   void except_directive(const Statement& st);
+  void try_directive(const Statement& st);
+  bool handler_tail(const std::vector<const Expr*>& words, size_t i, HandlerSpec& spec,
+                    const char* usage);
+  void build_exception_table(Block& b);
+  std::optional<ExceptionEntry> entry_for(Block& b, int start, int end, const HandlerSpec& h,
+                                          uint32_t src);
   void table_directive(const Statement& st);
 
   Block& cur() { return *stack_.back(); }
@@ -151,6 +174,7 @@ void Resolver::instruction(const Statement& st) {
   for (const std::string& l : b.pending_labels) b.labels[l].index = index;
   b.pending_labels.clear();
   b.instrs.push_back({&st, op, b.loc, b.line_pending});
+  b.instr_region.push_back(b.open_regions.empty() ? -1 : b.open_regions.back());
   b.line_pending = false;
 }
 
@@ -268,11 +292,10 @@ void Resolver::flags_directive(const Statement& st) {
   cur().flags_set = true;
 }
 
-// .except START END HANDLER [depth N] [lasti]
-void Resolver::except_directive(const Statement& st) {
-  if (!version_.at_least(11))
-    return error(st.offset, "exception tables exist from CPython 3.11; before that, use "
-                            "SETUP_FINALLY and friends");
+namespace {
+
+// A directive's arguments as one list of words: `a b, c` -> a b c.
+std::vector<const Expr*> flat_words(const Statement& st) {
   std::vector<const Expr*> words;
   for (const ExprPtr& a : st.args) {
     if (a->kind == Expr::kWords)
@@ -280,29 +303,79 @@ void Resolver::except_directive(const Statement& st) {
     else
       words.push_back(a.get());
   }
-  PendingExcept ex{st.offset, {}, {}, {}, 0, 0, 0, 0, false};
-  size_t i = 0;
-  std::string* slots[] = {&ex.start, &ex.end, &ex.handler};
-  uint32_t* at[] = {&ex.start_at, &ex.end_at, &ex.handler_at};
-  for (int k = 0; k < 3; ++k, ++i) {
-    if (i >= words.size() || words[i]->kind != Expr::kIdent)
-      return error(i < words.size() ? words[i]->offset : st.offset,
-                   ".except expects: START END HANDLER [depth N] [lasti]");
-    *slots[k] = words[i]->value;
-    *at[k] = words[i]->offset;
+  return words;
+}
+
+}  // namespace
+
+// Parses `HANDLER [depth N] [lasti]` from words[i].
+bool Resolver::handler_tail(const std::vector<const Expr*>& words, size_t i, HandlerSpec& spec,
+                            const char* usage) {
+  if (i >= words.size() || words[i]->kind != Expr::kIdent) {
+    error(i < words.size() ? words[i]->offset : words.empty() ? 0 : words.back()->offset, usage);
+    return false;
   }
-  for (; i < words.size(); ++i) {
+  spec.label = words[i]->value;
+  spec.at = words[i]->offset;
+  for (++i; i < words.size(); ++i) {
     const Expr& w = *words[i];
     if (w.kind == Expr::kIdent && w.value == "lasti") {
-      ex.lasti = true;
-    } else if (w.kind == Expr::kIdent && w.value == "depth" && i + 1 < words.size() &&
-               words[i + 1]->kind == Expr::kInt) {
-      ex.depth = std::stoi(words[++i]->value);
+      spec.lasti = true;
+    } else if (w.kind == Expr::kIdent && w.value == "depth") {
+      const Expr* n = i + 1 < words.size() ? words[i + 1] : nullptr;
+      if (!n || n->kind != Expr::kInt || n->value.size() > 5 ||
+          !std::all_of(n->value.begin(), n->value.end(), ::isdigit)) {
+        error(n ? n->offset : w.offset, "depth needs a stack depth (an integer)" +
+                                            (n ? ", got " + describe(*n) : std::string()));
+        return false;
+      }
+      spec.depth = std::stoi(n->value);
+      ++i;
     } else {
-      return error(w.offset, "unexpected " + describe(w) + " in .except; expected depth N or lasti");
+      error(w.offset, "unexpected " + describe(w) + "; expected depth N or lasti");
+      return false;
     }
   }
+  return true;
+}
+
+// .except START END HANDLER [depth N] [lasti]
+void Resolver::except_directive(const Statement& st) {
+  if (!version_.at_least(11))
+    return error(st.offset, "exception tables exist from CPython 3.11; before that, use "
+                            "SETUP_FINALLY and friends");
+  const char* usage = ".except expects: START END HANDLER [depth N] [lasti]";
+  std::vector<const Expr*> words = flat_words(st);
+  PendingExcept ex{st.offset, {}, {}, 0, 0, {}};
+  for (size_t k = 0; k < 2; ++k) {
+    if (k >= words.size() || words[k]->kind != Expr::kIdent)
+      return error(k < words.size() ? words[k]->offset : st.offset, usage);
+    (k == 0 ? ex.start : ex.end) = words[k]->value;
+    (k == 0 ? ex.start_at : ex.end_at) = words[k]->offset;
+  }
+  if (!handler_tail(words, 2, ex.handler, usage)) return;
   cur().excepts.push_back(std::move(ex));
+}
+
+// .try HANDLER [depth N] [lasti]  ...  .endtry
+void Resolver::try_directive(const Statement& st) {
+  Block& b = cur();
+  if (!version_.at_least(11)) {
+    if (st.name == "try")
+      error(st.offset, ".try regions need CPython 3.11 or later; before that, use "
+                       "SETUP_FINALLY and friends");
+    return;
+  }
+  if (st.name == "endtry") {
+    if (b.open_regions.empty()) return error(st.offset, ".endtry without a matching .try");
+    b.open_regions.pop_back();
+    return;
+  }
+  TryRegion r{st.offset, {}};
+  if (!handler_tail(flat_words(st), 0, r.handler, ".try expects: HANDLER [depth N] [lasti]"))
+    return;
+  b.open_regions.push_back(static_cast<int>(b.regions.size()));
+  b.regions.push_back(std::move(r));
 }
 
 void Resolver::table_directive(const Statement& st) {
@@ -340,6 +413,7 @@ void Resolver::directive(const Statement& st) {
   if (d == "line") return line_directive(st);
   if (d == "flags") return flags_directive(st);
   if (d == "except") return except_directive(st);
+  if (d == "try" || d == "endtry") return try_directive(st);
   if (d == "consts" || d == "names" || d == "varnames" || d == "cellvars" || d == "freevars")
     return table_directive(st);
   if (d == "name" || d == "qualname" || d == "filename") {
@@ -379,7 +453,8 @@ void Resolver::directive(const Statement& st) {
 }
 
 std::vector<std::string_view> directive_names() {
-  return {"python", "code", "end", "line", "flags", "except", "consts", "names", "varnames",
+  return {"python", "code", "end", "line", "flags", "except", "try", "endtry", "consts",
+          "names", "varnames",
           "cellvars", "freevars", "name", "qualname", "filename", "firstlineno", "argcount",
           "posonlyargcount", "kwonlyargcount", "stacksize"};
 }
@@ -504,6 +579,69 @@ void Resolver::resolve_instrs(Block& b, Tables& tables, bool collect, bool& ok) 
   }
 }
 
+std::optional<ExceptionEntry> Resolver::entry_for(Block& b, int start, int end,
+                                                  const HandlerSpec& h, uint32_t src) {
+  auto it = b.labels.find(h.label);
+  if (it == b.labels.end()) {
+    error(h.at, "undefined label '" + h.label + "'");
+    return std::nullopt;
+  }
+  if (it->second.index >= static_cast<int>(b.instrs.size())) {
+    error(h.at, "handler label '" + h.label + "' marks the end of the code");
+    return std::nullopt;
+  }
+  return ExceptionEntry{start, end, it->second.index, h.depth, h.lasti, src};
+}
+
+// The exception table: explicit `.except` entries, and `.try` regions turned
+// into entries the way CPython's assembler does it: each instruction is
+// handled by its innermost region, and runs of instructions with the same
+// handler, depth and lasti become one entry.
+void Resolver::build_exception_table(Block& b) {
+  Code& c = *b.code;
+  for (int r : b.open_regions) error(b.regions[r].src, ".try without a matching .endtry");
+  const int n = static_cast<int>(b.instrs.size());
+  for (int i = 0; i < n;) {
+    int r = b.instr_region[i];
+    if (r < 0) {
+      ++i;
+      continue;
+    }
+    const HandlerSpec& h = b.regions[r].handler;
+    int j = i + 1;
+    auto same = [&](int k) {
+      int rk = b.instr_region[k];
+      if (rk < 0) return false;
+      const HandlerSpec& o = b.regions[rk].handler;
+      return o.label == h.label && o.depth == h.depth && o.lasti == h.lasti;
+    };
+    while (j < n && same(j)) ++j;
+    if (auto e = entry_for(b, i, j, h, b.regions[r].src)) c.exceptions.push_back(*e);
+    i = j;
+  }
+  for (const PendingExcept& ex : b.excepts) {
+    auto start = b.labels.find(ex.start), end = b.labels.find(ex.end);
+    if (start == b.labels.end()) error(ex.start_at, "undefined label '" + ex.start + "'");
+    if (end == b.labels.end()) error(ex.end_at, "undefined label '" + ex.end + "'");
+    if (start == b.labels.end() || end == b.labels.end()) continue;
+    if (end->second.index <= start->second.index) {
+      error(ex.src, "exception range is empty or reversed");
+      continue;
+    }
+    if (auto e = entry_for(b, start->second.index, end->second.index, ex.handler, ex.src))
+      c.exceptions.push_back(*e);
+  }
+  // CPython looks a handler up in a table sorted by start, with no overlaps.
+  std::stable_sort(c.exceptions.begin(), c.exceptions.end(),
+                   [](const auto& x, const auto& y) { return x.start < y.start; });
+  for (size_t k = 1; k < c.exceptions.size(); ++k)
+    if (c.exceptions[k].start < c.exceptions[k - 1].end)
+      error(c.exceptions[k].src,
+            "exception table entries overlap: this one and the one from line " +
+                std::to_string(sink_.file.line_col(c.exceptions[k - 1].src).line) +
+                " cover the same instructions");
+}
+
 std::shared_ptr<Code> Resolver::finalize(Block& b) {
   Code& c = *b.code;
   c.version = version_;
@@ -535,30 +673,7 @@ std::shared_ptr<Code> Resolver::finalize(Block& b) {
   }
   if (!b.flags_set && !version_.at_least(10) && c.cellvars.empty() && c.freevars.empty())
     c.flags |= kNoFree;
-  for (const PendingExcept& ex : b.excepts) {
-    ExceptionEntry e;
-    e.src = ex.src;
-    e.depth = ex.depth;
-    e.lasti = ex.lasti;
-    const std::string* names[] = {&ex.start, &ex.end, &ex.handler};
-    const uint32_t at[] = {ex.start_at, ex.end_at, ex.handler_at};
-    int* slots[] = {&e.start, &e.end, &e.handler};
-    bool good = true;
-    for (int k = 0; k < 3; ++k) {
-      auto it = b.labels.find(*names[k]);
-      if (it == b.labels.end()) {
-        error(at[k], "undefined label '" + *names[k] + "'");
-        good = false;
-        continue;
-      }
-      *slots[k] = it->second.index;
-    }
-    if (!good) continue;
-    if (e.end <= e.start) error(ex.src, "exception range is empty or reversed");
-    else if (e.handler >= static_cast<int>(c.instrs.size()))
-      error(at[2], "handler label '" + ex.handler + "' marks the end of the code");
-    else c.exceptions.push_back(e);
-  }
+  build_exception_table(b);
   // Encoding and stack analysis of a file with errors would mostly report
   // their consequences (an underflow where an instruction was dropped).
   if (sink_.diags.error_count() != errors_before || sink_.diags.has_errors()) return nullptr;
