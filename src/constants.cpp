@@ -165,6 +165,7 @@ ObjectPtr eval_const(const Expr& e, const CodeRefs& children, const Sink& sink) 
         sink.error(e.offset, "no code block '" + e.value + "' inside this one");
         return nullptr;
       }
+      if (!it->second) return nullptr;  // it failed, and said why
       return Object::code_object(it->second);
     }
     case Expr::kNeg: {

@@ -102,16 +102,15 @@ void emit_code(Code& code, const OpcodeTable& t, const Layout& lay) {
   }
 }
 
-// ≤3.9 co_lnotab: (Δbytes, Δline) pairs per `.line` event.
+// ≤3.9 co_lnotab: (Δbytes, Δline) pairs, one entry per `.line` event.
 void emit_lnotab(Code& code, const Layout& lay) {
   std::string& out = code.linetable;
   out.clear();
   int prev_off = 0, prev_line = code.firstlineno;
-  for (size_t i = 0; i < code.instrs.size(); ++i) {
-    const Instr& in = code.instrs[i];
-    if (!in.line_start || in.loc.line < 0) continue;
-    int d_off = 2 * lay.start[i] - prev_off;
-    int d_line = in.loc.line - prev_line;
+  for (const LineEvent& ev : code.line_events) {
+    int off = 2 * lay.start[ev.instr];
+    int d_off = off - prev_off;
+    int d_line = ev.line - prev_line;
     if (d_off == 0 && d_line == 0) continue;
     // Like CPython's assemble_lnotab: whole chunks first, by division.
     if (d_off > 255) {
@@ -133,8 +132,8 @@ void emit_lnotab(Code& code, const Layout& lay) {
     }
     out += static_cast<char>(d_off);
     out += static_cast<char>(static_cast<int8_t>(d_line));
-    prev_off = 2 * lay.start[i];
-    prev_line = in.loc.line;
+    prev_off = off;
+    prev_line = ev.line;
   }
 }
 

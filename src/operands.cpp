@@ -247,6 +247,13 @@ bool format_flags(OperandContext& ctx, const Expr& e, uint32_t& out, bool allow_
     out |= 4;
     return true;
   }
+  if (e.kind == Expr::kInt) {  // as dis prints it: FORMAT_VALUE 0
+    auto v = parse_u32(e.value);
+    if (v && *v < (allow_spec ? 8u : 4u)) {
+      out |= *v;
+      return true;
+    }
+  }
   static const std::pair<std::string_view, uint32_t> kConv[] = {
       {"str", 1}, {"repr", 2}, {"ascii", 3}};
   for (auto [name, v] : kConv)
@@ -418,9 +425,14 @@ ResolvedOperand resolve_operand(const OpInfo& op, const Statement& st, OperandCo
       return fail();
     }
     auto a = as_name(*args[0]), b = as_name(*args[1]);
-    auto ia = a ? local_index(ctx, *a, args[0]->offset) : std::nullopt;
-    auto ib = b ? local_index(ctx, *b, args[1]->offset) : std::nullopt;
-    if (!ia || !ib) return fail();
+    if (!a || !b) {
+      const Expr& bad = a ? *args[1] : *args[0];
+      report(ctx, bad.offset, "expected a local variable name, got " + describe(bad));
+      return fail();
+    }
+    std::optional<uint32_t> ia = local_index(ctx, *a, args[0]->offset);
+    std::optional<uint32_t> ib = local_index(ctx, *b, args[1]->offset);
+    if (!ia.has_value() || !ib.has_value()) return fail();
     if (*ia > 15 || *ib > 15) {
       report(ctx, st.offset, "both locals of " + std::string(op.name) +
                                  " must have an index below 16");

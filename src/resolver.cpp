@@ -61,6 +61,7 @@ struct Block {
   Location loc;
   bool line_pending = false;
   std::optional<int> first_line;
+  std::vector<LineEvent> line_events;
   std::vector<PendingExcept> excepts;
   std::vector<TryRegion> regions;   // every .try of the block
   std::vector<int> open_regions;    // indices into regions, innermost last
@@ -250,6 +251,7 @@ void Resolver::line_directive(const Statement& st) {
   }
   b.loc = loc;
   b.line_pending = true;
+  if (loc.line >= 0) b.line_events.push_back({static_cast<int>(b.instrs.size()), loc.line});
   if (!b.first_line && loc.line >= 0) b.first_line = loc.line;
 }
 
@@ -476,7 +478,8 @@ void Resolver::open_block(const Statement& st) {
     std::vector<std::string> pos, kw;
     std::string star, dstar;
     for (const ExprPtr& a : h.kids) {
-      if (a->kind == Expr::kIdent) {
+      bool dotted = a->kind == Expr::kFloat && a->value.size() > 1 && a->value[0] == '.';
+      if (a->kind == Expr::kIdent || a->kind == Expr::kStr || dotted) {
         (kwonly ? kw : pos).push_back(a->value);
         (kwonly ? kwonly_count : positional)++;
       } else if (a->kind == Expr::kSymbol && a->value == "/" && !posonly_seen && !kwonly) {
@@ -509,35 +512,59 @@ void Resolver::close_block(uint32_t at) {
   if (stack_.size() == 1) return error(at, ".end without a matching .code");
   std::unique_ptr<Block> b = std::move(stack_.back());
   stack_.pop_back();
-  std::shared_ptr<Code> code = finalize(*b);
-  if (code) cur().children[b->id] = code;
+  // A block that failed is still registered (as null), so that references
+  // to it do not report a second, consequential error.
+  cur().children[b->id] = finalize(*b);
 }
 
 // --- Finalisation ---------------------------------------------------------------
 
 // Fills the attributes a block left unsaid the way CPython's compiler would.
+// Attribute values as they stand, with CPython's defaults for what the
+// block has not said. A child block is finalised before its parent, so its
+// defaults must come from these rather than from the parent's final Code.
+namespace {
+
+std::string name_of(const Block& b) {
+  return b.name_set ? b.code->name : b.is_module ? "<module>" : b.id;
+}
+
+bool is_function(const Block& b) {
+  return b.flags_set ? (b.code->flags & kOptimized) != 0 : !b.is_module;
+}
+
+std::string qualname_of(const Block& b) {
+  if (b.qualname_set) return b.code->qualname;
+  const Block* p = b.parent;
+  if (!p || p->is_module) return name_of(b);
+  return qualname_of(*p) + (is_function(*p) ? ".<locals>." : ".") + name_of(b);
+}
+
+std::string filename_of(const Block& b, const std::string& input_name) {
+  if (!b.code->filename.empty()) return b.code->filename;
+  return b.parent ? filename_of(*b.parent, input_name) : input_name;
+}
+
+}  // namespace
+
 void Resolver::set_defaults(Block& b) {
   Code& c = *b.code;
   Block* parent = b.parent;
-  if (!b.name_set) c.name = b.is_module ? "<module>" : b.id;
-  if (c.filename.empty()) c.filename = parent ? parent->code->filename : sink_.file.name;
+  c.name = name_of(b);
+  c.qualname = qualname_of(b);
+  c.filename = filename_of(b, sink_.file.name);
   // A function starts at its first line (where CPython puts the `def`), and
   // so does a module up to 3.9; from 3.10 a module always starts at line 1.
   bool module_at_1 = b.is_module && version_.at_least(10);
   if (!b.firstline_set && !module_at_1)
     c.firstlineno = b.first_line ? *b.first_line
                                  : (parent && parent->loc.line > 0 ? parent->loc.line : 1);
-  if (!b.qualname_set) {
-    if (!parent || parent->is_module) c.qualname = c.name;
-    else if (parent->code->flags & kOptimized) c.qualname = parent->code->qualname + ".<locals>." + c.name;
-    else c.qualname = parent->code->qualname + "." + c.name;
-  }
   if (!b.flags_set) {
     uint32_t f = b.is_module ? 0 : kOptimized | kNewLocals;
     f |= b.sig_flags;
-    // CPython marks functions nested in functions.
+    // CPython marks a function nested when any enclosing scope is a function.
     for (Block* p = parent; p && !b.is_module; p = p->parent)
-      if (!p->is_module && (p->code->flags & kOptimized)) f |= kNested;
+      if (!p->is_module && is_function(*p)) f |= kNested;
     for (const PendingInstr& pi : b.instrs)
       if (pi.op->name == "YIELD_VALUE" || pi.op->name == "YIELD_FROM" ||
           pi.op->name == "RETURN_GENERATOR")
@@ -674,6 +701,7 @@ std::shared_ptr<Code> Resolver::finalize(Block& b) {
   if (!b.flags_set && !version_.at_least(10) && c.cellvars.empty() && c.freevars.empty())
     c.flags |= kNoFree;
   build_exception_table(b);
+  c.line_events = b.line_events;
   // Encoding and stack analysis of a file with errors would mostly report
   // their consequences (an underflow where an instruction was dropped).
   if (sink_.diags.error_count() != errors_before || sink_.diags.has_errors()) return nullptr;

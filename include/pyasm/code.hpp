@@ -32,6 +32,13 @@ struct Instr {
   uint32_t src = 0;         // offset in the .pyasm text, for diagnostics
 };
 
+// A `.line` directive: line `line` starts before instruction `instr` (which
+// may be one past the last, as CPython's ≤3.9 tables sometimes address).
+struct LineEvent {
+  int instr;
+  int line;
+};
+
 // 3.11+ exception table entry over instruction indices [start, end).
 struct ExceptionEntry {
   int start = 0;
@@ -68,6 +75,7 @@ struct Code {
   std::string qualname;
 
   std::vector<Instr> instrs;
+  std::vector<LineEvent> line_events;  // ≤3.9 line table: one entry each
   std::vector<ExceptionEntry> exceptions;
 
   // Filled by the encoder.

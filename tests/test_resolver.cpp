@@ -1,0 +1,124 @@
+// Resolver defaults and tables: what a block gets when the file is silent.
+#include <doctest/doctest.h>
+
+#include "pyasm/assembler.hpp"
+#include "pyasm/parser.hpp"
+
+namespace {
+
+struct Built {
+  std::shared_ptr<const pyasm::Code> code;
+  std::string errors;
+};
+
+Built build(const std::string& text, pyasm::Version v) {
+  pyasm::SourceFile file{"t.pyasm", text};
+  pyasm::Diagnostics diags;
+  pyasm::Module m = pyasm::parse(file, diags);
+  auto code = pyasm::resolve(m, file, v, diags);
+  diags.sort_by_position();
+  return {code, diags.render()};
+}
+
+const pyasm::Code& child(const pyasm::Code& c, size_t i) { return *c.consts.at(i)->code; }
+
+const char* kNested =
+    ".filename \"x.py\"\n"
+    ".code outer(a)\n"
+    "  .code inner\n"
+    "    RESUME 0\n    LOAD_DEREF a\n    RETURN_VALUE\n"
+    "    .freevars a\n"
+    "  .end\n"
+    "  .code Shape\n"
+    "    .flags 0\n"
+    "    .code area\n      RESUME 0\n      LOAD_CONST 1\n      RETURN_VALUE\n    .end\n"
+    "    RESUME 0\n    LOAD_CONST @area\n    RETURN_VALUE\n"
+    "  .end\n"
+    "  MAKE_CELL a\n  RESUME 0\n  LOAD_CONST @inner\n  LOAD_CONST @Shape\n  RETURN_VALUE\n"
+    ".end\n"
+    "RESUME 0\nLOAD_CONST @outer\nRETURN_VALUE\n";
+
+}  // namespace
+
+TEST_CASE("nested blocks inherit filename and get CPython's qualname and flags") {
+  auto b = build(std::string(".python 3.11\n") + kNested, {3, 11});
+  REQUIRE_MESSAGE(b.code, b.errors);
+  const auto& outer = child(*b.code, 0);
+  const auto& inner = child(outer, 0);
+  const auto& shape = child(outer, 1);
+  const auto& area = child(shape, 0);
+  CHECK(inner.filename == "x.py");
+  CHECK(area.filename == "x.py");
+  CHECK(outer.qualname == "outer");
+  CHECK(inner.qualname == "outer.<locals>.inner");
+  CHECK(shape.qualname == "outer.<locals>.Shape");
+  CHECK(area.qualname == "outer.<locals>.Shape.area");
+  CHECK(outer.flags == (pyasm::kOptimized | pyasm::kNewLocals));
+  CHECK(inner.flags == (pyasm::kOptimized | pyasm::kNewLocals | pyasm::kNested));
+  CHECK(area.flags == (pyasm::kOptimized | pyasm::kNewLocals | pyasm::kNested));
+  CHECK(outer.cellvars == std::vector<std::string>{"a"});
+}
+
+TEST_CASE("3.8: NOFREE only without cells or frees, NESTED inside functions") {
+  auto b = build(
+      ".python 3.8\n.code f\n  .code g\n    LOAD_CONST None\n    RETURN_VALUE\n  .end\n"
+      "  LOAD_CONST @g\n  RETURN_VALUE\n.end\nLOAD_CONST @f\nRETURN_VALUE\n",
+      {3, 8});
+  REQUIRE_MESSAGE(b.code, b.errors);
+  CHECK(b.code->flags == pyasm::kNoFree);
+  CHECK(child(*b.code, 0).flags == 67);
+  CHECK(child(child(*b.code, 0), 0).flags == 83);  // def f(): def g(): pass
+}
+
+TEST_CASE("signatures: comprehension arguments and every parameter kind") {
+  auto b = build(
+      ".python 3.8\n.code <listcomp>(.0)\n  LOAD_FAST .0\n  RETURN_VALUE\n.end\n"
+      ".code f(a, /, b, *args, c, **kw)\n  LOAD_CONST None\n  RETURN_VALUE\n.end\n"
+      "LOAD_CONST @<listcomp>\nLOAD_CONST @f\nRETURN_VALUE\n",
+      {3, 8});
+  REQUIRE_MESSAGE(b.code, b.errors);
+  const auto& comp = child(*b.code, 0);
+  CHECK(comp.argcount == 1);
+  CHECK(comp.varnames == std::vector<std::string>{".0"});
+  CHECK(comp.name == "<listcomp>");
+  const auto& f = child(*b.code, 1);
+  CHECK(f.argcount == 2);
+  CHECK(f.posonlyargcount == 1);
+  CHECK(f.kwonlyargcount == 1);
+  CHECK(f.varnames == std::vector<std::string>{"a", "b", "c", "args", "kw"});
+  CHECK(f.flags == (pyasm::kOptimized | pyasm::kNewLocals | pyasm::kVarArgs |
+                    pyasm::kVarKeywords | pyasm::kNoFree));
+}
+
+TEST_CASE("FORMAT_VALUE as dis prints it") {
+  auto b = build(
+      ".python 3.8\nLOAD_NAME x\nFORMAT_VALUE 0\nLOAD_NAME x\nFORMAT_VALUE repr\n"
+      "LOAD_NAME x\nLOAD_CONST '>10'\nFORMAT_VALUE str, with format\nBUILD_STRING 3\n"
+      "RETURN_VALUE\n",
+      {3, 8});
+  REQUIRE_MESSAGE(b.code, b.errors);
+  const std::string& c = b.code->code_bytes;
+  CHECK(static_cast<int>(c[3]) == 0);
+  CHECK(static_cast<int>(c[7]) == 2);
+  CHECK(static_cast<int>(c[13]) == 5);
+}
+
+TEST_CASE("3.8: consecutive .line directives are separate lnotab entries") {
+  auto b = build(
+      ".python 3.8\n.line 1\nLOAD_CONST 1\nPOP_TOP\n.line 2\n.line 1\nLOAD_CONST None\n"
+      "RETURN_VALUE\n",
+      {3, 8});
+  REQUIRE_MESSAGE(b.code, b.errors);
+  CHECK(b.code->linetable == std::string("\x04\x01\x00\xff", 4));
+}
+
+TEST_CASE("an error inside a block is not repeated where the block is used") {
+  auto b = build(".python 3.8\n.code f\n  FORMAT_VALUE bogus\n  RETURN_VALUE\n.end\n"
+                 "LOAD_CONST @f\nLOAD_CONST @f\nRETURN_VALUE\n",
+                 {3, 8});
+  CHECK_FALSE(b.code);
+  CHECK(b.errors ==
+        "t.pyasm:3:16: error: expected str, repr, ascii or 'with format', got 'bogus'\n"
+        "  FORMAT_VALUE bogus\n"
+        "               ^\n");
+}
