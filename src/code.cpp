@@ -10,6 +10,7 @@ namespace {
 constexpr char kLocal = 0x20;
 constexpr char kCell = 0x40;
 constexpr char kFree = static_cast<char>(0x80);
+constexpr char kHidden = 0x10;
 
 }  // namespace
 
@@ -32,6 +33,10 @@ LocalsPlus localsplus(const Code& code) {
   for (const std::string& free : code.freevars) {
     lp.names.push_back(free);
     lp.kinds.push_back(kFree);
+  }
+  for (const std::string& h : code.hidden) {
+    auto it = std::find(lp.names.begin(), lp.names.end(), h);
+    if (it != lp.names.end()) lp.kinds[it - lp.names.begin()] |= kHidden;
   }
   return lp;
 }

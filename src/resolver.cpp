@@ -400,6 +400,11 @@ void Resolver::table_directive(const Statement& st) {
   else if (st.name == "varnames") set(b.varnames_fixed, c.varnames);
   else if (st.name == "cellvars") set(b.cellvars_fixed, c.cellvars);
   else if (st.name == "freevars") c.freevars = *names;
+  else if (st.name == "hidden") {
+    if (!version_.at_least(12))
+      return error(st.offset, "hidden locals (inlined comprehensions) exist from CPython 3.12");
+    c.hidden = *names;
+  }
 }
 
 void Resolver::directive(const Statement& st) {
@@ -416,7 +421,8 @@ void Resolver::directive(const Statement& st) {
   if (d == "flags") return flags_directive(st);
   if (d == "except") return except_directive(st);
   if (d == "try" || d == "endtry") return try_directive(st);
-  if (d == "consts" || d == "names" || d == "varnames" || d == "cellvars" || d == "freevars")
+  if (d == "consts" || d == "names" || d == "varnames" || d == "cellvars" || d == "freevars" ||
+      d == "hidden")
     return table_directive(st);
   if (d == "name" || d == "qualname" || d == "filename") {
     auto s = str_arg(st);
@@ -456,7 +462,7 @@ void Resolver::directive(const Statement& st) {
 
 std::vector<std::string_view> directive_names() {
   return {"python", "code", "end", "line", "flags", "except", "try", "endtry", "consts",
-          "names", "varnames",
+          "names", "varnames", "hidden",
           "cellvars", "freevars", "name", "qualname", "filename", "firstlineno", "argcount",
           "posonlyargcount", "kwonlyargcount", "stacksize"};
 }
@@ -702,6 +708,10 @@ std::shared_ptr<Code> Resolver::finalize(Block& b) {
     c.flags |= kNoFree;
   build_exception_table(b);
   c.line_events = b.line_events;
+  for (const std::string& h : c.hidden)
+    if (std::find(c.varnames.begin(), c.varnames.end(), h) == c.varnames.end() &&
+        std::find(c.cellvars.begin(), c.cellvars.end(), h) == c.cellvars.end())
+      error(b.offset, "hidden local '" + h + "' is not a local or cell variable of '" + b.id + "'");
   // Encoding and stack analysis of a file with errors would mostly report
   // their consequences (an underflow where an instruction was dropped).
   if (sink_.diags.error_count() != errors_before || sink_.diags.has_errors()) return nullptr;

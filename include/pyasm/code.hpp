@@ -70,6 +70,7 @@ struct Code {
   std::vector<std::string> varnames;
   std::vector<std::string> cellvars;
   std::vector<std::string> freevars;
+  std::vector<std::string> hidden;  // 3.12+: locals of inlined comprehensions
   std::string filename;
   std::string name;
   std::string qualname;
@@ -85,9 +86,9 @@ struct Code {
   std::string exceptiontable;  // 3.11+
 };
 
-// 3.11+ localsplus: names and kind bytes (0x20 local, 0x40 cell, 0x80 free),
-// derived from varnames, cellvars and freevars. A cell that is also an
-// argument or local shares its slot (kind 0x60).
+// 3.11+ localsplus: names and kind bytes (0x20 local, 0x40 cell, 0x80 free,
+// 0x10 hidden from 3.12), derived from varnames, cellvars, freevars and
+// hidden. A cell that is also an argument or local shares its slot (0x60).
 struct LocalsPlus {
   std::vector<std::string> names;
   std::string kinds;
