@@ -8,8 +8,10 @@ interpreter with a probe that dumps its `opcode`/`dis` facts (opcode numbers,
 argument lists, inline cache counts, operator tables and dis.stack_effect over a
 wide range of opargs), then fits each opcode's stack effect to one of a small set
 of closed forms (the same forms src/opcodes.cpp evaluates) and writes
-src/opcodes/opcodes_3_X.inc.  The generated files are committed so the build
-needs no Python.  With --check, nothing is written and the exit status says
+src/opcodes/opcodes_3_X.inc.  Each op gets two effects, falling through and
+jumping; 3.6 and 3.7 cannot report the two apart, so their branches come from a
+small table of what those compilers do (see BRANCHES_3_7 and ADJUST_3_6).  The
+generated files are committed so the build needs no Python.  With --check, nothing is written and the exit status says
 whether the committed files are up to date.
 
 Standard library only.
@@ -134,16 +136,94 @@ def fit(samples, args):
     return None
 
 
+# ---------------------------------------------------------------------------
+# Branch effects.  pyasm's stack analysis (src/stackdepth.cpp) adds the `fall`
+# effect after every instruction and gives a jump's target depth + `jump`.  From
+# 3.8, dis.stack_effect(op, arg, jump=False/True) gives both.  On 3.6 and 3.7 it
+# has no `jump` argument and returns one number, so the two branches are
+# reconstructed here from what each version's own compiler does in its stack-depth
+# pass; every other op keeps the dis value on both branches.
+#
+# 3.7 (Python/compile.c, static stack_effect(opcode, oparg, jump); stackdepth()
+# calls it with jump=0 for the depth after the instruction and jump=1 for the
+# target, and dis.stack_effect is stack_effect(op, arg, -1), the larger of the two).
+# The ops whose two branches differ, as (fall, jump), with the source's expression:
+BRANCHES_3_7 = {
+    "FOR_ITER":             (1, -1),  # jump > 0 ? -1 : 1  (iterator popped at the end)
+    "JUMP_IF_TRUE_OR_POP":  (-1, 0),  # jump ? 0 : -1
+    "JUMP_IF_FALSE_OR_POP": (-1, 0),  # jump ? 0 : -1
+    "SETUP_EXCEPT":         (0, 6),   # jump ? 6 : 0  (handler entered with 6 values pushed)
+    "SETUP_FINALLY":        (0, 6),   # jump ? 6 : 0
+    "SETUP_WITH":           (1, 6),   # jump ? 6 : 1
+    "SETUP_ASYNC_WITH":     (0, 5),   # jump ? -1 + 6 : 0
+}
+# 3.6 (Python/compile.c, stackdepth_walk): depth += PyCompile_OpcodeStackEffect()
+# (the single table dis.stack_effect returns), that depth counts in the maximum,
+# and for an instruction with a target it then sets the target depth to that depth,
+# except: FOR_ITER target depth - 2; SETUP_FINALLY/SETUP_EXCEPT target depth + 3
+# (also counted in the maximum); JUMP_IF_TRUE_OR_POP/JUMP_IF_FALSE_OR_POP target
+# depth unchanged but the fall-through continues from depth - 1.  As offsets from
+# the dis value, (fall, jump):
+ADJUST_3_6 = {
+    "FOR_ITER":             (0, -2),  # 1 / -1
+    "SETUP_EXCEPT":         (0, +3),  # 6 / 9
+    "SETUP_FINALLY":        (0, +3),  # 6 / 9
+    "JUMP_IF_TRUE_OR_POP":  (-1, 0),  # -1 / 0
+    "JUMP_IF_FALSE_OR_POP": (-1, 0),  # -1 / 0
+}
+# Ops dis.stack_effect rejects although they can appear in code, with their real
+# effect on both branches.  On 3.6 and 3.7 the compiler's table has no case for
+# NOP or EXTENDED_ARG because no instruction list it measures contains them (NOPs
+# appear only in the peephole pass, which runs after the stack-depth pass, and
+# EXTENDED_ARG only when the instructions are written out), so dis raises for every
+# oparg.  Both still run: pyasm can write them, the interpreter executes them
+# without touching the value stack (EXTENDED_ARG only widens the next op's
+# argument), and from 3.8 compile.c has `case NOP: case EXTENDED_ARG: return 0`
+# (so dis gives 0 there).  No op is left with the Invalid form.
+NO_DIS_EFFECT = {
+    "3.6": {"NOP": 0, "EXTENDED_ARG": 0},
+    "3.7": {"NOP": 0, "EXTENDED_ARG": 0},
+}
+
+
+def branch_samples(rec, xs, version):
+    """The (fall, jump) effect samples over the opargs xs, None where dis raises."""
+    name, fall = rec["name"], rec["fall"]
+    if name in NO_DIS_EFFECT.get(version, {}):
+        if any(e is not None for e in fall):
+            sys.exit("gen_opcodes: %s %s: dis now gives a stack effect; drop it from "
+                     "NO_DIS_EFFECT" % (version, name))
+        e = NO_DIS_EFFECT[version][name]
+        return [e] * len(xs), [e] * len(xs)
+    if rec["jump"] is not None:                      # 3.8+: dis knows both branches
+        return fall, rec["jump"]
+    if version == "3.7" and name in BRANCHES_3_7:
+        f, j = BRANCHES_3_7[name]
+        if any(e is not None and e != max(f, j) for e in fall):
+            sys.exit("gen_opcodes: 3.7 %s: dis.stack_effect %r is not max(%d, %d)"
+                     % (name, sorted(set(fall) - {None}), f, j))
+        return ([None if e is None else f for e in fall],
+                [None if e is None else j for e in fall])
+    if version == "3.6" and name in ADJUST_3_6:
+        df, dj = ADJUST_3_6[name]
+        return ([None if e is None else e + df for e in fall],
+                [None if e is None else e + dj for e in fall])
+    return fall, fall
+
+
 def fit_op(rec, args, version):
     takes = rec["arg"]
     xs = args if takes else [0]
     res = []
-    for key in ("fall", "jump"):
-        samples = rec[key] if rec[key] is not None else rec["fall"]
+    for key, samples in zip(("fall", "jump"), branch_samples(rec, xs, version)):
         f = fit(samples, xs)
         if f is None:
             sys.exit("gen_opcodes: %s %s: no stack-effect form fits %s samples %r"
                      % (version, rec["name"], key, samples[:12]))
+        if f[0] == "Invalid":
+            sys.exit("gen_opcodes: %s %s: dis.stack_effect rejects every oparg; find its "
+                     "real effect in that version's compile.c/ceval.c and add it to "
+                     "NO_DIS_EFFECT" % (version, rec["name"]))
         res.append(f)
     return res
 
