@@ -31,13 +31,12 @@
 // Only the expression nonterminals own memory.
 %destructor operand { delete $$; (void)ctx; }
 %destructor expr { delete $$; }
+%destructor union { delete $$; }
 %destructor term { delete $$; }
 %destructor atom { delete $$; }
 %destructor words { delete $$; }
 %destructor word { delete $$; }
 
-%left PIPE.
-%left PLUS MINUS.
 
 program ::= lines.
 lines ::= .
@@ -74,10 +73,12 @@ operand(E) ::= MINUS(T). { E = ctx->symbol(T); }
 operand(E) ::= PIPE(T). { E = ctx->symbol(T); }
 operand(E) ::= OPSYM(T). { E = ctx->symbol(T); }
 
-expr(E) ::= term(X). { E = X; }
-expr(E) ::= expr(A) PLUS(T) term(B). { E = ctx->binary(T, A, B); }
-expr(E) ::= expr(A) MINUS(T) term(B). { E = ctx->binary(T, A, B); }
-expr(E) ::= expr(A) PIPE(T) term(B). { E = ctx->binary(T, A, B); }
+// `|` binds tighter than `+` and `-`: NULL|self + name, name + NULL|self, 1+2j.
+expr(E) ::= union(X). { E = X; }
+expr(E) ::= expr(A) PLUS(T) union(B). { E = ctx->binary(T, A, B); }
+expr(E) ::= expr(A) MINUS(T) union(B). { E = ctx->binary(T, A, B); }
+union(E) ::= term(X). { E = X; }
+union(E) ::= union(A) PIPE(T) term(B). { E = ctx->binary(T, A, B); }
 
 term(E) ::= atom(X). { E = X; }
 term(E) ::= MINUS(T) term(X). { E = ctx->negate(T, X); }

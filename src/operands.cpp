@@ -35,7 +35,7 @@ const char* kind_wants(ArgKind k) {
     case ArgKind::Compare: return "a comparison operator such as < or ==";
     case ArgKind::GlobalNull: return "a global name, or NULL + name";
     case ArgKind::AttrMethod: return "an attribute name, or NULL|self + name";
-    case ArgKind::SuperAttr: return "an attribute name";
+    case ArgKind::SuperAttr: return "an attribute name, or NULL|self + name";
     case ArgKind::BinaryOp: return "a binary operator such as + or +=";
     case ArgKind::Intrinsic1:
     case ArgKind::Intrinsic2: return "an intrinsic function name";
@@ -190,21 +190,28 @@ Result compare(OperandContext& ctx, const Expr& e) {
   return {(*idx << 4) | mask};
 }
 
-// `NULL + name` (LOAD_GLOBAL) or `NULL|self + name` (LOAD_ATTR): name << 1 | bit.
+// Is `e` the flag text `NULL` or `NULL|self`?
+bool is_flag(const Expr& e, std::string_view flag) {
+  if (e.kind == Expr::kIdent) return e.value == flag;
+  return e.kind == Expr::kBinary && e.value == "|" && e.kids[0]->value == "NULL" &&
+         e.kids[1]->value == "self" && flag == "NULL|self";
+}
+
+// `NULL + name` (LOAD_GLOBAL) or `NULL|self + name` (LOAD_ATTR and
+// LOAD_SUPER_ATTR): (name << 1) | bit. 3.13's dis writes the flag after the
+// name (`print + NULL`); both orders are accepted in every version.
 Result name_with_flag(OperandContext& ctx, const Expr& e, std::string_view flag_text) {
   const Expr* name = &e;
   uint32_t bit = 0;
   if (e.kind == Expr::kBinary && e.value == "+") {
-    const Expr& lhs = *e.kids[0];
-    std::string l = lhs.kind == Expr::kBinary && lhs.value == "|" && lhs.kids[0]->value == "NULL"
-                        ? "NULL|" + lhs.kids[1]->value
-                        : lhs.value;
-    if (l != flag_text) {
-      report(ctx, e.offset, "expected '" + std::string(flag_text) + " + name'");
+    bool before = is_flag(*e.kids[0], flag_text);
+    if (!before && !is_flag(*e.kids[1], flag_text)) {
+      report(ctx, e.offset, "expected '" + std::string(flag_text) + " + name' or 'name + " +
+                                std::string(flag_text) + "'");
       return fail();
     }
     bit = 1;
-    name = e.kids[1].get();
+    name = e.kids[before ? 1 : 0].get();
   }
   auto n = as_name(*name);
   if (!n) {
@@ -214,6 +221,20 @@ Result name_with_flag(OperandContext& ctx, const Expr& e, std::string_view flag_
   auto i = name_index(ctx, *n, name->offset);
   if (!i) return fail();
   return {(*i << 1) | bit};
+}
+
+// LOAD_SUPER_ATTR: (name << 2) | (two-argument super(C, self) << 1) | method.
+// dis does not show the two-argument bit; pyasm spells it `two_arg`.
+Result super_attr(OperandContext& ctx, const std::vector<ExprPtr>& args) {
+  bool two_arg = args.size() == 2 && args[1]->kind == Expr::kIdent && args[1]->value == "two_arg";
+  if (args.size() > 2 || (args.size() == 2 && !two_arg)) {
+    report(ctx, args.back()->offset, "LOAD_SUPER_ATTR takes a name, optionally with NULL|self "
+                                     "and then `, two_arg` for super(C, self)");
+    return fail();
+  }
+  Result r = name_with_flag(ctx, *args[0], "NULL|self");
+  if (!r.ok) return r;
+  return {((r.arg >> 1) << 2) | (two_arg ? 2u : 0u) | (r.arg & 1)};
 }
 
 // Flag words for MAKE_FUNCTION / SET_FUNCTION_ATTRIBUTE, also `a|b` and lists.
@@ -301,14 +322,13 @@ Result single(const OpInfo& op, const Expr& e, OperandContext& ctx) {
       auto i = const_index(ctx, e);
       return i ? Result{*i} : fail();
     }
-    case ArgKind::Name:
-    case ArgKind::SuperAttr: {
+    case ArgKind::Name: {
       auto n = as_name(e);
       if (!n) break;
       auto i = name_index(ctx, *n, e.offset);
-      if (!i) return fail();
-      return {op.kind == ArgKind::SuperAttr ? *i << 2 : *i};
+      return i ? Result{*i} : fail();
     }
+    case ArgKind::SuperAttr: break;  // handled with its operand list
     case ArgKind::Local:
     case ArgKind::Free: {
       auto n = as_name(e);
@@ -413,6 +433,7 @@ ResolvedOperand resolve_operand(const OpInfo& op, const Statement& st, OperandCo
     if (v && !ctx.collect && !raw_index_in_range(op, *v, ctx, args[0]->offset)) return fail();
     return v ? Result{*v} : fail();
   }
+  if (op.kind == ArgKind::SuperAttr) return super_attr(ctx, args);
   bool lists = op.kind == ArgKind::FunctionFlags || op.kind == ArgKind::FormatValue ||
                op.kind == ArgKind::FastPair;
   if (args.size() > 1 && !lists) {

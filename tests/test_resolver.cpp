@@ -122,3 +122,28 @@ TEST_CASE("an error inside a block is not repeated where the block is used") {
         "  FORMAT_VALUE bogus\n"
         "               ^\n");
 }
+
+TEST_CASE("packed name flags in either order; LOAD_SUPER_ATTR's bits") {
+  // On 3.12 and 3.13, class A(B): def f(self): super().f(); super().x;
+  // super(A, self).g(); super(A, self).y  gives LOAD_SUPER_ATTR 5, 8, 19, 22
+  // with f, x, g, y at name indices 1, 2, 4, 5.
+  std::string text = ".python 3.13\n.names super, f, x, A, g, y, print\n";
+  for (const char* operand : {"NULL|self + f", "x", "g + NULL|self, two_arg", "y, two_arg"})
+    text += std::string("LOAD_CONST None\nLOAD_CONST None\nLOAD_CONST None\n") +
+            "LOAD_SUPER_ATTR " + operand + "\nPOP_TOP\n";
+  text += "LOAD_GLOBAL print + NULL\nLOAD_GLOBAL NULL + print\nLOAD_CONST None\n"
+          "LOAD_ATTR x + NULL|self\nRETURN_VALUE\n";
+  auto b = build(text, {3, 13});
+  REQUIRE_MESSAGE(b.code, b.errors);
+  std::vector<int> args;
+  for (const auto& in : b.code->instrs)
+    if (in.opcode != 0 && !b.code->consts.empty()) args.push_back(static_cast<int>(in.arg));
+  // Every 5th instruction from 3 is a LOAD_SUPER_ATTR; then the two globals and the attribute.
+  CHECK(args[3] == 5);
+  CHECK(args[8] == 8);
+  CHECK(args[13] == 19);
+  CHECK(args[18] == 22);
+  CHECK(args[20] == 13);  // print is name 6: (6 << 1) | 1
+  CHECK(args[21] == 13);
+  CHECK(args[23] == 5);  // x is name 2: (2 << 1) | 1
+}
