@@ -539,11 +539,21 @@ bool is_function(const Block& b) {
   return b.flags_set ? (b.code->flags & kOptimized) != 0 : !b.is_module;
 }
 
+// CPython's compiler adds `.<locals>` after a function or lambda scope, but
+// not after a class or comprehension scope; pyasm tells a comprehension by
+// its name.
+bool has_locals_in_qualname(const Block& b) {
+  std::string n = name_of(b);
+  bool comprehension = n == "<listcomp>" || n == "<setcomp>" || n == "<dictcomp>" ||
+                       n == "<genexpr>";
+  return is_function(b) && !comprehension;
+}
+
 std::string qualname_of(const Block& b) {
   if (b.qualname_set) return b.code->qualname;
   const Block* p = b.parent;
   if (!p || p->is_module) return name_of(b);
-  return qualname_of(*p) + (is_function(*p) ? ".<locals>." : ".") + name_of(b);
+  return qualname_of(*p) + (has_locals_in_qualname(*p) ? ".<locals>." : ".") + name_of(b);
 }
 
 std::string filename_of(const Block& b, const std::string& input_name) {

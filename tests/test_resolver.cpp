@@ -147,3 +147,14 @@ TEST_CASE("packed name flags in either order; LOAD_SUPER_ATTR's bits") {
   CHECK(args[21] == 13);
   CHECK(args[23] == 5);  // x is name 2: (2 << 1) | 1
 }
+
+TEST_CASE("qualname: a block inside a comprehension gets '.', not '.<locals>.'") {
+  // fs = [lambda: 0 for _ in ()] on 3.11: '<listcomp>.<lambda>'
+  auto b = build(
+      ".python 3.11\n.code <listcomp>(.0)\n  .code <lambda>\n    RESUME 0\n    LOAD_CONST 0\n"
+      "    RETURN_VALUE\n  .end\n  RESUME 0\n  LOAD_CONST @<lambda>\n  RETURN_VALUE\n.end\n"
+      "RESUME 0\nLOAD_CONST @<listcomp>\nRETURN_VALUE\n",
+      {3, 11});
+  REQUIRE_MESSAGE(b.code, b.errors);
+  CHECK(child(child(*b.code, 0), 0).qualname == "<listcomp>.<lambda>");
+}

@@ -1,15 +1,19 @@
 """Write the .pyasm twin of a Python snippet, as the running interpreter compiles it.
 
-    cd testdata/programs/3.X && python3.X ../py2pyasm.py NAME.py > NAME.pyasm
+    python3.X tools/py2pyasm.py testdata/programs/3.X/NAME.py > testdata/programs/3.X/NAME.pyasm
 
-Used to write the mirrored programs (NAME.py + NAME.pyasm) of this directory; the
-result is checked by tests/run_programs.py, which compares the assembled code objects
-with compile(NAME.py). Supports 3.8 and 3.11 (the versions tested here).
+Used to write the mirrored programs (NAME.py + NAME.pyasm) of testdata/programs/3.X;
+the result is checked by tests/run_programs.py, which compares the assembled code
+objects with compile(NAME.py). Supports 3.8 and 3.11 (the versions tested there).
+Only NAME.py's base name goes into the output (as .filename), so it can be run from
+any directory.
 
-The output relies on pyasm's defaults where they give what CPython has (first-use
-tables, flags, firstlineno, names) and spells out the rest. Some directives are
-spelled out only to work around pyasm issues; they are listed in the file header
-(WORKAROUNDS below) and can go when the issues are fixed.
+The output relies on pyasm's defaults wherever they give what CPython has (first-use
+tables, flags with NESTED inside functions, firstlineno, names, qualnames, the
+filename of nested blocks) and spells out only the rest. Up to 3.9 every lnotab
+entry becomes its own `.line`, same-offset ones included (a statement spread over
+lines whose first instructions were folded away); from 3.11, every change of
+position.
 """
 import dis
 import opcode
@@ -22,13 +26,8 @@ FLAG_NAMES = [(0x1, 'OPTIMIZED'), (0x2, 'NEWLOCALS'), (0x4, 'VARARGS'), (0x8, 'V
               (0x10, 'NESTED'), (0x20, 'GENERATOR'), (0x40, 'NOFREE'), (0x80, 'COROUTINE'),
               (0x100, 'ITERABLE_COROUTINE'), (0x200, 'ASYNC_GENERATOR')]
 IDENT = re.compile(r'^[A-Za-z_][A-Za-z_0-9]*$')
-WORKAROUNDS = {
-    'filename': 'blocks nested two deep repeat .filename (it is not inherited past one level)',
-    'nested': 'functions inside functions spell out .flags with NESTED (not set by default)',
-    'qualname': 'nested blocks spell out .qualname (the default is wrong below the top level)',
-    'argcount': 'comprehension bodies use .argcount 1, as the signature syntax rejects (.0)',
-    'format': 'a plain FORMAT_VALUE (no conversion, no spec) is written $0 (it has no name)',
-}
+ARG = re.compile(r'^([A-Za-z_][A-Za-z_0-9]*|\.[0-9]+)$')   # .0: a comprehension's iterator
+OPTIMIZED = 0x1
 
 
 def name_operand(n):
@@ -50,7 +49,6 @@ class Writer:
         self.filename = filename
         self.top = compile(src, filename, 'exec', dont_inherit=True)
         self.out = []
-        self.used = set()   # WORKAROUNDS keys used
         self.ids = {}       # id(code) -> its .code ID
 
     def emit(self, depth, text=''):
@@ -72,13 +70,16 @@ class Writer:
             return '    # ' + self.srclines[line - 1].strip()
         return ''
 
-    # What pyasm gives a block without .flags (NESTED left out: see WORKAROUNDS).
+    # What pyasm gives a block without .flags: NESTED when any enclosing block is a
+    # function (as pyasm reads them: a block with OPTIMIZED in its flags).
     @staticmethod
-    def default_flags(co, module):
+    def default_flags(co, module, in_function):
         no_cells = not co.co_cellvars and not co.co_freevars
         if module:
             return 0x40 if V < (3, 10) and no_cells else 0
         f = 0x1 | 0x2 | (co.co_flags & (0x4 | 0x8))
+        if in_function:
+            f |= 0x10
         if any(i.opname in ('YIELD_VALUE', 'YIELD_FROM', 'RETURN_GENERATOR')
                for i in dis.get_instructions(co)):
             f |= 0x20
@@ -121,7 +122,9 @@ class Writer:
             events.append((addr, line))
         return events
 
-    def code(self, co, depth, module):
+    def code(self, co, depth, module, parent=None, in_function=False):
+        """parent: the enclosing code object (None for the module); in_function: some
+        enclosing block is a function."""
         e = lambda text: self.emit(depth, text)
         every = list(dis.get_instructions(co))
         instrs = [i for i in every if i.opname not in ('EXTENDED_ARG', 'CACHE')]
@@ -142,16 +145,16 @@ class Writer:
         labels = {off: 'L%d' % (n + 1) for n, off in enumerate(sorted(targets))}
 
         # attributes
-        if co.co_flags != self.default_flags(co, module):
-            if co.co_flags & 0x10:
-                self.used.add('nested')
+        if co.co_flags != self.default_flags(co, module, in_function):
             names = [nm for bit, nm in FLAG_NAMES if co.co_flags & bit]
             known = sum(bit for bit, _ in FLAG_NAMES)
             e('.flags ' + (' '.join(names) if names and not co.co_flags & ~known
                            else str(co.co_flags)))
-        if V >= (3, 11) and not module and '.' in co.co_qualname:
+        if V >= (3, 11) and not module and co.co_qualname != self.default_qualname(co, parent):
+            # pyasm derives NAME's qualname from its parent's as CPython does; it
+            # cannot see `global` (a function declared global in its parent gets
+            # just NAME), so that case is written out
             e('.qualname "%s"' % co.co_qualname)
-            self.used.add('qualname')
         children = {}
         for c in co.co_consts:
             if isinstance(c, types.CodeType):
@@ -214,7 +217,7 @@ class Writer:
             if i.opcode in opcode.hasconst and isinstance(i.argval, types.CodeType) \
                     and id(i.argval) not in placed:
                 placed.add(id(i.argval))
-                self.nested(i.argval, depth)
+                self.nested(i.argval, depth, co, in_function or self.is_function(co, module))
             if i.offset in labels:
                 e('%s:' % labels[i.offset])
             if V < (3, 11):
@@ -236,7 +239,7 @@ class Writer:
                     e('.line %d' % line)
         for c in co.co_consts:
             if isinstance(c, types.CodeType) and id(c) not in placed:
-                self.nested(c, depth)
+                self.nested(c, depth, co, in_function or self.is_function(co, module))
 
     @staticmethod
     def position(p):
@@ -249,21 +252,33 @@ class Writer:
             return '%d:%d-%d' % (line, col, end_col)
         return '%d:%d-%d:%d' % (line, col, end_line, end_col)
 
-    def nested(self, c, depth):
+    @staticmethod
+    def is_function(co, module):
+        """Whether pyasm takes the block for a function (its children are then NESTED,
+        and their qualnames get '.<locals>.')."""
+        return not module and bool(co.co_flags & OPTIMIZED)
+
+    def default_qualname(self, co, parent):
+        """pyasm's (and CPython's) qualname: NAME at top level, else the parent's
+        qualname + '.<locals>.' (a function) or '.' (a class body or a
+        comprehension) + NAME."""
+        if parent is None or parent is self.top:
+            return co.co_name
+        comprehension = parent.co_name in ('<listcomp>', '<setcomp>', '<dictcomp>', '<genexpr>')
+        sep = '.<locals>.' if parent.co_flags & OPTIMIZED and not comprehension else '.'
+        return parent.co_qualname + sep + co.co_name
+
+    def nested(self, c, depth, parent, in_function):
         ident = self.ids[id(c)]
         sig = self.signature(c)
-        plain = all(IDENT.match(a.lstrip('*')) or a in ('/', '*') for a in sig)
+        for a in sig:
+            if not (ARG.match(a.lstrip('*')) or a in ('/', '*')):
+                raise SystemExit('%s: argument %r cannot be written in a signature' % (c.co_name, a))
         self.emit(0)
-        self.emit(depth, '.code ' + ident + ('(' + ', '.join(sig) + ')' if sig and plain else ''))
-        if not plain:
-            self.emit(depth + 1, '.argcount %d' % c.co_argcount)
-            self.used.add('argcount')
-        if depth >= 1:
-            self.emit(depth + 1, '.filename "%s"' % self.filename)
-            self.used.add('filename')
+        self.emit(depth, '.code ' + ident + ('(' + ', '.join(sig) + ')' if sig else ''))
         if c.co_name != ident:
             self.emit(depth + 1, '.name "%s"' % c.co_name)
-        self.code(c, depth + 1, False)
+        self.code(c, depth + 1, False, parent, in_function)
         self.emit(depth, '.end')
         self.emit(0)
 
@@ -291,10 +306,7 @@ class Writer:
         elif op == 'MAKE_FUNCTION':
             operand = i.argrepr or '0'
         elif op == 'FORMAT_VALUE':
-            operand = i.argrepr
-            if not operand:
-                operand = '$0'
-                self.used.add('format')
+            operand = i.argrepr or str(i.arg)   # dis prints a plain one as 0
         else:
             operand = str(i.arg)
         return '%-20s %s' % (op, operand)
@@ -311,22 +323,16 @@ class Writer:
         self.emit(0, '# CPython %d.%d compiles from it (checked by tests/run_programs.py).' % V)
         self.emit(0, '#   pyasm build %s.pyasm -o %s.pyc && python%d.%d %s.pyc'
                   % (base, base, V[0], V[1], base))
-        header_end = len(self.out)
         self.emit(0)
         self.emit(0, '.python %d.%d' % V)
         self.emit(0, '.filename "%s"' % self.filename)
         self.code(self.top, 0, True)
-        notes = [WORKAROUNDS[k] for k in WORKAROUNDS if k in self.used]
-        if notes:
-            self.out[header_end:header_end] = (
-                ['# Workarounds for pyasm issues (remove them once fixed):']
-                + ['#   - ' + n for n in notes])
         return '\n'.join(self.out) + '\n'
 
 
 def main():
     if len(sys.argv) != 2:
-        sys.exit('usage: python3.X py2pyasm.py NAME.py > NAME.pyasm')
+        sys.exit('usage: python3.X tools/py2pyasm.py NAME.py > NAME.pyasm')
     path = sys.argv[1]
     with open(path) as f:
         src = f.read()
