@@ -1,24 +1,11 @@
 // The encoder and stack analysis: bytes checked against what CPython writes.
 #include <doctest/doctest.h>
 
-#include "pyasm/assembler.hpp"
-#include "pyasm/parser.hpp"
+#include "build_util.hpp"
 
 namespace {
 
-struct Built {
-  std::shared_ptr<const pyasm::Code> code;
-  std::string errors;
-};
-
-Built build(const std::string& text, pyasm::Version v) {
-  pyasm::SourceFile file{"t.pyasm", text};
-  pyasm::Diagnostics diags;
-  pyasm::Module m = pyasm::parse(file, diags);
-  auto code = diags.has_errors() ? nullptr : pyasm::resolve(m, file, v, diags);
-  diags.sort_by_position();
-  return {code, diags.render()};
-}
+using pyasm_test::build;
 
 std::string bytes(std::initializer_list<int> v) {
   std::string s;

@@ -1,24 +1,11 @@
 // Resolver defaults and tables: what a block gets when the file is silent.
 #include <doctest/doctest.h>
 
-#include "pyasm/assembler.hpp"
-#include "pyasm/parser.hpp"
+#include "build_util.hpp"
 
 namespace {
 
-struct Built {
-  std::shared_ptr<const pyasm::Code> code;
-  std::string errors;
-};
-
-Built build(const std::string& text, pyasm::Version v) {
-  pyasm::SourceFile file{"t.pyasm", text};
-  pyasm::Diagnostics diags;
-  pyasm::Module m = pyasm::parse(file, diags);
-  auto code = pyasm::resolve(m, file, v, diags);
-  diags.sort_by_position();
-  return {code, diags.render()};
-}
+using pyasm_test::build;
 
 const pyasm::Code& child(const pyasm::Code& c, size_t i) { return *c.consts.at(i)->code; }
 
