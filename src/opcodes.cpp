@@ -35,6 +35,12 @@ const OpInfo* OpcodeTable::find(std::string_view name) const {
   return nullptr;
 }
 
+const NotInPyc* OpcodeTable::find_not_in_pyc(std::string_view name) const {
+  for (const NotInPyc& n : not_in_pyc)
+    if (n.name == name) return &n;
+  return nullptr;
+}
+
 namespace {
 
 #define PYASM_TABLE_NS v3_6

@@ -151,6 +151,25 @@ void Resolver::statement(const Statement& st) {
 }
 
 void Resolver::unknown_opcode(const Statement& st) {
+  if (const NotInPyc* n = table_.find_not_in_pyc(st.name)) {
+    std::string instead(n->instead);
+    switch (n->kind) {
+      case NotInPycKind::Specialized:
+        return error(st.offset, st.name + " is a specialized form of " + instead +
+                                    " that CPython " + version_.str() +
+                                    " creates at run time; a pyc holds " + instead);
+      case NotInPycKind::Instrumented:
+        return error(st.offset, st.name + " is created at run time by sys.monitoring; a pyc "
+                                          "holds " + instead);
+      case NotInPycKind::Pseudo:
+        return error(st.offset, st.name + " is a pseudo-instruction of CPython " +
+                                    version_.str() + "'s compiler, gone before the pyc is " +
+                                    "written" +
+                                    (instead == "nothing"
+                                         ? "; protected regions are written with .try or .except"
+                                         : "; write " + instead));
+    }
+  }
   std::string msg = "unknown opcode '" + st.name + "' for CPython " + version_.str();
   std::string elsewhere = versions_with_opcode(st.name);
   if (!elsewhere.empty()) msg += " (it exists in " + elsewhere + ")";

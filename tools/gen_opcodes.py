@@ -75,6 +75,13 @@ for name, code in sorted(opcode.opmap.items(), key=lambda kv: kv[1]):
         rec["fall"] = [effect(code, None, False if has_jump_kw else None)]
         rec["jump"] = [effect(code, None, True)] if has_jump_kw else None
     out["ops"].append(rec)
+# Names that are opcodes of this CPython but never appear in a pyc.
+out["specialized"] = sorted((n, base) for base, names in getattr(opcode, "_specializations", {}).items()
+                            for n in names if n != base)
+mi = getattr(opcode, "MIN_INSTRUMENTED_OPCODE", 1000)
+out["instrumented"] = sorted(n for n, c in opcode.opmap.items() if mi <= c < 256)
+pseudo_targets = getattr(opcode, "_pseudo_ops", {})
+out["pseudo"] = sorted((n, list(pseudo_targets.get(n, []))) for n, c in opcode.opmap.items() if c >= 256)
 print(json.dumps(out))
 '''
 
@@ -288,6 +295,36 @@ def op_flags(rec, kind, version):
     return "|".join(flags) or "0"
 
 
+# 3.13's opcode module no longer lists what a pseudo-op becomes; these are
+# 3.12's _pseudo_ops, plus LOAD_CLOSURE (pseudo from 3.13), which the 3.13
+# compiler writes as LOAD_FAST.
+PSEUDO_TARGETS_3_13 = {
+    "JUMP": ["JUMP_FORWARD", "JUMP_BACKWARD"],
+    "JUMP_NO_INTERRUPT": ["JUMP_FORWARD", "JUMP_BACKWARD_NO_INTERRUPT"],
+    "LOAD_CLOSURE": ["LOAD_FAST"],
+    "LOAD_METHOD": ["LOAD_ATTR"],
+    "LOAD_SUPER_METHOD": ["LOAD_SUPER_ATTR"],
+    "LOAD_ZERO_SUPER_ATTR": ["LOAD_SUPER_ATTR"],
+    "LOAD_ZERO_SUPER_METHOD": ["LOAD_SUPER_ATTR"],
+    "POP_BLOCK": ["NOP"],
+    "SETUP_CLEANUP": ["NOP"],
+    "SETUP_FINALLY": ["NOP"],
+    "SETUP_WITH": ["NOP"],
+    "STORE_FAST_MAYBE_NULL": ["STORE_FAST"],
+}
+
+
+def not_in_pyc(data):
+    """(name, kind, what a pyc holds instead) for opcodes no pyc contains."""
+    rows = [(n, "Specialized", base) for n, base in data["specialized"]]
+    rows += [(n, "Instrumented", n[len("INSTRUMENTED_"):]) for n in data["instrumented"]]
+    for n, targets in data["pseudo"]:
+        if not targets and data["version"] == "3.13":
+            targets = PSEUDO_TARGETS_3_13.get(n, [])
+        rows.append((n, "Pseudo", " or ".join(t for t in targets if t != "NOP") or "nothing"))
+    return sorted(rows)
+
+
 def c_str(s):
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -298,6 +335,7 @@ def render(data):
              "// PYASM_VERSION(major, minor, magic, extended_arg)",
              "// PYASM_OP(name, code, kind, caches, flags, fall effect, jump effect)",
              "//   effect = PYASM_EFFECT(form, c, k, b); see EffectForm in opcodes.hpp.",
+             "// PYASM_NOT_IN_PYC(name, kind, what a pyc holds instead)",
              "PYASM_VERSION(3, %s, %d, %d)" % (v.split(".")[1], data["magic"],
                                                  data["extended_arg"])]
     for rec in data["ops"]:
@@ -307,6 +345,8 @@ def render(data):
         lines.append("PYASM_OP(%s, %d, %s, %d, %s, %s, %s)" % (
             rec["name"], rec["code"], kind, rec["caches"], op_flags(rec, kind, v),
             eff(fall), eff(jump)))
+    for name, kind, instead in not_in_pyc(data):
+        lines.append("PYASM_NOT_IN_PYC(%s, %s, %s)" % (name, kind, c_str(instead)))
     for key, macro in (("cmp_op", "PYASM_CMP_OP"), ("nb_ops", "PYASM_NB_OP"),
                        ("intrinsic1", "PYASM_INTRINSIC1"), ("intrinsic2", "PYASM_INTRINSIC2")):
         for s in data[key]:

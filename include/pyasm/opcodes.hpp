@@ -71,6 +71,19 @@ struct OpInfo {
   bool follows_target() const { return !(flags & kTargetNotFollowed); }
 };
 
+// An opcode name of this CPython that never appears in a pyc, and why.
+enum class NotInPycKind : uint8_t {
+  Specialized,   // created at run time by the adaptive interpreter (3.11+)
+  Instrumented,  // created at run time by sys.monitoring (3.12+)
+  Pseudo,        // the compiler's own, replaced before the pyc is written (3.12+)
+};
+
+struct NotInPyc {
+  std::string_view name;
+  NotInPycKind kind;
+  std::string_view instead;  // what a pyc holds instead ("nothing" for NOP-like)
+};
+
 class OpcodeTable {
  public:
   Version version;
@@ -81,9 +94,11 @@ class OpcodeTable {
   std::span<const std::string_view> nb_ops;      // BINARY_OP operators (3.11+)
   std::span<const std::string_view> intrinsic1;  // CALL_INTRINSIC_1 (3.12+)
   std::span<const std::string_view> intrinsic2;  // CALL_INTRINSIC_2 (3.12+)
+  std::span<const NotInPyc> not_in_pyc;          // specialized, instrumented, pseudo
 
   const OpInfo* find(std::string_view name) const;
   const OpInfo* find(uint8_t code) const { return by_code_[code]; }
+  const NotInPyc* find_not_in_pyc(std::string_view name) const;
 
   const OpInfo* by_code_[256] = {};
 };
