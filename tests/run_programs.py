@@ -11,13 +11,14 @@ For every DIR/NAME.pyasm (sorted by name):
      pyc's code object and compares it, recursively, with compile(NAME.py source,
      <the pyc's co_filename>, 'exec'): co_code, co_consts (nested code objects
      compared the same way), co_names, co_varnames, co_cellvars, co_freevars,
-     co_nlocals, co_stacksize, co_flags, co_argcount, co_posonlyargcount,
+     co_nlocals, co_stacksize, co_flags, co_argcount, co_posonlyargcount (3.8+),
      co_kwonlyargcount, co_firstlineno, co_name, co_filename, co_qualname (3.11+),
      co_lnotab (up to 3.9) or co_linetable (3.10+), co_exceptiontable (3.11+).
+     The pyc header is 12 bytes on 3.6 and 16 from 3.7 (PEP 552).
      A mirrored .pyasm must not hold a `.stacksize` directive (the stack size
      must be computed by pyasm).
 
-The interpreter is $PYENV_ROOT (or `pyenv root`, or ~/.pyenv) /versions/3.X.*/bin/python3.X.
+Versions 3.6 to 3.13 are supported. The interpreter is $PYENV_ROOT (or `pyenv root`, or ~/.pyenv) /versions/3.X.*/bin/python3.X.
 Exit status: 0 all passed, 1 some failed, 77 interpreter not installed (CTest: skipped),
 2 usage errors. Standard library only; runs under any python3 >= 3.8.
 """
@@ -33,24 +34,27 @@ import tempfile
 
 TIMEOUT = 30
 
-# Runs inside the target interpreter: argv = PYC PY. Prints one line per difference
-# and exits 1 if there is any, 0 otherwise.
+# Runs inside the target interpreter (3.6+): argv = PYC PY. Prints one line per
+# difference and exits 1 if there is any, 0 otherwise.
 COMPARE_SCRIPT = r'''
 import marshal, struct, sys, types
 
+HEADER = 12 if sys.version_info < (3, 7) else 16   # 3.6: magic, mtime, size
 pyc_path, py_path = sys.argv[1], sys.argv[2]
 try:
     with open(pyc_path, 'rb') as f:
-        got = marshal.loads(f.read()[16:])
+        got = marshal.loads(f.read()[HEADER:])
     with open(py_path, 'rb') as f:
         want = compile(f.read(), got.co_filename, 'exec', dont_inherit=True)
 except Exception as exc:
     print('  cannot compare: %s: %s' % (type(exc).__name__, exc))
     sys.exit(2)
 
-ATTRS = ['co_name', 'co_filename', 'co_firstlineno', 'co_argcount', 'co_posonlyargcount',
-         'co_kwonlyargcount', 'co_nlocals', 'co_flags', 'co_stacksize', 'co_code',
-         'co_consts', 'co_names', 'co_varnames', 'co_cellvars', 'co_freevars']
+ATTRS = ['co_name', 'co_filename', 'co_firstlineno', 'co_argcount', 'co_kwonlyargcount',
+         'co_nlocals', 'co_flags', 'co_stacksize', 'co_code', 'co_consts', 'co_names',
+         'co_varnames', 'co_cellvars', 'co_freevars']
+if sys.version_info >= (3, 8):
+    ATTRS.insert(4, 'co_posonlyargcount')
 if sys.version_info >= (3, 11):
     ATTRS += ['co_qualname', 'co_linetable', 'co_exceptiontable']
 elif sys.version_info >= (3, 10):
@@ -127,14 +131,40 @@ def locations(c):
     return out
 
 
+def table_entries(c):
+    """Up to 3.10, the line table's own entries: (offset, line) after each co_lnotab
+    pair, or (start, end, line) for each co_linetable pair (None: no line)."""
+    if sys.version_info >= (3, 10):
+        tab, out, off, line = c.co_linetable, [], 0, c.co_firstlineno
+        for i in range(0, len(tab), 2):
+            d = tab[i + 1] - 256 if tab[i + 1] >= 128 else tab[i + 1]
+            if d != -128:
+                line += d
+            out.append((off, off + tab[i], None if d == -128 else line))
+            off += tab[i]
+        return list(enumerate(out))
+    tab, out, off, line = c.co_lnotab, [], 0, c.co_firstlineno
+    for i in range(0, len(tab), 2):
+        off += tab[i]
+        line += tab[i + 1] - 256 if tab[i + 1] >= 128 else tab[i + 1]
+        out.append((off, line))
+    return list(enumerate(out))
+
+
 def first_location_difference(a, b):
-    la, lb = locations(a), locations(b)
+    where = first_difference(locations(a), locations(b), 'offset')
+    if where is None and not hasattr(a, 'co_positions'):
+        where = first_difference(table_entries(a), table_entries(b), 'table entry')
+    return where
+
+
+def first_difference(la, lb, what):
     for n in range(max(len(la), len(lb))):
         x = la[n] if n < len(la) else None
         y = lb[n] if n < len(lb) else None
         if x != y:
-            return ('offset %s: %r' % (x[0], x[1]) if x else 'none',
-                    'offset %s: %r' % (y[0], y[1]) if y else 'none')
+            return ('%s %s: %r' % (what, x[0], x[1]) if x else 'none',
+                    '%s %s: %r' % (what, y[0], y[1]) if y else 'none')
     return None
 
 
