@@ -1,0 +1,42 @@
+// Reading .pyc files into the IR: the pyc header, the marshalled code
+// object and its nested objects. Input may be hostile (truncated, huge
+// lengths, deep nesting, bad references): every failure is reported as
+// `FILE.pyc:0xOFFSET: error: while reading FIELD: ...`, never a crash, and
+// memory and recursion stay bounded.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "pyasm/code.hpp"
+#include "pyasm/diagnostics.hpp"
+#include "pyasm/marshal.hpp"
+
+namespace pyasm {
+
+struct Pyc {
+  Version version;
+  PycHeader header;
+  std::shared_ptr<const Code> code;
+};
+
+// The version whose magic number `magic` is, or nullopt.
+std::optional<Version> version_from_magic(uint16_t magic);
+
+// Reads a whole pyc: header (version from the magic number) and module code.
+std::optional<Pyc> read_pyc(std::string_view data, const std::string& name, Diagnostics& diags);
+
+// Reads one marshalled object as CPython `version` wrote it; `base` is the
+// offset of `data` in the file, for messages.
+ObjectPtr read_marshal(std::string_view data, Version version, const std::string& name,
+                       size_t base, Diagnostics& diags);
+
+// Decodes a code object's bytes into instructions: EXTENDED_ARG prefixes
+// folded into the next instruction's oparg, inline caches skipped, jump
+// targets resolved to instruction indices. False (with a diagnostic) when
+// the bytes do not form valid instructions for the version.
+bool decode_instructions(Code& code, const std::string& name, Diagnostics& diags);
+
+}  // namespace pyasm
