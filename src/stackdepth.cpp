@@ -27,7 +27,8 @@ class Analysis {
 
   int run() {
     if (code_.instrs.empty()) return 0;
-    reach(0, entry_depth(code_));
+    if (!code_.version.at_least(7)) return walk_3_6();
+    reach(0, entry_depth(code_), nullptr);
     while (!work_.empty() && !failed_) {
       size_t i = work_.back();
       work_.pop_back();
@@ -37,11 +38,108 @@ class Analysis {
   }
 
  private:
-  void reach(size_t i, int depth) {
-    if (depth > depth_[i]) {
-      depth_[i] = depth;
-      work_.push_back(i);
+  // An instruction is (re)visited only when reached with a greater depth,
+  // as in CPython. Paths that disagree are an error from 3.10 (CPython's
+  // compiler asserts they agree); 3.7-3.9 tolerate a higher depth at a
+  // SETUP_* handler, but a depth that keeps rising is a loop that pushes
+  // more than it pops, which must not make the analysis run forever.
+  void reach(size_t i, int depth, const Instr* from) {
+    int known = depth_[i];
+    if (known != INT_MIN && known != depth && code_.version.at_least(10)) {
+      mismatch(i, known, depth, from);
+      return;
     }
+    if (depth <= known) return;
+    if (known != INT_MIN && ++raises_[i] > kMaxRaises) {
+      diags_.error(file_, (from ? *from : code_.instrs[i]).src,
+                   "the stack keeps growing around this loop: a path through here pushes "
+                   "more than it pops");
+      failed_ = true;
+      return;
+    }
+    depth_[i] = depth;
+    work_.push_back(i);
+  }
+
+  void mismatch(size_t i, int known, int depth, const Instr* from) {
+    diags_.error(file_, (from ? *from : code_.instrs[i]).src,
+                 "stack depth differs where paths meet: " + std::to_string(depth) +
+                     " on this path, " + std::to_string(known) + " on another");
+    failed_ = true;
+  }
+
+  // CPython 3.6's stackdepth_walk: depth-first over basic blocks, cutting a
+  // block that is on the current path or was entered at least as deep. Its
+  // SETUP_* effects make depths disagree between paths by design; the cuts
+  // keep the walk finite. An explicit stack replaces the recursion.
+  int walk_3_6() {
+    const size_t n = code_.instrs.size();
+    std::vector<bool> leader(n + 1, false), on_path(n, false);
+    leader[0] = true;
+    for (size_t i = 0; i < n; ++i) {
+      const Instr& in = code_.instrs[i];
+      const OpInfo& op = *table_.find(in.opcode);
+      if (op.jumps() && in.target >= 0) leader[static_cast<size_t>(in.target)] = true;
+      if (op.jumps() || op.terminates()) leader[i + 1] = true;
+    }
+    struct Frame {
+      size_t block;   // first instruction
+      int depth;
+      size_t i;       // next instruction to walk
+      bool entered;
+      bool finished;  // only its successor's walk is left; then off the path
+    };
+    std::vector<Frame> stack{{0, entry_depth(code_), 0, false, false}};
+    while (!stack.empty() && !failed_) {
+      Frame& f = stack.back();
+      if (f.finished) {
+        on_path[f.block] = false;
+        stack.pop_back();
+        continue;
+      }
+      if (!f.entered) {
+        if (on_path[f.block] || depth_[f.block] >= f.depth) {
+          stack.pop_back();
+          continue;
+        }
+        on_path[f.block] = true;
+        depth_[f.block] = f.depth;
+        f.entered = true;
+        f.i = f.block;
+      }
+      if (f.i >= n && !table_.find(code_.instrs[n - 1].opcode)->terminates()) {
+        const Instr& last = code_.instrs[n - 1];
+        diags_.error(file_, last.src, "execution falls off the end of the code after " +
+                                          std::string(table_.find(last.opcode)->name) +
+                                          "; end it with a return, raise or jump");
+        failed_ = true;
+        break;
+      }
+      if (f.i >= n || (f.i > f.block && leader[f.i])) {
+        // The block falls into the next one, walked while this one is on the path.
+        f.finished = true;
+        Frame next{f.i, f.depth, f.i, false, false};
+        if (next.block < n) stack.push_back(next);
+        continue;
+      }
+      const Instr& in = code_.instrs[f.i];
+      const OpInfo& op = *table_.find(in.opcode);
+      f.depth += op.fall.eval(in.arg);
+      if (!check(in, f.depth, "")) break;
+      max_ = std::max(max_, f.depth);
+      ++f.i;
+      if (op.jumps() && in.target >= 0) {
+        // 3.6 counts the jump side from the depth after the instruction.
+        int target = f.depth - op.fall.eval(in.arg) + op.jump.eval(in.arg);
+        max_ = std::max(max_, target);
+        // After JUMP_ABSOLUTE/JUMP_FORWARD only the target's walk is left;
+        // otherwise this block resumes once the target (on top) is walked,
+        // as CPython's recursion does.
+        if (op.name == "JUMP_ABSOLUTE" || op.name == "JUMP_FORWARD") f.finished = true;
+        stack.push_back({static_cast<size_t>(in.target), target, 0, false, false});
+      }
+    }
+    return failed_ ? -1 : max_;
   }
 
   bool check(const Instr& in, int depth, const char* where) {
@@ -64,7 +162,7 @@ class Analysis {
         if (static_cast<int>(i) < e.start || static_cast<int>(i) >= e.end) continue;
         int handler = e.depth + (e.lasti ? 1 : 0) + 1;
         max_ = std::max(max_, handler);
-        reach(static_cast<size_t>(e.handler), handler);
+        reach(static_cast<size_t>(e.handler), handler, &in);
       }
       int after = depth + op.fall.eval(in.arg);
       if (!check(in, after, "")) return;
@@ -73,7 +171,7 @@ class Analysis {
         int target = depth + op.jump.eval(in.arg);
         if (!check(in, target, " (when it jumps)")) return;
         max_ = std::max(max_, target);
-        if (op.follows_target()) reach(static_cast<size_t>(in.target), target);
+        if (op.follows_target()) reach(static_cast<size_t>(in.target), target, &in);
       }
       if (op.terminates()) return;
       if (++i >= n) {
@@ -83,7 +181,10 @@ class Analysis {
         failed_ = true;
         return;
       }
-      if (depth_[i] >= after) return;  // already walked from here, as deep
+      if (depth_[i] != INT_MIN) {  // already walked from here
+        reach(i, after, &in);
+        return;
+      }
       depth_[i] = depth = after;
     }
   }
@@ -92,7 +193,9 @@ class Analysis {
   const OpcodeTable& table_;
   const SourceFile& file_;
   Diagnostics& diags_;
+  static constexpr int kMaxRaises = 8;
   std::vector<int> depth_;
+  std::vector<int> raises_ = std::vector<int>(code_.instrs.size(), 0);
   std::vector<size_t> work_;
   int max_ = 0;
   bool failed_ = false;
