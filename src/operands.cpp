@@ -65,15 +65,10 @@ std::optional<std::string> as_name(const Expr& e) {
   return std::nullopt;
 }
 
-int find(const std::vector<std::string>& v, const std::string& s) {
-  auto it = std::find(v.begin(), v.end(), s);
-  return it == v.end() ? -1 : static_cast<int>(it - v.begin());
-}
-
 // Index of `name` in co_names, appending it when the table is not fixed.
 std::optional<uint32_t> name_index(OperandContext& ctx, const std::string& name, uint32_t at) {
   auto& names = ctx.tables.code.names;
-  int i = find(names, name);
+  int i = ctx.tables.names_ix.find(names, name);
   if (i >= 0) return i;
   if (ctx.tables.names_fixed) {
     report(ctx, at, "name '" + name + "' is not listed in .names");
@@ -85,44 +80,58 @@ std::optional<uint32_t> name_index(OperandContext& ctx, const std::string& name,
 
 bool uses_localsplus(const OperandContext& ctx) { return ctx.table.version.at_least(11); }
 
+// 3.11+: the localsplus index of a known name. While the tables still grow
+// (the collect pass) indices are not final and not needed: 0 stands in.
+std::optional<uint32_t> localsplus_index(OperandContext& ctx, const std::string& name) {
+  Tables& t = ctx.tables;
+  if (ctx.collect) return 0;
+  if (t.localsplus_ix.empty()) {
+    LocalsPlus lp = localsplus(t.code);
+    for (size_t i = 0; i < lp.names.size(); ++i)
+      t.localsplus_ix.emplace(lp.names[i], static_cast<int>(i));
+    t.localsplus_size = lp.names.size();
+  }
+  auto it = t.localsplus_ix.find(name);
+  if (it == t.localsplus_ix.end()) return std::nullopt;
+  return static_cast<uint32_t>(it->second);
+}
+
 // Local (LOAD_FAST) index: co_varnames, or localsplus from 3.11.
 std::optional<uint32_t> local_index(OperandContext& ctx, const std::string& name, uint32_t at) {
-  Code& code = ctx.tables.code;
-  if (uses_localsplus(ctx)) {
-    int i = find(localsplus(code).names, name);
-    if (i >= 0) return i;
-  } else {
-    int i = find(code.varnames, name);
-    if (i >= 0) return i;
+  Tables& t = ctx.tables;
+  Code& code = t.code;
+  bool known = t.varnames_ix.find(code.varnames, name) >= 0;
+  if (uses_localsplus(ctx))
+    known = known || t.cellvars_ix.find(code.cellvars, name) >= 0 ||
+            t.freevars_ix.find(code.freevars, name) >= 0;
+  if (!known) {
+    if (t.varnames_fixed) {
+      report(ctx, at, "local variable '" + name + "' is not listed in .varnames");
+      return std::nullopt;
+    }
+    code.varnames.push_back(name);
   }
-  if (ctx.tables.varnames_fixed) {
-    report(ctx, at, "local variable '" + name + "' is not listed in .varnames");
-    return std::nullopt;
-  }
-  code.varnames.push_back(name);
-  return local_index(ctx, name, at);
+  if (uses_localsplus(ctx)) return localsplus_index(ctx, name);
+  return static_cast<uint32_t>(t.varnames_ix.find(code.varnames, name));
 }
 
 // Cell/free (LOAD_DEREF) index: cellvars then freevars up to 3.10,
 // localsplus from 3.11. An undeclared name becomes a cell variable.
 std::optional<uint32_t> deref_index(OperandContext& ctx, const std::string& name, uint32_t at) {
-  Code& code = ctx.tables.code;
-  if (uses_localsplus(ctx)) {
-    int i = find(localsplus(code).names, name);
-    bool known = find(code.cellvars, name) >= 0 || find(code.freevars, name) >= 0;
-    if (i >= 0 && known) return i;
-  } else {
-    int i = find(code.cellvars, name);
-    if (i >= 0) return i;
-    i = find(code.freevars, name);
-    if (i >= 0) return static_cast<uint32_t>(code.cellvars.size() + i);
+  Tables& t = ctx.tables;
+  Code& code = t.code;
+  int cell = t.cellvars_ix.find(code.cellvars, name);
+  int free = t.freevars_ix.find(code.freevars, name);
+  if (cell < 0 && free < 0) {
+    if (t.cellvars_fixed) {
+      report(ctx, at, "'" + name + "' is not listed in .cellvars or .freevars");
+      return std::nullopt;
+    }
+    code.cellvars.push_back(name);
+    cell = static_cast<int>(code.cellvars.size() - 1);
   }
-  if (ctx.tables.cellvars_fixed) {
-    report(ctx, at, "'" + name + "' is not listed in .cellvars or .freevars");
-    return std::nullopt;
-  }
-  code.cellvars.push_back(name);
-  return deref_index(ctx, name, at);
+  if (uses_localsplus(ctx)) return localsplus_index(ctx, name);
+  return static_cast<uint32_t>(cell >= 0 ? cell : static_cast<int>(code.cellvars.size()) + free);
 }
 
 std::optional<uint32_t> const_index(OperandContext& ctx, const Expr& e) {
@@ -390,7 +399,7 @@ bool raw_index_in_range(const OpInfo& op, uint32_t v, const OperandContext& ctx,
     case ArgKind::AttrMethod: size = c.names.size(), index = v >> 1, table = "co_names"; break;
     case ArgKind::SuperAttr: size = c.names.size(), index = v >> 2, table = "co_names"; break;
     case ArgKind::Local:
-      size = uses_localsplus(ctx) ? localsplus(c).names.size() : c.varnames.size();
+      size = uses_localsplus(ctx) ? localsplus(c).names.size() : c.varnames.size();  // rare: raw
       table = "the local variables";
       break;
     case ArgKind::Free:

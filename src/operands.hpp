@@ -3,6 +3,7 @@
 
 #include <map>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "resolve.hpp"
@@ -17,6 +18,22 @@ struct LabelDef {
 
 // The tables being built for one code object, and whether each was fixed by
 // an explicit directive (then a missing entry is an error, not an append).
+// Where each name stands in a table that only grows: indexed lazily, so a
+// lookup is a hash probe rather than a scan. The first occurrence wins, as
+// a linear search would find it.
+class NameIndex {
+ public:
+  int find(const std::vector<std::string>& v, const std::string& name) {
+    for (; synced_ < v.size(); ++synced_) pos_.emplace(v[synced_], static_cast<int>(synced_));
+    auto it = pos_.find(name);
+    return it == pos_.end() ? -1 : it->second;
+  }
+
+ private:
+  std::unordered_map<std::string, int> pos_;
+  size_t synced_ = 0;
+};
+
 struct Tables {
   Code& code;
   bool consts_fixed = false;
@@ -24,6 +41,10 @@ struct Tables {
   bool varnames_fixed = false;
   bool cellvars_fixed = false;
   std::map<std::string, int> const_index;  // const_key -> index
+  NameIndex names_ix, varnames_ix, cellvars_ix, freevars_ix;
+  // 3.11+ localsplus positions, built once the tables are final.
+  std::unordered_map<std::string, int> localsplus_ix;
+  size_t localsplus_size = 0;
 };
 
 struct OperandContext {

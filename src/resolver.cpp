@@ -711,7 +711,7 @@ std::shared_ptr<Code> Resolver::finalize(Block& b) {
   for (const std::string& l : b.pending_labels) b.labels[l].index = static_cast<int>(b.instrs.size());
   if (!b.saw_instruction) error(b.offset, "code block '" + b.id + "' has no instructions");
 
-  Tables tables{c, false, false, false, false, {}};
+  Tables tables{c, false, false, false, false, {}, {}, {}, {}, {}, {}, 0};
   tables.names_fixed = b.names_fixed;
   tables.varnames_fixed = b.varnames_fixed;
   tables.cellvars_fixed = b.cellvars_fixed;
