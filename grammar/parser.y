@@ -118,3 +118,4 @@ words(W) ::= word(A) word(B). { W = ctx->words(A, B); }
 words(W) ::= words(X) word(B). { W = ctx->more_words(X, B); }
 word(E) ::= IDENT(T). { E = ctx->leaf(pyasm::Expr::kIdent, T); }
 word(E) ::= INT(T). { E = ctx->leaf(pyasm::Expr::kInt, T); }
+word(E) ::= FLOAT(T). { E = ctx->leaf(pyasm::Expr::kFloat, T); }

@@ -111,7 +111,10 @@ void emit_lnotab(Code& code, const Layout& lay) {
     int off = 2 * lay.start[ev.instr];
     int d_off = off - prev_off;
     int d_line = ev.line - prev_line;
-    if (d_off == 0 && d_line == 0) continue;
+    // Only the first line, at offset 0 and equal to co_firstlineno, goes
+    // without an entry; CPython 3.6-3.9 keep later (0, 0) entries, which
+    // their peephole pass leaves behind.
+    if (d_off == 0 && d_line == 0 && &ev == &code.line_events.front()) continue;
     // Like CPython's assemble_lnotab: whole chunks first, by division.
     if (d_off > 255) {
       for (int k = d_off / 255; k > 0; --k) {

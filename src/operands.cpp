@@ -421,8 +421,16 @@ bool raw_index_in_range(const OpInfo& op, uint32_t v, const OperandContext& ctx,
 ResolvedOperand resolve_operand(const OpInfo& op, const Statement& st, OperandContext& ctx) {
   const auto& args = st.args;
   if (!op.has_arg()) {
+    // CPython sometimes leaves an oparg on an argument-less instruction
+    // (3.10's ROT_TWO 2, a NOP that replaced something); `$N` keeps it.
+    if (args.size() == 1 && args[0]->kind == Expr::kRaw) {
+      auto v = parse_u32(args[0]->value);
+      if (!v) report(ctx, args[0]->offset, "raw oparg $" + args[0]->value + " is out of range");
+      return v ? Result{*v} : fail();
+    }
     if (!args.empty()) {
-      report(ctx, args[0]->offset, std::string(op.name) + " takes no operand");
+      report(ctx, args[0]->offset, std::string(op.name) + " takes no operand (a leftover oparg " +
+                                       "byte is written $N)");
       return fail();
     }
     return {};

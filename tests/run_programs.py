@@ -18,7 +18,8 @@ For every DIR/NAME.pyasm (sorted by name):
      A mirrored .pyasm must not hold a `.stacksize` directive (the stack size
      must be computed by pyasm).
 
-Versions 3.6 to 3.13 are supported. The interpreter is $PYENV_ROOT (or `pyenv root`, or ~/.pyenv) /versions/3.X.*/bin/python3.X.
+Versions 3.6 to 3.13 are supported. The interpreter is $PYENV_ROOT (or `pyenv root`,
+or ~/.pyenv) /versions/3.X.*/bin/python3.X.
 Exit status: 0 all passed, 1 some failed, 77 interpreter not installed (CTest: skipped),
 2 usage errors. Standard library only; runs under any python3 >= 3.8.
 """
