@@ -56,8 +56,10 @@ bool layout(Code& code, const OpcodeTable& t, Layout& lay, const Sink& sink) {
   size_t n = code.instrs.size();
   lay.prefixes.assign(n, 0);
   lay.start.assign(n + 1, 0);
-  for (size_t i = 0; i < n; ++i)
-    if (code.instrs[i].target < 0) lay.prefixes[i] = prefixes_for(code.instrs[i].arg);
+  for (size_t i = 0; i < n; ++i) {
+    const Instr& in = code.instrs[i];
+    lay.prefixes[i] = std::max<int>(in.prefixes, in.target < 0 ? prefixes_for(in.arg) : 0);
+  }
   for (bool changed = true; changed;) {
     changed = false;
     for (size_t i = 0; i < n; ++i) {
@@ -77,6 +79,13 @@ bool layout(Code& code, const OpcodeTable& t, Layout& lay, const Sink& sink) {
       }
       in.arg = *arg;
       int need = prefixes_for(*arg);
+      if (in.prefixes && need > in.prefixes) {
+        sink.error(in.src, "this jump's oparg " + std::to_string(*arg) + " needs " +
+                               std::to_string(need) + " EXTENDED_ARG prefixes, " +
+                               std::to_string(in.prefixes) + " written");
+        ok = false;
+        continue;
+      }
       if (need > lay.prefixes[i]) {
         lay.prefixes[i] = need;
         changed = true;

@@ -18,6 +18,7 @@ struct PendingInstr {
   const OpInfo* op;
   Location loc;
   bool line_start;
+  std::vector<const Statement*> prefixes;  // EXTENDED_ARG lines written before it
 };
 
 // Where an exception goes: `HANDLER [depth N] [lasti]`.
@@ -58,6 +59,8 @@ struct Block {
   std::vector<PendingInstr> instrs;
   std::map<std::string, LabelDef> labels;
   std::vector<std::string> pending_labels;
+  std::vector<const Statement*> pending_prefixes;  // EXTENDED_ARG lines so far
+  size_t labels_before_prefixes = 0;
   Location loc;
   bool line_pending = false;
   std::optional<int> first_line;
@@ -101,6 +104,7 @@ class Resolver {
   bool handler_tail(const std::vector<const Expr*>& words, size_t i, HandlerSpec& spec,
                     const char* usage);
   void build_exception_table(Block& b);
+  bool check_prefixes(Block& b);
   std::optional<ExceptionEntry> entry_for(Block& b, int start, int end, const HandlerSpec& h,
                                           uint32_t src);
   void table_directive(const Statement& st);
@@ -186,14 +190,23 @@ void Resolver::instruction(const Statement& st) {
   if (!op) return unknown_opcode(st);
   if (op->name == "CACHE" && version_.at_least(11))
     return error(st.offset, "CACHE entries are inserted by the assembler; do not write them");
-  if (op->code == table_.extended_arg)
-    return error(st.offset, "EXTENDED_ARG prefixes are inserted by the assembler; write the "
-                            "full oparg on the instruction instead");
   Block& b = cur();
+  if (op->code == table_.extended_arg) {
+    // Normally inserted by the encoder; written out, they fix how many
+    // prefixes the next instruction gets (CPython keeps redundant ones).
+    // A label before them names the whole instruction.
+    if (b.pending_prefixes.empty()) b.labels_before_prefixes = b.pending_labels.size();
+    b.pending_prefixes.push_back(&st);
+    return;
+  }
+  if (!b.pending_prefixes.empty() && b.pending_labels.size() > b.labels_before_prefixes)
+    error(st.offset, "a label cannot stand between EXTENDED_ARG and the instruction it "
+                     "extends; put it before the EXTENDED_ARG lines");
   int index = static_cast<int>(b.instrs.size());
   for (const std::string& l : b.pending_labels) b.labels[l].index = index;
   b.pending_labels.clear();
-  b.instrs.push_back({&st, op, b.loc, b.line_pending});
+  b.instrs.push_back({&st, op, b.loc, b.line_pending, std::move(b.pending_prefixes)});
+  b.pending_prefixes.clear();
   b.instr_region.push_back(b.open_regions.empty() ? -1 : b.open_regions.back());
   b.line_pending = false;
 }
@@ -637,8 +650,48 @@ void Resolver::resolve_instrs(Block& b, Tables& tables, bool collect, bool& ok) 
     in.loc = pi.loc;
     in.line_start = pi.line_start;
     in.src = pi.stmt->offset;
+    in.prefixes = static_cast<uint8_t>(std::min<size_t>(pi.prefixes.size(), 3));
+    if (collect && pi.prefixes.size() > 3) {
+      error(pi.prefixes[3]->offset, "at most 3 EXTENDED_ARG prefixes fit a 32-bit oparg");
+      ok = false;
+    }
     c.instrs.push_back(in);
   }
+}
+
+// Written EXTENDED_ARG values must be the bytes the final oparg puts there,
+// and there must be enough of them for it.
+bool Resolver::check_prefixes(Block& b) {
+  bool ok = true;
+  for (size_t i = 0; i < b.instrs.size(); ++i) {
+    const auto& prefixes = b.instrs[i].prefixes;
+    uint32_t arg = b.code->instrs[i].arg;
+    size_t k = prefixes.size();
+    if (k && k < 3 && (arg >> (8 * (k + 1))) != 0) {
+      error(prefixes[0]->offset, "the oparg " + std::to_string(arg) + " needs more than the " +
+                                     std::to_string(k) + " EXTENDED_ARG prefixes written");
+      ok = false;
+      continue;
+    }
+    for (size_t j = 0; j < k; ++j) {
+      const Statement& st = *prefixes[j];
+      if (st.args.empty()) continue;
+      uint32_t byte = (arg >> (8 * (k - j))) & 0xFF;
+      const Expr& e = *st.args[0];
+      auto v = e.kind == Expr::kInt ? BigInt::parse(e.value) : std::nullopt;
+      auto n = v ? v->to_int64() : std::nullopt;
+      if (st.args.size() != 1 || !n || *n != byte) {
+        error(e.offset, "EXTENDED_ARG here carries " + std::to_string(byte) +
+                            " (the high byte of the oparg " + std::to_string(arg) + ")");
+        ok = false;
+      }
+    }
+  }
+  if (!b.pending_prefixes.empty()) {
+    error(b.pending_prefixes[0]->offset, "EXTENDED_ARG at the end of the code extends nothing");
+    ok = false;
+  }
+  return ok;
 }
 
 std::optional<ExceptionEntry> Resolver::entry_for(Block& b, int start, int end,
@@ -745,6 +798,7 @@ std::shared_ptr<Code> Resolver::finalize(Block& b) {
   // their consequences (an underflow where an instruction was dropped).
   if (sink_.diags.error_count() != errors_before || sink_.diags.has_errors()) return nullptr;
   if (!encode(c, sink_.file, sink_.diags)) return nullptr;
+  if (!check_prefixes(b)) return nullptr;
   return b.code;
 }
 

@@ -21,10 +21,10 @@ filename of nested blocks) and spells out only the rest. Locations:
     without a line), repeats of the previous line included;
   - from 3.11, every change of position (co_positions()).
 
-What CPython compiles that pyasm cannot write is still written out, so that pyasm
-rejects it rather than build something else: an EXTENDED_ARG 0 that 3.6-3.9's
-peephole pass leaves in front of a jump it shortened, and the oparg 3.10 leaves on
-an instruction that takes none (`ROT_TWO $2` for `a, b = b, a`).
+What pyasm would not choose by itself is written out: the EXTENDED_ARG prefixes
+3.6-3.9 keep on jumps (sized before their peephole pass, so sometimes more than
+needed, even EXTENDED_ARG 0), and the oparg 3.10 leaves on an instruction that
+takes none (`ROT_TWO $2` for `a, b = b, a`).
 """
 import marshal
 import opcode
@@ -471,9 +471,12 @@ class Writer:
             if i.offset in labels:
                 e('%s:' % labels[i.offset])
             line_directives(i.offset)
-            for _ in range(i.extra_prefixes()):
-                # pyasm writes the prefixes an oparg needs, and no others
-                e('    EXTENDED_ARG         0    # a padding prefix: not reproducible')
+            if i.offset > i.start and (i.extra_prefixes() or (V < (3, 10) and i.op in JUMPS)):
+                # 3.6-3.9 size jumps before their peephole pass and keep those
+                # prefixes (even EXTENDED_ARG 0); pyasm's own layout could be
+                # tighter, so the prefixes CPython kept are written out.
+                for k in range(i.start, i.offset, 2):
+                    e('    EXTENDED_ARG         %d' % co.co_code[k + 1])
             e('    ' + self.instruction(co, i, v, labels))
         if end in labels:
             e('%s:' % labels[end])

@@ -29,6 +29,7 @@ struct Instr {
   int target = -1;          // jumps: index of the target instruction
   Location loc;             // position for the line/location table
   bool line_start = false;  // a `.line` directive precedes it (≤3.10 line entries)
+  uint8_t prefixes = 0;     // EXTENDED_ARG prefixes written (or read); 0 = as few as needed
   uint32_t src = 0;         // offset in the .pyasm text, for diagnostics
 };
 
