@@ -1,0 +1,121 @@
+// The resolver's internals, shared by resolver.cpp (blocks, instructions,
+// finalisation) and directives.cpp (directive handlers). Internal.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "operands.hpp"
+#include "pyasm/assembler.hpp"
+
+namespace pyasm::detail {
+
+struct PendingInstr {
+  const Statement* stmt;
+  const OpInfo* op;
+  Location loc;
+  bool line_start;
+  std::vector<const Statement*> prefixes;  // EXTENDED_ARG lines written before it
+};
+
+// Where an exception goes: `HANDLER [depth N] [lasti]`.
+struct HandlerSpec {
+  std::string label;
+  uint32_t at = 0;
+  int depth = 0;
+  bool lasti = false;
+};
+
+// `.except START END HANDLER ...`: an explicit exception-table entry.
+struct PendingExcept {
+  uint32_t src;
+  std::string start, end;
+  uint32_t start_at, end_at;
+  HandlerSpec handler;
+};
+
+// `.try HANDLER ...` ... `.endtry`: a protected region.
+struct TryRegion {
+  uint32_t src;
+  HandlerSpec handler;
+};
+
+struct Block {
+  std::string id;
+  uint32_t offset = 0;
+  Block* parent = nullptr;
+  std::shared_ptr<Code> code = std::make_shared<Code>();
+  bool is_module = false;
+  bool saw_instruction = false;  // even one that failed to resolve
+  bool flags_set = false, firstline_set = false, name_set = false, qualname_set = false;
+  bool argcount_set = false, kwonly_set = false, posonly_set = false;
+  bool consts_fixed = false, names_fixed = false, varnames_fixed = false, cellvars_fixed = false;
+  std::vector<const Expr*> explicit_consts;
+  std::vector<std::string> signature;  // argument names from `.code f(...)`
+  uint32_t sig_flags = 0;              // VARARGS / VARKEYWORDS from the signature
+  std::vector<PendingInstr> instrs;
+  std::map<std::string, LabelDef> labels;
+  std::vector<std::string> pending_labels;
+  std::vector<const Statement*> pending_prefixes;  // EXTENDED_ARG lines so far
+  size_t labels_before_prefixes = 0;
+  Location loc;
+  bool line_pending = false;
+  std::optional<int> first_line;
+  std::vector<LineEvent> line_events;
+  std::vector<PendingExcept> excepts;
+  std::vector<TryRegion> regions;  // every .try of the block
+  std::vector<int> open_regions;   // indices into regions, innermost last
+  std::vector<int> instr_region;   // per instruction: innermost region or -1
+  CodeRefs children;
+};
+
+std::vector<std::string_view> directive_names();
+
+class Resolver {
+ public:
+  Resolver(const SourceFile& file, Version v, Diagnostics& diags)
+      : sink_{file, diags}, table_(*opcode_table(v)), version_(v) {}
+
+  std::shared_ptr<const Code> run(const Module& m);
+
+ private:
+  void statement(const Statement& st);
+  void instruction(const Statement& st);
+  void directive(const Statement& st);
+  void open_block(const Statement& st);
+  void close_block(uint32_t at);
+  std::shared_ptr<Code> finalize(Block& b);
+  void resolve_instrs(Block& b, Tables& tables, bool collect, bool& ok);
+  void set_defaults(Block& b);
+  bool check_signature(Block& b);
+  void unknown_opcode(const Statement& st);
+
+  // Directive helpers.
+  std::optional<int> int_arg(const Statement& st, int min = 0);
+  std::optional<std::string> str_arg(const Statement& st);
+  std::optional<std::vector<std::string>> name_list(const Statement& st);
+  void line_directive(const Statement& st);
+  void flags_directive(const Statement& st);
+  void except_directive(const Statement& st);
+  void try_directive(const Statement& st);
+  bool handler_tail(const std::vector<const Expr*>& words, size_t i, HandlerSpec& spec,
+                    const char* usage);
+  void build_exception_table(Block& b);
+  bool check_prefixes(Block& b);
+  std::optional<ExceptionEntry> entry_for(Block& b, int start, int end, const HandlerSpec& h,
+                                          uint32_t src);
+  void table_directive(const Statement& st);
+
+  Block& cur() { return *stack_.back(); }
+  void error(uint32_t at, std::string msg) { sink_.error(at, std::move(msg)); }
+
+  Sink sink_;
+  const OpcodeTable& table_;
+  Version version_;
+  std::vector<std::unique_ptr<Block>> stack_;
+};
+
+}  // namespace pyasm::detail
