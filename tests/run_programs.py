@@ -58,10 +58,6 @@ if sys.version_info >= (3, 8):
     ATTRS.insert(4, 'co_posonlyargcount')
 if sys.version_info >= (3, 11):
     ATTRS += ['co_qualname', 'co_linetable', 'co_exceptiontable']
-    if len(sys.argv) > 3:  # tools/ given: also the localsplus kinds (cell, free, hidden)
-        sys.path.insert(0, sys.argv[3])
-        import py2pyasm
-        ATTRS.append('co_localspluskinds')
 elif sys.version_info >= (3, 10):
     ATTRS += ['co_linetable']
 else:
@@ -100,10 +96,7 @@ def walk_codes(c):
 
 def compare(a, b, path):
     for attr in ATTRS:
-        if attr == 'co_localspluskinds':  # not visible from Python: read from marshal
-            x, y = py2pyasm.localsplus(a)[1], py2pyasm.localsplus(b)[1]
-        else:
-            x, y = getattr(a, attr), getattr(b, attr)
+        x, y = getattr(a, attr), getattr(b, attr)
         if attr == 'co_consts':
             if [key(c) for c in x] != [key(c) for c in y]:
                 diffs.append((path, attr, x, y))
@@ -279,9 +272,7 @@ def run_one(name, src_dir, work, pyasm, python):
         with open(script, 'w') as f:
             f.write(COMPARE_SCRIPT)
         try:
-            tools = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-                                 'tools')
-            c = subprocess.run([python, '-I', script, pyc, py_path, tools], stdout=subprocess.PIPE,
+            c = subprocess.run([python, '-I', script, pyc, py_path], stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, timeout=TIMEOUT)
             if c.returncode == 1:
                 problems.append('code objects differ from compile(%s.py)' % name)
