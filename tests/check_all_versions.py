@@ -21,7 +21,6 @@ Standard library only; runs under any python3 >= 3.6.
 """
 import argparse
 import difflib
-import glob
 import os
 import re
 import shutil
@@ -29,32 +28,13 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'tools'))
+from interpreters import find_interpreter, pyenv_root  # noqa: E402
+
 VERSIONS = ['3.6', '3.7', '3.8', '3.9', '3.10', '3.11', '3.12', '3.13']
 NAME = 'greet'
 TIMEOUT = 30
 
-
-def pyenv_root():
-    root = os.environ.get('PYENV_ROOT')
-    if not root:
-        try:
-            root = subprocess.run(['pyenv', 'root'], stdout=subprocess.PIPE,
-                                  stderr=subprocess.DEVNULL, universal_newlines=True,
-                                  timeout=30).stdout.strip()
-        except (OSError, subprocess.SubprocessError):
-            root = ''
-    return root or os.path.expanduser('~/.pyenv')
-
-
-def find_interpreter(root, version):
-    """The newest $root/versions/3.X.Y/bin/python3.X, or None."""
-    candidates = []
-    for d in glob.glob(os.path.join(root, 'versions', version + '.*')):
-        m = re.match(re.escape(version) + r'\.(\d+)$', os.path.basename(d))
-        exe = os.path.join(d, 'bin', 'python' + version)
-        if m and os.access(exe, os.X_OK):
-            candidates.append((int(m.group(1)), exe))
-    return max(candidates)[1] if candidates else None
 
 
 def text(b):
@@ -164,7 +144,7 @@ def main():
     try:
         for version in VERSIONS:
             status, line, details = check_version(args.dir, version, pyasm,
-                                                  find_interpreter(root, version), work)
+                                                  find_interpreter(version, root), work)
             print(line)
             if details:
                 print(indent(details))

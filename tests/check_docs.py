@@ -7,12 +7,14 @@ with `.python` assembles, and a block preceded by
 Usage: check_docs.py PYASM DOC.md
 """
 import ast
-import glob
 import os
 import re
 import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'tools'))
+from interpreters import find_interpreter  # noqa: E402
 
 COMPARE = r'''
 import marshal, sys
@@ -30,12 +32,6 @@ for a in bad:
 sys.exit(1 if bad else 0)
 '''
 
-
-def interpreter(version):
-    root = os.environ.get("PYENV_ROOT") or os.path.expanduser("~/.pyenv")
-    hits = sorted(glob.glob(os.path.join(root, "versions", version + ".*", "bin",
-                                         "python" + version)))
-    return hits[-1] if hits else None
 
 
 def main():
@@ -55,7 +51,7 @@ def main():
                                    capture_output=True, text=True)
             ok = build.returncode == 0
             detail = build.stderr
-            exe = interpreter(version)
+            exe = find_interpreter(version)
             if ok and kind and exe:
                 want = ast.literal_eval(arg)
                 if kind == "output":

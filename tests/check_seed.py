@@ -3,11 +3,13 @@ function shows the same listing as that of the Python function it mirrors.
 
 Usage: check_seed.py PYASM TESTDATA_DIR.  Exit 77 when python3.8 is absent.
 """
-import glob
 import os
 import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'tools'))
+from interpreters import find_interpreter  # noqa: E402
 
 CHECK = r'''
 import dis, io, marshal, sys
@@ -38,16 +40,10 @@ print("seed program: dis listing identical to CPython 3.8's")
 '''
 
 
-def interpreter(version):
-    root = os.environ.get("PYENV_ROOT") or os.path.expanduser("~/.pyenv")
-    hits = sorted(glob.glob(os.path.join(root, "versions", version + ".*", "bin",
-                                         "python" + version)))
-    return hits[-1] if hits else None
-
 
 def main():
     pyasm, testdata = sys.argv[1], sys.argv[2]
-    exe = interpreter("3.8")
+    exe = find_interpreter("3.8")
     if not exe:
         print("python3.8 not installed: skipped")
         return 77

@@ -21,11 +21,13 @@ Where dis raises ValueError there is no expectation; those cases are counted and
 reported.  Exit status: 0 when everything agrees, 1 on any mismatch, 77 when no
 interpreter is installed.  Standard library only.
 """
-import glob
 import json
 import os
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'tools'))
+from interpreters import find_interpreter  # noqa: E402
 
 VERSIONS = ["3.6", "3.7", "3.8", "3.9", "3.10", "3.11", "3.12", "3.13"]
 
@@ -84,17 +86,6 @@ for name, code in opcode.opmap.items():
 print(json.dumps(ops))
 '''
 
-
-def find_interpreter(version):
-    root = os.environ.get("PYENV_ROOT") or os.path.expanduser("~/.pyenv")
-    try:
-        root = subprocess.run(["pyenv", "root"], capture_output=True, text=True,
-                              check=True).stdout.strip() or root
-    except (OSError, subprocess.CalledProcessError):
-        pass
-    hits = sorted(glob.glob(os.path.join(root, "versions", version + ".*", "bin",
-                                         "python" + version)))
-    return hits[-1] if hits else None
 
 
 def expectations(version, name, jumps, dis_rec, i):

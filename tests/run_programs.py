@@ -33,6 +33,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'tools'))
+from interpreters import find_interpreter  # noqa: E402
+
 TIMEOUT = 30
 
 # Runs inside the target interpreter (3.6+): argv = PYC PY. Prints one line per
@@ -192,26 +195,6 @@ for path, a, b in code_diffs:
 sys.exit(1 if diffs else 0)
 '''
 
-
-def find_interpreter(version):
-    root = os.environ.get('PYENV_ROOT')
-    if not root:
-        try:
-            root = subprocess.run(['pyenv', 'root'], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                  universal_newlines=True, timeout=30).stdout.strip()
-        except (OSError, subprocess.SubprocessError):
-            root = ''
-    if not root:
-        root = os.path.expanduser('~/.pyenv')
-    candidates = []
-    for d in glob.glob(os.path.join(root, 'versions', version + '.*')):
-        m = re.match(re.escape(version) + r'\.(\d+)$', os.path.basename(d))
-        exe = os.path.join(d, 'bin', 'python' + version)
-        if m and os.access(exe, os.X_OK):
-            candidates.append((int(m.group(1)), exe))
-    if not candidates:
-        return None
-    return max(candidates)[1]
 
 
 def has_stacksize_directive(path):

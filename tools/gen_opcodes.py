@@ -17,11 +17,12 @@ whether the committed files are up to date.
 Standard library only.
 """
 import argparse
-import glob
 import json
 import os
 import subprocess
 import sys
+
+from interpreters import find_interpreter
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT_DIR = os.path.join(ROOT, "src", "opcodes")
@@ -85,17 +86,6 @@ out["pseudo"] = sorted((n, list(pseudo_targets.get(n, []))) for n, c in opcode.o
 print(json.dumps(out))
 '''
 
-
-def find_interpreter(version):
-    root = os.environ.get("PYENV_ROOT") or os.path.expanduser("~/.pyenv")
-    try:
-        root = subprocess.run(["pyenv", "root"], capture_output=True, text=True,
-                              check=True).stdout.strip() or root
-    except (OSError, subprocess.CalledProcessError):
-        pass
-    hits = sorted(glob.glob(os.path.join(root, "versions", version + ".*", "bin",
-                                         "python" + version)))
-    return hits[-1] if hits else None
 
 
 # ---------------------------------------------------------------------------
