@@ -17,7 +17,11 @@ std::shared_ptr<const Code> Resolver::run(const Module& m) {
   module->is_module = true;
   module->id = "<module>";
   stack_.push_back(std::move(module));
-  for (const Statement& st : m.statements) statement(st);
+  for (const Statement& st : m.statements) {
+    if (aborted_) return nullptr;
+    statement(st);
+  }
+  if (aborted_) return nullptr;
   while (stack_.size() > 1) {
     error(cur().offset, "code block '" + cur().id + "' has no .end");
     stack_.pop_back();
@@ -114,6 +118,16 @@ void Resolver::instruction(const Statement& st) {
 
 // .code ID  or  .code ID(a, b, /, c, *args, d, **kw)
 void Resolver::open_block(const Statement& st) {
+  // CPython's marshal reads objects nested at most 2000 deep, and each code
+  // object costs two levels (itself and its constants), so deeper code could
+  // never load; refusing it also keeps pyasm's own recursion bounded.
+  constexpr size_t kMaxNesting = 990;
+  if (stack_.size() == kMaxNesting) {
+    error(st.offset, "code blocks nested more than " + std::to_string(kMaxNesting) +
+                         " deep: CPython cannot load a pyc with objects nested this deep");
+    aborted_ = true;  // the rest would only be more of the same
+    return;
+  }
   auto b = std::make_unique<Block>();
   b->offset = st.offset;
   b->parent = &cur();

@@ -116,6 +116,7 @@ class Resolver {
   const OpcodeTable& table_;
   Version version_;
   std::vector<std::unique_ptr<Block>> stack_;
+  bool aborted_ = false;  // an error that makes going on pointless
 };
 
 }  // namespace pyasm::detail

@@ -145,3 +145,11 @@ TEST_CASE("qualname: a block inside a comprehension gets '.', not '.<locals>.'")
   REQUIRE_MESSAGE(b.code, b.errors);
   CHECK(child(child(*b.code, 0), 0).qualname == "<listcomp>.<lambda>");
 }
+
+TEST_CASE("code blocks nested deeper than CPython can load are an error, not a crash") {
+  std::string text = ".python 3.11\n";
+  for (int i = 0; i < 100000; ++i) text += ".code f" + std::to_string(i) + "\n";
+  auto b = build(text, {3, 11});
+  CHECK_FALSE(b.code);
+  CHECK(b.errors.find("t.pyasm:991:1: error: code blocks nested more than 990 deep") == 0);
+}
