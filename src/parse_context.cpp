@@ -181,8 +181,9 @@ void ParseContext::parse_failure() {
 }
 
 void ParseContext::stack_overflow() {
-  diags_.error(file_, static_cast<uint32_t>(file_.text.size()),
-               "expression nested too deeply (parser stack overflow)");
+  last_error_line_ = static_cast<uint32_t>(file_.line_col(current_).line);
+  diags_.error(file_, current_, "expression nested too deeply (more than the parser's 1000 "
+                                "levels)");
 }
 
 }  // namespace pyasm

@@ -43,6 +43,8 @@ class ParseContext {
   void lexical_error(const Token& t);
   void parse_failure();
   void stack_overflow();
+  // The token being fed to the parser (for errors raised without one).
+  void set_current(const Token& t) { current_ = t.begin; }
 
  private:
   std::string text(const Token& t) const;
@@ -51,6 +53,7 @@ class ParseContext {
   Module& out_;
   std::vector<Statement> line_;  // the current line's label and statement
   uint32_t last_error_line_ = 0;  // one syntax error per line
+  uint32_t current_ = 0;
 };
 
 // Decodes a Python string or bytes literal token (with prefix and quotes).

@@ -32,6 +32,7 @@ Module parse(const SourceFile& file, Diagnostics& diags) {
       PyasmParse(parser, TK_ERROR, t);
       skip_line = false;
     }
+    ctx.set_current(t);
     PyasmParse(parser, t.type, t);
     if (t.type == 0) break;
   }
