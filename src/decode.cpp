@@ -2,6 +2,7 @@
 // folded into the instruction they extend, inline CACHE units skipped, and
 // jump opargs turned back into target instruction indices (the version's
 // jump encoding, as in encoder.cpp, read backwards).
+#include <algorithm>
 #include <cstdio>
 
 #include "pyasm/opcodes.hpp"
@@ -106,6 +107,7 @@ bool decode_instructions(Code& code, const std::string& name, Diagnostics& diags
     Instr in;
     in.opcode = opcode;
     in.arg = ext | arg;
+    in.prefixes = static_cast<uint8_t>(std::min<long>(u - start, 255));  // kept as read
     ext = 0;
     index_of_unit[static_cast<size_t>(start)] = static_cast<int>(code.instrs.size());
     u += 1 + op->caches;

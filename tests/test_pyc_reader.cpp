@@ -76,3 +76,19 @@ TEST_CASE("hostile pyc input: errors at byte offsets, no crash") {
   CHECK(read_error(header_311() + "NN") ==
         "x.pyc:0x11: error: 1 bytes of trailing data after the module's code object\n");
 }
+
+TEST_CASE("decoding keeps the EXTENDED_ARG prefixes an instruction had") {
+  // 3.9: a padding prefix CPython leaves on a jump, written out in the source.
+  auto b = pyasm_test::build(".python 3.9\ntop:\n    EXTENDED_ARG 0\n    JUMP_ABSOLUTE top\n"
+                             "    LOAD_CONST 300\n    RETURN_VALUE\n",
+                             {3, 9});
+  REQUIRE_MESSAGE(b.code, b.errors);
+  pyasm::Code copy = *b.code;
+  pyasm::Diagnostics d;
+  REQUIRE(pyasm::decode_instructions(copy, "t.pyc", d));
+  REQUIRE(copy.instrs.size() == 3);
+  CHECK(copy.instrs[0].prefixes == 1);  // EXTENDED_ARG 0, kept
+  CHECK(copy.instrs[0].target == 0);
+  CHECK(copy.instrs[1].prefixes == 0);  // const index 1 needs none
+  CHECK(copy.instrs[2].opcode == 83);
+}
