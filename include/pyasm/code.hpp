@@ -50,6 +50,41 @@ struct ExceptionEntry {
   uint32_t src = 0;
 };
 
+// One departure of a pyc's marshal stream from what pyasm's writer would do
+// by default (its per-version model of CPython's writer: which objects are
+// shared, which carry FLAG_REF, which type code each gets). The disassembler
+// records these so that odd files round-trip byte for byte; text written by
+// hand has none. `path` names an object of this code object's stream:
+// "self" (the code object), "code", "consts", "consts.3", "consts.3.0",
+// "names.2", "varnames", "freevars", "cellvars", "locals" (3.11+
+// localsplusnames), "kinds" (localspluskinds), "filename", "name",
+// "qualname", "lnotab"/"linetable", "exctable". See docs/disasm.md.
+struct MarshalNote {
+  enum Kind : uint8_t {
+    kFlag,      // "+PATH": carries FLAG_REF though the rule says no
+    kNoFlag,    // "-PATH": lacks FLAG_REF though the rule says yes
+    kDistinct,  // "!PATH": written in full though an equal object came earlier
+    kSame,      // "PATH=TARGET": a reference to the earlier object TARGET
+    kType,      // "PATH~T": written with type code T (e.g. 'a' for a short str)
+  };
+  Kind kind = kFlag;
+  std::string path;
+  std::string target_block;  // kSame: "" = this code object; else the target
+                             // code's block chain from the module ("f.g"),
+                             // "^" = the module itself
+  std::string target_path;   // kSame
+  char type = 0;             // kType
+};
+
+// pyc header fields. 3.6 has no flags word (12-byte header); 3.7+ has 16 bytes.
+struct PycHeader {
+  uint32_t flags = 0;        // 0 timestamp; 1 unchecked hash; 3 checked hash
+  uint32_t mtime = 0;        // !(flags & 1)
+  uint32_t source_size = 0;  // !(flags & 1)
+  uint64_t source_hash = 0;  // flags & 1
+  friend bool operator==(const PycHeader&, const PycHeader&) = default;
+};
+
 // Code-object flag bits (co_flags), shared by all versions.
 enum CodeFlag : uint32_t {
   kOptimized = 0x1, kNewLocals = 0x2, kVarArgs = 0x4, kVarKeywords = 0x8,
@@ -65,6 +100,21 @@ struct Code {
   uint32_t flags = 0;
   int firstlineno = 1;
   std::optional<int> stacksize_override;  // `.stacksize` in the source
+  std::string block_id;  // the `.code` block's ID ("" for the module)
+
+  // Kept as read from a pyc when pyasm's own encoding would differ
+  // (`.lnotab`/`.linetable`/`.exceptiontable` with a bytes literal): the
+  // encoder then writes these bytes instead of building the table.
+  std::optional<std::string> raw_linetable;
+  std::optional<std::string> raw_exceptiontable;
+  // ≤3.10 co_nlocals when it is not len(co_varnames) (never in CPython's
+  // own output).
+  std::optional<int> nlocals_override;
+
+  // Departures from the default marshal layout (`.marshal "..."`).
+  std::vector<MarshalNote> marshal_notes;
+  // The module only: a `.pyc` directive's header (kept by the disassembler).
+  std::optional<PycHeader> pyc_header;
 
   std::vector<ObjectPtr> consts;
   std::vector<std::string> names;

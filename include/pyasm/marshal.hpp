@@ -2,7 +2,10 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "pyasm/code.hpp"
 #include "pyasm/object.hpp"
@@ -17,15 +20,18 @@ std::string marshal_dumps(const Object& obj, Version version);
 // Same, for an encoded code object (its code_bytes/linetable filled in).
 std::string marshal_dumps_code(const std::shared_ptr<const Code>& code);
 
-// pyc header fields. 3.6 has no flags word (12-byte header); 3.7+ has 16 bytes.
-struct PycHeader {
-  uint32_t flags = 0;        // 0 timestamp; 1 unchecked hash; 3 checked hash
-  uint32_t mtime = 0;        // flags == 0
-  uint32_t source_size = 0;  // flags == 0
-  uint64_t source_hash = 0;  // flags & 1
-};
+// The whole .pyc file: header then marshalled module code. The module's
+// marshal notes (and its nested code objects') are applied; a note that does
+// not apply (its path names no object, its target is not an equal earlier
+// object, its type code cannot hold the value) is skipped and, when
+// `unused` is given, described there.
+std::string write_pyc(const std::shared_ptr<const Code>& module, const PycHeader& header,
+                      std::vector<std::string>* unused = nullptr);
 
-// The whole .pyc file: header then marshalled module code.
-std::string write_pyc(const std::shared_ptr<const Code>& module, const PycHeader& header);
+// The text of a `.marshal` directive (see MarshalNote) and back.
+// parse_marshal_notes: nullopt and `error` set on a malformed note.
+std::optional<std::vector<MarshalNote>> parse_marshal_notes(std::string_view text,
+                                                            std::string& error);
+std::string format_marshal_notes(const std::vector<MarshalNote>& notes);
 
 }  // namespace pyasm

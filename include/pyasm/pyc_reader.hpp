@@ -22,10 +22,18 @@ struct Pyc {
   std::shared_ptr<const Code> code;
 };
 
+// What the byte at `offset` of a pyc belongs to, for reports: "co_consts[3]
+// of f.g (tuple header)", "header: mtime", ... Empty if the file cannot be
+// read that far.
+std::string field_at(std::string_view pyc, size_t offset);
+
 // The version whose magic number `magic` is, or nullopt.
 std::optional<Version> version_from_magic(uint16_t magic);
 
 // Reads a whole pyc: header (version from the magic number) and module code.
+// Every code object gets its block ID (Code::block_id, unique among
+// siblings) and the marshal notes (Code::marshal_notes) that make
+// write_pyc give back these exact bytes.
 std::optional<Pyc> read_pyc(std::string_view data, const std::string& name, Diagnostics& diags);
 
 // Reads one marshalled object as CPython `version` wrote it; `base` is the
