@@ -310,7 +310,9 @@ std::string marshal_dumps_code(const std::shared_ptr<const Code>& code) {
   return w.take();
 }
 
-std::string write_pyc(const std::shared_ptr<const Code>& module, const PycHeader& header) {
+std::string write_pyc(const std::shared_ptr<const Code>& module, const PycHeader& header,
+                      std::vector<std::string>* unused) {
+  (void)unused;
   const OpcodeTable* table = opcode_table(module->version);
   uint16_t magic = table ? table->magic : 0;
   std::string out = {static_cast<char>(magic & 0xff), static_cast<char>(magic >> 8), '\r', '\n'};
