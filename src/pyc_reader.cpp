@@ -8,8 +8,13 @@
 #include <bit>
 #include <cstdio>
 #include <cstring>
+#include <unordered_map>
+#include <unordered_set>
+#include <algorithm>
 
+#include "marshal_stream.hpp"
 #include "pyasm/opcodes.hpp"
+#include "resolve.hpp"
 
 namespace pyasm {
 
@@ -26,6 +31,11 @@ struct ReadError {
 class Reader {
  public:
   Reader(std::string_view data, Version v, size_t base) : data_(data), v_(v), base_(base) {}
+
+  // What was read, object by object (for the marshal notes).
+  const std::vector<StreamEntry>& entries() const { return entries_; }
+  // Every code object read, in stream order.
+  const std::vector<std::shared_ptr<Code>>& codes() const { return codes_; }
 
   ObjectPtr object(const char* field);
   size_t offset() const { return base_ + pos_; }
@@ -90,12 +100,32 @@ class Reader {
   size_t pos_ = 0;
   int depth_ = 0;
   std::vector<ObjectPtr> refs_;  // null while the object is being read
+  std::vector<int32_t> ref_entry_;  // per slot: its entry in entries_
+  std::vector<StreamEntry> entries_;
+  std::vector<std::shared_ptr<Code>> codes_;
 };
 
 size_t Reader::reserve_ref(bool flag) {
   if (!flag) return SIZE_MAX;
   refs_.push_back(nullptr);
+  ref_entry_.push_back(static_cast<int32_t>(entries_.size() - 1));
   return refs_.size() - 1;
+}
+
+// z/Z/a/A hold one byte per character (CPython reads them as Latin-1); pyasm
+// keeps strings as UTF-8.
+std::string latin1_to_utf8(std::string_view s) {
+  std::string out;
+  for (char ch : s) {
+    auto c = static_cast<uint8_t>(ch);
+    if (c < 0x80) {
+      out.push_back(ch);
+    } else {
+      out.push_back(static_cast<char>(0xc0 | (c >> 6)));
+      out.push_back(static_cast<char>(0x80 | (c & 0x3f)));
+    }
+  }
+  return out;
 }
 
 ObjectPtr Reader::set_ref(size_t slot, bool flag, ObjectPtr o) {
@@ -115,6 +145,7 @@ ObjectPtr Reader::object_at(const std::string& field) {
   uint8_t code_byte = u8(field);
   bool flag = code_byte & kFlagRef;
   uint8_t type = code_byte & ~kFlagRef;
+  entries_.push_back({static_cast<uint32_t>(at), type, flag, -1});
   switch (type) {
     case 'N': return Object::none();
     case 'T': return Object::boolean(true);
@@ -153,8 +184,12 @@ ObjectPtr Reader::object_at(const std::string& field) {
       size_t slot = reserve_ref(flag);
       uint32_t n = (type == 'z' || type == 'Z') ? u8(field) : u32(field);
       count(n, 1, field, at);
-      bool interned = type == 'Z' || type == 'A' || type == 't';
-      return set_ref(slot, flag, Object::str(std::string(bytes(n, field)), interned));
+      std::string_view raw = bytes(n, field);
+      std::string text = type == 'u' || type == 't' ? std::string(raw) : latin1_to_utf8(raw);
+      // Interned as the assembler would intern it; the type code read is
+      // in entries_ and becomes a marshal note where they differ.
+      bool interned = all_name_chars(text);
+      return set_ref(slot, flag, Object::str(std::move(text), interned));
     }
     case ')': case '(': case '>': case '<':
       return sequence(type, flag, field, at);
@@ -168,6 +203,7 @@ ObjectPtr Reader::object_at(const std::string& field) {
       if (!refs_[index])
         fail(field, "reference " + std::to_string(index) + " to an object that contains it",
              at);
+      entries_.back().ref = ref_entry_[index];
       return refs_[index];
     }
     default: {
@@ -232,11 +268,12 @@ std::vector<std::string> Reader::names_field(const char* field) {
 ObjectPtr Reader::code(bool flag, const std::string& field, size_t at) {
   size_t slot = reserve_ref(flag);
   auto c = std::make_shared<Code>();
+  codes_.push_back(c);
   c->version = v_;
   c->argcount = i32("co_argcount");
   if (v_.at_least(8)) c->posonlyargcount = i32("co_posonlyargcount");
   c->kwonlyargcount = i32("co_kwonlyargcount");
-  if (!v_.at_least(11)) (void)i32("co_nlocals");
+  int32_t nlocals = v_.at_least(11) ? 0 : i32("co_nlocals");
   c->stacksize = i32("co_stacksize");
   c->flags = u32("co_flags");
   size_t code_at = pos_;
@@ -265,6 +302,7 @@ ObjectPtr Reader::code(bool flag, const std::string& field, size_t at) {
     c->varnames = names_field("co_varnames");
     c->freevars = names_field("co_freevars");
     c->cellvars = names_field("co_cellvars");
+    if (nlocals != static_cast<int32_t>(c->varnames.size())) c->nlocals_override = nlocals;
   }
   c->filename = str_field("co_filename");
   c->name = str_field("co_name");
@@ -294,22 +332,138 @@ std::optional<Version> version_from_magic(uint16_t magic) {
   return std::nullopt;
 }
 
-ObjectPtr read_marshal(std::string_view data, Version version, const std::string& name,
-                       size_t base, Diagnostics& diags) {
+namespace {
+
+// A .code block's ID made from co_name: the name itself when the lexer reads
+// it as one (`f`, `<lambda>`), else its letters, digits and underscores
+// (`<generic parameters of f>` -> generic_parameters_of_f).
+std::string block_id_for(const std::string& name) {
+  auto ident = [](std::string_view s) {
+    if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
+    return std::all_of(s.begin(), s.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+    });
+  };
+  std::string_view inner = name;
+  if (inner.size() > 2 && inner.front() == '<' && inner.back() == '>')
+    inner = inner.substr(1, inner.size() - 2);
+  if (ident(name) || (inner.size() + 2 == name.size() && ident(inner))) return name;
+  std::string out;
+  for (char c : inner) {
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '_') out += c;
+    else if (!out.empty() && out.back() != '_') out += '_';
+  }
+  while (!out.empty() && out.back() == '_') out.pop_back();
+  if (out.empty() || std::isdigit(static_cast<unsigned char>(out[0]))) out = "code_" + out;
+  return out;
+}
+
+// Gives every code object an ID unique among its siblings (the code objects
+// among its parent's constants): its name, then NAME_2, NAME_3, ...
+void assign_block_ids(const std::vector<std::shared_ptr<Code>>& codes) {
+  std::unordered_map<const Code*, Code*> mutable_of;
+  for (const auto& c : codes) mutable_of[c.get()] = c.get();
+  std::unordered_set<const Code*> done;
+  for (const auto& parent : codes) {
+    std::unordered_set<std::string> taken;
+    std::vector<const Object*> todo;
+    for (const ObjectPtr& k : parent->consts) todo.push_back(k.get());
+    for (size_t i = 0; i < todo.size(); ++i) {
+      const Object* o = todo[i];
+      for (const ObjectPtr& item : o->items) todo.push_back(item.get());
+      if (o->kind != ObjKind::Code || !o->code || !done.insert(o->code.get()).second) continue;
+      Code* child = mutable_of[o->code.get()];
+      std::string base = block_id_for(child->name);
+      std::string id = base;
+      for (int k = 2; taken.count(id); ++k) {
+        std::string stem = base;
+        if (stem.size() > 2 && stem.front() == '<') stem = stem.substr(1, stem.size() - 2);
+        id = stem + "_" + std::to_string(k);
+      }
+      taken.insert(id);
+      child->block_id = id;
+    }
+  }
+}
+
+// Reads the module's code object; on success also fills the block IDs and
+// marshal notes, and where the writer would not give the bytes back.
+ObjectPtr read_module(std::string_view data, Version version, const std::string& name,
+                      size_t base, Diagnostics& diags, long* mismatch) {
   Reader r(data, version, base);
+  ObjectPtr o;
   try {
-    ObjectPtr o = r.object("the module's code object");
+    o = r.object("the module's code object");
     if (r.remaining() != 0) {
       diags.binary_error(name, r.offset(),
                          std::to_string(r.remaining()) + " bytes of trailing data after the "
                                                           "module's code object");
       return nullptr;
     }
-    return o;
   } catch (const ReadError& e) {
     diags.binary_error(name, e.offset, e.message);
     return nullptr;
   }
+  if (o->kind != ObjKind::Code || !o->code) return o;
+  assign_block_ids(r.codes());
+  std::string rebuilt;
+  std::vector<ObservedCode> notes = observe_marshal(*o->code, r.entries(), rebuilt);
+  std::unordered_map<const Code*, Code*> mutable_of;
+  for (const auto& c : r.codes()) mutable_of[c.get()] = c.get();
+  for (ObservedCode& oc : notes) {
+    Code* c = mutable_of[oc.code];
+    c->marshal_notes.insert(c->marshal_notes.end(), oc.notes.begin(), oc.notes.end());
+  }
+  if (mismatch) {
+    *mismatch = -1;
+    size_t n = std::min(rebuilt.size(), data.size());
+    size_t i = 0;
+    while (i < n && rebuilt[i] == data[i]) ++i;
+    if (i < n || rebuilt.size() != data.size()) *mismatch = static_cast<long>(base + i);
+  }
+  return o;
+}
+
+}  // namespace
+
+ObjectPtr read_marshal(std::string_view data, Version version, const std::string& name,
+                       size_t base, Diagnostics& diags) {
+  return read_module(data, version, name, base, diags, nullptr);
+}
+
+std::string field_at(std::string_view pyc, size_t offset) {
+  if (offset < 4) return "header: magic number";
+  if (pyc.size() < 4) return {};
+  auto v = version_from_magic(static_cast<uint16_t>(static_cast<uint8_t>(pyc[0]) |
+                                                    (static_cast<uint8_t>(pyc[1]) << 8)));
+  if (!v) return {};
+  size_t header = v->at_least(7) ? 16 : 12;
+  if (offset < header) {
+    if (!v->at_least(7)) return offset < 8 ? "header: mtime" : "header: source size";
+    if (offset < 8) return "header: flags";
+    bool hash = pyc.size() >= 8 && (static_cast<uint8_t>(pyc[4]) & 1);
+    if (hash) return "header: source hash";
+    return offset < 12 ? "header: mtime" : "header: source size";
+  }
+  Reader r(pyc.substr(header), *v, header);
+  ObjectPtr o;
+  try {
+    o = r.object("the module's code object");
+  } catch (const ReadError&) {
+    return {};
+  }
+  if (o->kind != ObjKind::Code || !o->code) return "the module object";
+  assign_block_ids(r.codes());
+  const std::vector<StreamEntry>& entries = r.entries();
+  long k = -1;
+  for (size_t i = 0; i < entries.size() && entries[i].offset + header <= offset; ++i)
+    k = static_cast<long>(i);
+  if (k < 0) return {};
+  std::string bytes, description;
+  observe_marshal(*o->code, entries, bytes, k, &description);
+  size_t into = offset - header - entries[k].offset;
+  if (into == 0) return description + " (type byte)";
+  return description + " (+" + std::to_string(into) + ")";
 }
 
 std::optional<Pyc> read_pyc(std::string_view data, const std::string& name, Diagnostics& diags) {
@@ -364,7 +518,7 @@ std::optional<Pyc> read_pyc(std::string_view data, const std::string& name, Diag
     pyc.header.mtime = u32(p);
     pyc.header.source_size = u32(p + 4);
   }
-  ObjectPtr o = read_marshal(data.substr(header), *v, name, header, diags);
+  ObjectPtr o = read_module(data.substr(header), *v, name, header, diags, &pyc.marshal_mismatch);
   if (!o) return std::nullopt;
   if (o->kind != ObjKind::Code) {
     diags.binary_error(name, header, "the pyc holds " + repr(*o) + ", not a code object");

@@ -20,6 +20,10 @@ struct Pyc {
   Version version;
   PycHeader header;
   std::shared_ptr<const Code> code;
+  // Offset in the file of the first byte that write_pyc would not give back
+  // even with the marshal notes (a layout pyasm cannot express); -1 when the
+  // rebuilt file is identical.
+  long marshal_mismatch = -1;
 };
 
 // What the byte at `offset` of a pyc belongs to, for reports: "co_consts[3]
