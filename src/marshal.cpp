@@ -11,7 +11,8 @@
 //    3.10; the filename; the compiler's "<...>" names; a code object by
 //    identity;
 //  - which carry FLAG_REF without being referenced again: the singletons,
-//    the module's code object, the filename and compiler names, and from
+//    the module's code object, the filename and compiler names, up to 3.10
+//    the interned strings a compileall process already holds, and from
 //    3.11 every interned string, co_code and every frozenset element.
 // Where a file departs from the rule, marshal notes on the code object say
 // so (MarshalNote); the reader computes them with the same walk, in
@@ -102,6 +103,24 @@ char str_type(std::string_view s, bool interned) {
 }
 
 bool type_interned(char t) { return t == 'Z' || t == 'A' || t == 't'; }
+
+// Up to 3.10 an interned string is flagged when anything else in the
+// compiling process holds it: the strings a fresh compileall process holds
+// (tools/gen_alive_strings.py), sorted, with a bit per version.
+struct AliveString {
+  std::string_view text;
+  uint8_t versions;  // bit (minor - 6)
+};
+constexpr AliveString kAlive[] = {
+#include "alive_strings.inc"
+};
+
+bool alive_in_compiler(Version v, std::string_view s) {
+  if (v.minor < 6 || v.minor > 10) return false;
+  auto it = std::lower_bound(std::begin(kAlive), std::end(kAlive), s,
+                             [](const AliveString& a, std::string_view b) { return a.text < b; });
+  return it != std::end(kAlive) && it->text == s && (it->versions >> (v.minor - 6)) & 1;
+}
 
 // One object the walk visits.
 struct Node {
@@ -419,6 +438,7 @@ bool Writer::default_flag(const Node& n, char type) const {
   if (n.kind == Node::kCode) return n.root;
   if (n.field == Field::kFilename) return true;
   if (n.field == Field::kName && is_compiler_name(text)) return true;
+  if (str && type_interned(type) && alive_in_compiler(v_, text)) return true;
   if (v_.at_least(11)) {
     if (str && type_interned(type)) return true;
     if (n.field == Field::kCode) return true;
