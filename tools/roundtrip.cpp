@@ -33,12 +33,11 @@
 
 namespace fs = std::filesystem;
 
-// TEMPORARY (issue 4): disassemble() and field_at() are declared but are
-// being written in parallel. Weak references let this tool link before they
-// land (the target links the whole library, so they resolve once they exist);
-// remove these two lines and the null checks when both are in.
+// TEMPORARY (issue 4): disassemble() is declared but is being written in
+// parallel. A weak reference lets this tool link before it lands (the target
+// links the whole library, so it resolves once it exists); remove this and
+// the null check when it is in.
 namespace pyasm {
-std::string field_at(std::string_view pyc, size_t offset) __attribute__((weak));
 std::optional<std::string> disassemble(const Pyc& pyc, const std::string& name, Diagnostics& diags,
                                        const DisasmOptions& options) __attribute__((weak));
 }  // namespace pyasm
@@ -155,7 +154,7 @@ void compare(const std::string& original, const std::string& rebuilt, Result& r)
   }
   r.status = Result::kFailed;
   r.offset = static_cast<size_t>(a - original.begin());
-  if (pyasm::field_at) r.field = pyasm::field_at(original, r.offset);
+  r.field = pyasm::field_at(original, r.offset);
   r.detail = "read " + byte_at(original, r.offset) + ", rebuilt " + byte_at(rebuilt, r.offset) +
              " (" + std::to_string(original.size()) + " vs " + std::to_string(rebuilt.size()) +
              " bytes)";

@@ -210,21 +210,27 @@ def field_kind(field):
     return re.sub(r" of \S+", "", field)
 
 
-def report_version(version, exe, info, results, corpus, seconds, mode, show):
-    counts = collections.Counter(r["result"] for r in results)
-    stack = collections.Counter()
+# Why CPython's co_stacksize can exceed what its final code needs (pyasm
+# computes from the final code): see docs/roundtrip.md.
+def lower_reason(version):
+    minor = int(version.split(".")[1])
+    if minor <= 9:
+        return "CPython measured before its peephole pass"
+    if minor >= 11:
+        return "CPython counted an exception handler that ended up dead"
+    return "not expected on 3.10"
+
+
+def stack_totals(results):
+    total = collections.Counter()
     for r in results:
         for k in ("code_objects", "stack_lower", "stack_higher", "stack_unknown",
                   "explicit_stacksize"):
-            stack[k] += r.get(k, 0)
-    variants = ", ".join("%s %d/%d" % (n, v["pycs"], v["sources"])
-                         for n, v in info["variants"].items())
-    print("%s  %s" % (version, exe))
-    print("  corpus: %d pycs (%s; pycs/sources) of %d modules; compiled in %.1f s%s" % (
-        len(results), variants, info["modules"], info["compile_seconds"],
-        " (cached)" if info.get("cached") else ""))
-    print("  roundtrip: %.1f s; identical %d, failed %d, errors %d" % (
-        seconds, counts["identical"], counts["failed"], counts["error"]))
+            total[k] += r.get(k, 0)
+    return total
+
+
+def print_failures(results, corpus, show):
     bad = [r for r in results if r["result"] != "identical"]
     for r in bad[:show]:
         where = "" if r["result"] == "error" else "0x%x %s: " % (r["offset"], r.get("field", ""))
@@ -235,22 +241,55 @@ def report_version(version, exe, info, results, corpus, seconds, mode, show):
     kinds = collections.Counter(field_kind(r.get("field")) for r in bad if r["result"] == "failed")
     for kind, n in kinds.most_common(8):
         print("    %6d failed at %s" % (n, kind))
-    print("  co_stacksize: %d code objects; pyasm lower %d, higher %d, not computed %d"
-          % (stack["code_objects"], stack["stack_lower"], stack["stack_higher"],
-             stack["stack_unknown"]), end="")
+
+
+def print_stack(version, results, corpus, mode, show):
+    """co_stacksize: over every pyc, and over the plain variant alone (each
+    module once); every 'higher' and 'not computed' code object is listed."""
+    total = stack_totals(results)
+    plain = stack_totals(r for r in results if r.get("variant") == "plain")
+    print("  co_stacksize: %d code objects (%d in plain); pyasm lower %d (plain %d: %s), "
+          "higher %d, not computed %d" % (
+              total["code_objects"], plain["code_objects"], total["stack_lower"],
+              plain["stack_lower"], lower_reason(version), total["stack_higher"],
+              total["stack_unknown"]))
     if mode == "text":
-        print("; written as .stacksize in the text %d" % stack["explicit_stacksize"], end="")
-    print()
-    return counts, stack
+        differ = total["stack_lower"] + total["stack_higher"]
+        print("  .stacksize written in the text: %d code objects%s" % (
+            total["explicit_stacksize"],
+            "" if total["explicit_stacksize"] == differ else
+            " (but %d differ from pyasm's computation)" % differ))
+    odd = [(r, d) for r in results for d in r.get("stack_diffs", []) if d[2] < 0 or d[2] > d[1]]
+    for r, (qualname, cpython, mine) in odd[:show]:
+        print("    stack %s %s: CPython %d, pyasm %s" % (
+            os.path.relpath(r["file"], corpus), qualname, cpython,
+            "not computed" if mine < 0 else mine))
+    if len(odd) > show:
+        print("    ... and %d more" % (len(odd) - show))
+    return total
+
+
+def report_version(version, exe, info, results, corpus, seconds, mode, show):
+    counts = collections.Counter(r["result"] for r in results)
+    variants = ", ".join("%s %d/%d" % (n, v["pycs"], v["sources"])
+                         for n, v in info["variants"].items())
+    print("%s  %s" % (version, exe))
+    print("  corpus: %d pycs (%s; pycs/sources) of %d modules; compiled in %.1f s%s" % (
+        len(results), variants, info["modules"], info["compile_seconds"],
+        " (cached)" if info.get("cached") else ""))
+    print("  roundtrip: %.1f s; identical %d, failed %d, errors %d" % (
+        seconds, counts["identical"], counts["failed"], counts["error"]))
+    print_failures(results, corpus, show)
+    return counts, print_stack(version, results, corpus, mode, show)
 
 
 def print_table(rows):
-    head = ("version", "files", "identical", "failed", "errors", "code objs", "stack lower",
-            "higher", "unknown", ".stacksize", "compile s", "roundtrip s")
+    head = ("version", "files", "identical", "failed", "errors", "code objs", "stack <",
+            "stack >", "stack ?", ".stacksize", "compile s", "roundtrip s")
     print()
-    print("  ".join("%11s" % h for h in head))
+    print(" ".join("%10s" % h for h in head))
     for row in rows:
-        print("  ".join("%11s" % c for c in row))
+        print(" ".join("%10s" % c for c in row))
 
 
 # ---- main ------------------------------------------------------------------------------
