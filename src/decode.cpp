@@ -49,11 +49,14 @@ bool decode_exception_table(Code& code, const std::vector<int>& index_of_unit, l
   const std::string& t = code.exceptiontable;
   code.exceptions.clear();
   for (size_t pos = 0; pos < t.size();) {
+    const size_t entry_at = pos;
     unsigned start, size, target, dl;
     if (!(static_cast<uint8_t>(t[pos]) & 0x80) || !read_be_varint(t, pos, start) ||
         !read_be_varint(t, pos, size) || !read_be_varint(t, pos, target) ||
         !read_be_varint(t, pos, dl)) {
-      diags.binary_error(name, 0, "malformed exception table in " + code.name);
+      diags.binary_error(name, code.exctable_offset + entry_at,
+                         "while reading co_exceptiontable of " + code.name +
+                             ": malformed entry");
       return false;
     }
     long end = static_cast<long>(start) + size;
@@ -64,8 +67,9 @@ bool decode_exception_table(Code& code, const std::vector<int>& index_of_unit, l
     };
     int s = index(start), e = index(end), h = index(target);
     if (s < 0 || e < 0 || h < 0 || h >= static_cast<int>(code.instrs.size()) || e <= s) {
-      diags.binary_error(name, 0, "exception table entry of " + code.name +
-                                      " does not fall on instruction boundaries");
+      diags.binary_error(name, code.exctable_offset + entry_at,
+                         "while reading co_exceptiontable of " + code.name +
+                             ": entry does not fall on instruction boundaries");
       return false;
     }
     code.exceptions.push_back({s, e, h, static_cast<int>(dl >> 1), (dl & 1) != 0, 0});
@@ -79,13 +83,14 @@ bool decode_instructions(Code& code, const std::string& name, Diagnostics& diags
   const OpcodeTable& t = *opcode_table(code.version);
   const std::string& b = code.code_bytes;
   if (b.size() % 2) {
-    diags.binary_error(name, 0, "co_code of " + code.name + " has an odd length " +
+    diags.binary_error(name, code.code_offset, "co_code of " + code.name + " has an odd length " +
                                     std::to_string(b.size()));
     return false;
   }
   const long units = static_cast<long>(b.size() / 2);
   std::vector<int> index_of_unit(static_cast<size_t>(units) + 1, -1);
   std::vector<long> next_unit;  // per instruction: the unit after it and its caches
+  std::vector<long> i_start;    // per instruction: its first unit, prefixes included
   code.instrs.clear();
   uint32_t ext = 0;
   long start = 0;  // first unit of the current instruction, prefixes included
@@ -94,7 +99,7 @@ bool decode_instructions(Code& code, const std::string& name, Diagnostics& diags
     uint8_t arg = static_cast<uint8_t>(b[2 * u + 1]);
     const OpInfo* op = t.find(opcode);
     if (!op) {
-      diags.binary_error(name, static_cast<size_t>(2 * u),
+      diags.binary_error(name, code.code_offset + static_cast<size_t>(2 * u),
                          "unknown opcode " + std::to_string(opcode) + " for CPython " +
                              code.version.str() + " in co_code of " + code.name);
       return false;
@@ -112,16 +117,18 @@ bool decode_instructions(Code& code, const std::string& name, Diagnostics& diags
     index_of_unit[static_cast<size_t>(start)] = static_cast<int>(code.instrs.size());
     u += 1 + op->caches;
     if (u > units) {
-      diags.binary_error(name, static_cast<size_t>(2 * start),
+      diags.binary_error(name, code.code_offset + static_cast<size_t>(2 * start),
                          std::string(op->name) + "'s inline caches run past the end of co_code");
       return false;
     }
     code.instrs.push_back(in);
     next_unit.push_back(u);
+    i_start.push_back(start);
     start = u;
   }
   if (ext) {
-    diags.binary_error(name, b.size(), "co_code of " + code.name + " ends in EXTENDED_ARG");
+    diags.binary_error(name, code.code_offset + b.size(),
+                       "co_code of " + code.name + " ends in EXTENDED_ARG");
     return false;
   }
   for (size_t i = 0; i < code.instrs.size(); ++i) {
@@ -130,7 +137,8 @@ bool decode_instructions(Code& code, const std::string& name, Diagnostics& diags
     if (!op.jumps()) continue;
     long target = jump_target_unit(t, op, in.arg, next_unit[i]);
     if (target < 0 || target >= units || index_of_unit[static_cast<size_t>(target)] < 0) {
-      diags.binary_error(name, 0, std::string(op.name) + " in " + code.name +
+      diags.binary_error(name, code.code_offset + 2 * static_cast<size_t>(i_start[i]),
+                         std::string(op.name) + " in " + code.name +
                                       " jumps to " + hex(static_cast<size_t>(2 * target)) +
                                       ", which is not the start of an instruction");
       return false;

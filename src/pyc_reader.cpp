@@ -280,6 +280,7 @@ ObjectPtr Reader::code(bool flag, const std::string& field, size_t at) {
   ObjectPtr code_obj = object_at("co_code");
   if (code_obj->kind != ObjKind::Bytes) fail("co_code", "expected bytes", code_at);
   c->code_bytes = code_obj->data;
+  c->code_offset = static_cast<uint32_t>(base_ + pos_ - code_obj->data.size());
   size_t consts_at = pos_;
   ObjectPtr consts = object_at("co_consts");
   if (consts->kind != ObjKind::Tuple) fail("co_consts", "expected a tuple", consts_at);
@@ -318,6 +319,7 @@ ObjectPtr Reader::code(bool flag, const std::string& field, size_t at) {
     ObjectPtr et = object_at("co_exceptiontable");
     if (et->kind != ObjKind::Bytes) fail("co_exceptiontable", "expected bytes", et_at);
     c->exceptiontable = et->data;
+    c->exctable_offset = static_cast<uint32_t>(base_ + pos_ - et->data.size());
   }
   (void)field;
   (void)at;

@@ -92,3 +92,27 @@ TEST_CASE("decoding keeps the EXTENDED_ARG prefixes an instruction had") {
   CHECK(copy.instrs[1].prefixes == 0);  // const index 1 needs none
   CHECK(copy.instrs[2].opcode == 83);
 }
+
+TEST_CASE("bad bytecode in a pyc: errors at the file offset of the instruction") {
+  auto b = pyasm_test::build(".python 3.11\nRESUME 0\nNOP\nJUMP_FORWARD end\nNOP\nend:\n"
+                             "LOAD_CONST None\nRETURN_VALUE\n",
+                             {3, 11});
+  REQUIRE_MESSAGE(b.code, b.errors);
+  std::string pyc = pyasm::write_pyc(b.code, {});
+  size_t code_at = pyc.find(b.code->code_bytes);
+  REQUIRE(code_at != std::string::npos);
+  std::string bad = pyc;
+  bad[code_at + 5] = 9;  // JUMP_FORWARD (the third unit) now jumps past the end
+  pyasm::Diagnostics d;
+  auto p = pyasm::read_pyc(bad, "x.pyc", d);
+  REQUIRE_MESSAGE(p, d.render());
+  CHECK(p->code->code_offset == code_at);
+  pyasm::Code code = *p->code;
+  CHECK_FALSE(pyasm::decode_instructions(code, "x.pyc", d));
+  char expected[128];
+  std::snprintf(expected, sizeof expected,
+                "x.pyc:0x%zx: error: JUMP_FORWARD in <module> jumps to 0x18, which is not the "
+                "start of an instruction\n",
+                code_at + 4);
+  CHECK(d.render() == expected);
+}

@@ -111,6 +111,11 @@ struct Code {
   // own output).
   std::optional<int> nlocals_override;
 
+  // Read from a pyc: file offsets of the bytes of co_code and of the
+  // exception table (for messages about them); 0 when not read from a file.
+  uint32_t code_offset = 0;
+  uint32_t exctable_offset = 0;
+
   // Departures from the default marshal layout (`.marshal "..."`).
   std::vector<MarshalNote> marshal_notes;
   // The module only: a `.pyc` directive's header (kept by the disassembler).
