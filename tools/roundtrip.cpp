@@ -53,13 +53,14 @@ struct StackDiff {
   int pyasm = -1;  // -1: not computed (the code did not decode or analyse)
 };
 
-struct StackStats {
+struct CodeStats {
   int code_objects = 0;
   int equal = 0;
   int lower = 0;     // pyasm < CPython: CPython counted code that is gone
   int higher = 0;    // pyasm > CPython: never expected
   int unknown = 0;   // decode or analysis failed
   int explicit_text = 0;  // text mode: `.stacksize` lines in the disassembly
+  int marshal_notes = 0;  // read_pyc's notes: departures from the writer's rule
   std::vector<StackDiff> diffs;
 };
 
@@ -71,7 +72,7 @@ struct Result {
   size_t offset = 0;   // kFailed: first differing byte
   std::string field;   // kFailed: field_at(original, offset)
   std::string detail;  // kFailed: the two bytes; kError: the first diagnostic
-  StackStats stack;
+  CodeStats codes;
   double ms = 0;
 };
 
@@ -96,9 +97,9 @@ int pyasm_stacksize(const pyasm::Code& read) {
 }
 
 // `qualname`: the dotted chain of enclosing names ("<module>" at the top).
-void survey_stack(const pyasm::Code& code, const std::string& qualname, bool top,
-                  StackStats& out) {
+void survey(const pyasm::Code& code, const std::string& qualname, bool top, CodeStats& out) {
   ++out.code_objects;
+  out.marshal_notes += static_cast<int>(code.marshal_notes.size());
   int mine = pyasm_stacksize(code);
   if (mine == code.stacksize) {
     ++out.equal;
@@ -108,7 +109,7 @@ void survey_stack(const pyasm::Code& code, const std::string& qualname, bool top
   }
   for (const pyasm::ObjectPtr& k : code.consts)
     if (k->kind == pyasm::ObjKind::Code)
-      survey_stack(*k->code, top ? k->code->name : qualname + "." + k->code->name, false, out);
+      survey(*k->code, top ? k->code->name : qualname + "." + k->code->name, false, out);
 }
 
 int count_stacksize_lines(const std::string& text) {
@@ -178,7 +179,7 @@ std::optional<std::string> rebuild(const pyasm::Pyc& pyc, Mode mode, Result& r) 
     r.detail = "disassemble: " + first_line(diags.render());
     return std::nullopt;
   }
-  r.stack.explicit_text = count_stacksize_lines(*text);
+  r.codes.explicit_text = count_stacksize_lines(*text);
   // No version and no header from outside: the text must carry both.
   pyasm::SourceFile file{r.path + ".pyasm", std::move(*text)};
   std::optional<std::string> out = pyasm::assemble(file, {}, diags);
@@ -201,7 +202,7 @@ void run_file(const std::string& path, Mode mode, Result& r) {
     return;
   }
   r.version = std::to_string(pyc->version.major) + "." + std::to_string(pyc->version.minor);
-  survey_stack(*pyc->code, pyc->code->name, true, r.stack);
+  survey(*pyc->code, pyc->code->name, true, r.codes);
   std::optional<std::string> rebuilt = rebuild(*pyc, mode, r);
   if (!rebuilt) return;
   std::string note = std::move(r.detail);  // an unused marshal note, if any
@@ -247,7 +248,7 @@ std::string json_string(const std::string& s) {
 }
 
 std::string json_line(const Result& r) {
-  const StackStats& s = r.stack;
+  const CodeStats& s = r.codes;
   std::string out = "{\"file\": " + json_string(r.path) + ", \"version\": " +
                     json_string(r.version) + ", \"result\": \"" + status_name(r.status) +
                     "\", \"size\": " + std::to_string(r.size);
@@ -258,7 +259,8 @@ std::string json_line(const Result& r) {
          ", \"stack_lower\": " + std::to_string(s.lower) +
          ", \"stack_higher\": " + std::to_string(s.higher) +
          ", \"stack_unknown\": " + std::to_string(s.unknown) +
-         ", \"explicit_stacksize\": " + std::to_string(s.explicit_text) + ", \"stack_diffs\": [";
+         ", \"explicit_stacksize\": " + std::to_string(s.explicit_text) +
+         ", \"marshal_notes\": " + std::to_string(s.marshal_notes) + ", \"stack_diffs\": [";
   for (size_t i = 0; i < s.diffs.size(); ++i)
     out += std::string(i ? ", " : "") + "[" + json_string(s.diffs[i].qualname) + ", " +
            std::to_string(s.diffs[i].cpython) + ", " + std::to_string(s.diffs[i].pyasm) + "]";
@@ -274,16 +276,18 @@ std::string describe(const Result& r) {
 }
 
 void print_summary(const std::vector<Result>& results, Mode mode, double seconds, int show) {
-  int count[3] = {0, 0, 0};
-  StackStats total;
+  int count[3] = {0, 0, 0}, with_notes = 0;
+  CodeStats total;
   for (const Result& r : results) {
     ++count[r.status];
-    total.code_objects += r.stack.code_objects;
-    total.equal += r.stack.equal;
-    total.lower += r.stack.lower;
-    total.higher += r.stack.higher;
-    total.unknown += r.stack.unknown;
-    total.explicit_text += r.stack.explicit_text;
+    total.code_objects += r.codes.code_objects;
+    total.equal += r.codes.equal;
+    total.lower += r.codes.lower;
+    total.higher += r.codes.higher;
+    total.unknown += r.codes.unknown;
+    total.explicit_text += r.codes.explicit_text;
+    total.marshal_notes += r.codes.marshal_notes;
+    with_notes += r.codes.marshal_notes > 0;
   }
   std::printf("roundtrip --%s: %zu files in %.1f s\n", mode == Mode::kText ? "text" : "marshal",
               results.size(), seconds);
@@ -294,6 +298,7 @@ void print_summary(const std::vector<Result>& results, Mode mode, double seconds
               total.code_objects, total.equal, total.lower, total.higher, total.unknown);
   if (mode == Mode::kText)
     std::printf("  explicit .stacksize in the text: %d code objects\n", total.explicit_text);
+  std::printf("  marshal notes: %d, in %d files\n", total.marshal_notes, with_notes);
   for (Result::Status st : {Result::kFailed, Result::kError}) {
     int shown = 0;
     for (const Result& r : results)

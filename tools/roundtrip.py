@@ -225,8 +225,9 @@ def stack_totals(results):
     total = collections.Counter()
     for r in results:
         for k in ("code_objects", "stack_lower", "stack_higher", "stack_unknown",
-                  "explicit_stacksize"):
+                  "explicit_stacksize", "marshal_notes"):
             total[k] += r.get(k, 0)
+        total["files_with_notes"] += r.get("marshal_notes", 0) > 0
     return total
 
 
@@ -280,12 +281,15 @@ def report_version(version, exe, info, results, corpus, seconds, mode, show):
     print("  roundtrip: %.1f s; identical %d, failed %d, errors %d" % (
         seconds, counts["identical"], counts["failed"], counts["error"]))
     print_failures(results, corpus, show)
-    return counts, print_stack(version, results, corpus, mode, show)
+    total = print_stack(version, results, corpus, mode, show)
+    print("  marshal notes (where the pyc departs from the writer's rule): %d in %d of %d files"
+          % (total["marshal_notes"], total["files_with_notes"], len(results)))
+    return counts, total
 
 
 def print_table(rows):
     head = ("version", "files", "identical", "failed", "errors", "code objs", "stack <",
-            "stack >", "stack ?", ".stacksize", "compile s", "roundtrip s")
+            "stack >", "stack ?", ".stacksize", "notes", "compile s", "roundtrip s")
     print()
     print(" ".join("%10s" % h for h in head))
     for row in rows:
@@ -339,7 +343,7 @@ def run_version(version, exe, opts, root, tmp, report):
                                    opts.show)
     return (version, len(results), counts["identical"], counts["failed"], counts["error"],
             stack["code_objects"], stack["stack_lower"], stack["stack_higher"],
-            stack["stack_unknown"], stack["explicit_stacksize"],
+            stack["stack_unknown"], stack["explicit_stacksize"], stack["marshal_notes"],
             "%.1f" % info["compile_seconds"] if not info.get("cached") else "cached",
             "%.1f" % seconds)
 
