@@ -3,7 +3,9 @@
 #include <iostream>
 
 #include "pyasm/assembler.hpp"
+#include "pyasm/disasm.hpp"
 #include "pyasm/io.hpp"
+#include "pyasm/pyc_reader.hpp"
 
 namespace {
 
@@ -14,6 +16,9 @@ Examples:
   pyasm build --python 3.8 - -o out.pyc < prog.pyasm
                                           read standard input; target 3.8
   pyasm build prog.pyasm -o - | xxd       write the pyc to standard output
+  pyasm disasm hello.pyc                  print the .pyasm of a pyc (3.6-3.13)
+  pyasm disasm hello.pyc -o hello.pyasm   ... into a file; `pyasm build` of it
+                                          gives back hello.pyc byte for byte
 
 The target version comes from the file's `.python 3.X` directive, else from
 --python, else from the python3 on PATH. Exit status: 0 success, 1 errors in
@@ -58,6 +63,51 @@ int build(const std::string& input, std::string output, const std::string& pytho
   return 0;
 }
 
+// Prints what the disassembly had to spell out (for reports).
+void print_stats(const pyasm::DisasmStats& s) {
+  std::cerr << "code objects: " << s.code_objects << ", raw line tables: " << s.raw_linetables
+            << ", raw exception tables: " << s.raw_exceptiontables
+            << ", instructions with EXTENDED_ARG written: " << s.written_prefixes
+            << ", made explicit by the rebuild check: " << s.forced << "\n";
+  for (const auto& st : s.stacksizes)
+    std::cerr << "stacksize written: " << st.qualname << ": pyc " << st.actual << ", pyasm "
+              << st.computed << "\n";
+  std::cerr << (s.verified ? "rebuild check: every code object equal\n"
+                           : "rebuild check: DIFFERENCES\n");
+}
+
+int disasm(const std::string& input, const std::string& output, bool stats) {
+  std::string err;
+  auto data = pyasm::read_input(input, err);
+  if (!data) {
+    std::cerr << "pyasm: error: " << err << "\n";
+    return 1;
+  }
+  std::string name = input == "-" ? "<stdin>" : input;
+  pyasm::Diagnostics diags;
+  auto pyc = pyasm::read_pyc(*data, name, diags);
+  pyasm::DisasmStats st;
+  pyasm::DisasmOptions opts;
+  opts.stats = &st;
+  std::optional<std::string> text;
+  if (pyc) text = pyasm::disassemble(*pyc, name, diags, opts);
+  std::cerr << diags.render();
+  if (!text) return 1;
+  if (stats) print_stats(st);
+  // The text is written even then: it shows the code; the warning says it
+  // will not rebuild the same file.
+  if (!st.verified) {
+    std::cerr << "pyasm: warning: " << name << ": the disassembly does not rebuild every code "
+              << "object exactly:\n";
+    for (const std::string& p : st.problems) std::cerr << "  " << p << "\n";
+  }
+  if (!pyasm::write_output(output.empty() ? "-" : output, *text, err)) {
+    std::cerr << "pyasm: error: " << err << "\n";
+    return 1;
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -74,6 +124,14 @@ int main(int argc, char** argv) {
   b->add_option("--python", python, "Target CPython version, e.g. 3.11");
   b->footer(kExamples);
 
+  std::string dis_input, dis_output;
+  bool stats = false;
+  CLI::App* d = app.add_subcommand("disasm", "Disassemble a .pyc (CPython 3.6-3.13) into .pyasm");
+  d->add_option("input", dis_input, "Input .pyc file ('-' for standard input)")->required();
+  d->add_option("-o,--output", dis_output, "Output .pyasm file (default: standard output)");
+  d->add_flag("--stats", stats, "Report on standard error what had to be written out");
+  d->footer(kExamples);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -87,5 +145,6 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (b->parsed()) return build(input, output, python);
+  if (d->parsed()) return disasm(dis_input, dis_output, stats);
   return 2;
 }

@@ -24,7 +24,8 @@ std::optional<std::string> assemble(const SourceFile& file, const AssembleOption
   std::shared_ptr<const Code> code = resolve(module, file, *v, diags);
   diags.sort_by_position();
   if (!code || diags.has_errors()) return std::nullopt;
-  return write_pyc(code, options.header);
+  // A `.pyc` directive (the header a disassembled pyc had) wins.
+  return write_pyc(code, code->pyc_header ? *code->pyc_header : options.header);
 }
 
 }  // namespace pyasm

@@ -77,6 +77,7 @@ void Resolver::line_directive(const Statement& st) {
   } else {
     return error(a.offset, ".line takes a line number, a span such as 5:4-12, or none");
   }
+  if (!b.first_line_at) b.first_line_at = st.offset;
   b.loc = loc;
   b.line_pending = true;
   if (loc.line >= 0) b.line_events.push_back({static_cast<int>(b.instrs.size()), loc.line});
@@ -295,8 +296,14 @@ void Resolver::directive(const Statement& st) {
     if (auto v = int_arg(st)) c.kwonlyargcount = *v, b.kwonly_set = true;
     return;
   }
-  if (d == "stacksize") {
-    if (auto v = int_arg(st)) c.stacksize_override = *v;
+  if (d == "stacksize") return stacksize_directive(st);
+  if (d == "pyc") return pyc_directive(st);
+  if (d == "marshal") return marshal_directive(st);
+  if (d == "lnotab" || d == "linetable" || d == "exceptiontable") return raw_table_directive(st);
+  if (d == "nlocals") {
+    if (version_.at_least(11)) return error(st.offset, "co_nlocals is not stored from CPython 3.11");
+    if (b.nlocals_set) return error(st.offset, "duplicate .nlocals");
+    if (auto v = int_arg(st)) c.nlocals_override = *v, b.nlocals_set = true;
     return;
   }
   std::string near = nearest(d, directive_names());
@@ -309,7 +316,8 @@ std::vector<std::string_view> directive_names() {
           "except",         "try",      "endtry",      "consts",   "names",
           "varnames",       "hidden",   "cellvars",    "freevars", "name",
           "qualname",       "filename", "firstlineno", "argcount", "posonlyargcount",
-          "kwonlyargcount", "stacksize"};
+          "kwonlyargcount", "stacksize", "pyc",         "lnotab",   "linetable",
+          "exceptiontable", "nlocals",  "marshal"};
 }
 
 }  // namespace pyasm::detail

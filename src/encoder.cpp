@@ -276,14 +276,21 @@ bool encode(Code& code, const SourceFile& file, Diagnostics& diags) {
   Layout lay;
   if (!layout(code, t, lay, sink)) return false;
   emit_code(code, t, lay);
-  if (code.version.at_least(11)) {
+  // Tables kept raw (`.lnotab`, `.linetable`, `.exceptiontable`, as the
+  // disassembler writes them when pyasm's own encoding would differ) are
+  // written as given; `.except` entries then only feed the stack analysis.
+  if (code.raw_linetable)
+    code.linetable = *code.raw_linetable;
+  else if (code.version.at_least(11))
     emit_locations(code, lay);
-    emit_exception_table(code, lay);
-  } else if (code.version.at_least(10)) {
+  else if (code.version.at_least(10))
     emit_linetable_310(code, lay);
-  } else {
+  else
     emit_lnotab(code, lay);
-  }
+  if (code.raw_exceptiontable)
+    code.exceptiontable = *code.raw_exceptiontable;
+  else if (code.version.at_least(11))
+    emit_exception_table(code, lay);
   int depth = compute_stacksize(code, file, diags);
   if (depth < 0) return false;
   if (code.stacksize_override) {

@@ -172,6 +172,7 @@ void Resolver::open_block(const Statement& st) {
     if (!dstar.empty()) b->signature.push_back(dstar), b->sig_flags |= kVarKeywords;
   }
   if (cur().children.count(b->id)) error(st.offset, "duplicate code block '" + b->id + "'");
+  b->code->block_id = b->id;
   stack_.push_back(std::move(b));
 }
 
@@ -376,9 +377,11 @@ void Resolver::build_exception_table(Block& b) {
       c.exceptions.push_back(*e);
   }
   // CPython looks a handler up in a table sorted by start, with no overlaps.
+  // With a raw `.exceptiontable` the entries only feed the stack analysis,
+  // and the bytes, as read from a pyc, are whatever they are.
   std::stable_sort(c.exceptions.begin(), c.exceptions.end(),
                    [](const auto& x, const auto& y) { return x.start < y.start; });
-  for (size_t k = 1; k < c.exceptions.size(); ++k)
+  for (size_t k = 1; k < c.exceptions.size() && !c.raw_exceptiontable; ++k)
     if (c.exceptions[k].start < c.exceptions[k - 1].end)
       error(c.exceptions[k].src,
             "exception table entries overlap: this one and the one from line " +
@@ -394,12 +397,11 @@ std::shared_ptr<Code> Resolver::finalize(Block& b) {
     b.labels[l].index = static_cast<int>(b.instrs.size());
   if (!b.saw_instruction) error(b.offset, "code block '" + b.id + "' has no instructions");
 
+  // Explicit tables give the first entries; operands not listed in them
+  // are appended in order of first use, so a hand edit that adds a name or
+  // a constant to disassembled code still builds.
   Tables tables{c, false, false, false, false, {}, {}, {}, {}, {}, {}, 0};
-  tables.names_fixed = b.names_fixed;
-  tables.varnames_fixed = b.varnames_fixed;
-  tables.cellvars_fixed = b.cellvars_fixed;
   if (b.consts_fixed) {
-    tables.consts_fixed = true;
     for (const Expr* e : b.explicit_consts) {
       ObjectPtr o = eval_const(*e, b.children, sink_);
       if (!o) continue;
@@ -426,8 +428,14 @@ std::shared_ptr<Code> Resolver::finalize(Block& b) {
       error(b.offset, "hidden local '" + h + "' is not a local or cell variable of '" + b.id + "'");
   // Encoding and stack analysis of a file with errors would mostly report
   // their consequences (an underflow where an instruction was dropped).
+  if (!check_raw_tables(b)) return nullptr;
   if (sink_.diags.error_count() != errors_before || sink_.diags.has_errors()) return nullptr;
+  // `.stacksize N unchecked` is written as given, even below what the
+  // analysis finds (CPython 3.6 sometimes counted less than its code needs).
+  std::optional<int> unchecked;
+  if (b.stacksize_unchecked) std::swap(unchecked, c.stacksize_override);
   if (!encode(c, sink_.file, sink_.diags)) return nullptr;
+  if (unchecked) c.stacksize = *unchecked, c.stacksize_override = unchecked;
   if (!check_prefixes(b)) return nullptr;
   return b.code;
 }

@@ -53,6 +53,8 @@ struct Block {
   bool flags_set = false, firstline_set = false, name_set = false, qualname_set = false;
   bool argcount_set = false, kwonly_set = false, posonly_set = false;
   bool consts_fixed = false, names_fixed = false, varnames_fixed = false, cellvars_fixed = false;
+  bool pyc_set = false, nlocals_set = false, stacksize_unchecked = false;
+  std::optional<uint32_t> first_line_at;  // the first `.line`, for the raw-table check
   std::vector<const Expr*> explicit_consts;
   std::vector<std::string> signature;  // argument names from `.code f(...)`
   uint32_t sig_flags = 0;              // VARARGS / VARKEYWORDS from the signature
@@ -108,6 +110,11 @@ class Resolver {
   std::optional<ExceptionEntry> entry_for(Block& b, int start, int end, const HandlerSpec& h,
                                           uint32_t src);
   void table_directive(const Statement& st);
+  void pyc_directive(const Statement& st);
+  void raw_table_directive(const Statement& st);
+  void stacksize_directive(const Statement& st);
+  void marshal_directive(const Statement& st);
+  bool check_raw_tables(Block& b);
 
   Block& cur() { return *stack_.back(); }
   void error(uint32_t at, std::string msg) { sink_.error(at, std::move(msg)); }

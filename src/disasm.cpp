@@ -1,0 +1,201 @@
+// The disassembler: a pyc's code objects to .pyasm text. Each code object
+// is decoded into the assembler's IR, and every choice of what to write is
+// made by asking pyasm itself what it would do with less: the encoder for
+// EXTENDED_ARG prefixes and the line and exception tables, compute_stacksize
+// for co_stacksize, the resolver's first-use rule for the tables and its
+// defaults for the attributes. Finally the text is assembled again and
+// whatever still differs is written out in full (disasm_verify.cpp).
+#include <algorithm>
+#include <unordered_set>
+
+#include "disasm_impl.hpp"
+#include "linetable_decode.hpp"
+#include "pyasm/assembler.hpp"
+
+namespace pyasm::disasm {
+
+namespace {
+
+int prefixes_for(uint32_t arg) {
+  return arg > 0xFFFFFF ? 3 : arg > 0xFFFF ? 2 : arg > 0xFF ? 1 : 0;
+}
+
+// The code objects among `c`'s constants (also inside tuples), each once.
+std::vector<const Code*> nested_codes(const Code& c) {
+  std::vector<const Code*> out;
+  std::unordered_set<const Code*> seen;
+  std::vector<const Object*> todo;
+  for (const ObjectPtr& k : c.consts) todo.push_back(k.get());
+  for (size_t i = 0; i < todo.size(); ++i) {
+    const Object* o = todo[i];
+    for (const ObjectPtr& item : o->items) todo.push_back(item.get());
+    if (o->kind == ObjKind::Code && o->code && seen.insert(o->code.get()).second)
+      out.push_back(o->code.get());
+  }
+  return out;
+}
+
+std::unique_ptr<View> build_view(const Code& c, View* parent, const std::string& file,
+                                 Diagnostics& diags) {
+  auto v = std::make_unique<View>();
+  v->orig = &c;
+  v->parent = parent;
+  v->id = parent ? c.block_id : "";
+  v->ir = c;
+  if (!decode_instructions(v->ir, file, diags)) return nullptr;
+  std::unordered_set<std::string> ids;
+  for (const Code* k : nested_codes(c)) {
+    auto child = build_view(*k, v.get(), file, diags);
+    if (!child) return nullptr;
+    // read_pyc names every block; a Code built otherwise gets a name here.
+    std::string base = child->id.empty() ? "code" : child->id, id = base;
+    for (int n = 2; !ids.insert(id).second; ++n) id = base + "_" + std::to_string(n);
+    child->id = id;
+    v->children.push_back(std::move(child));
+  }
+  return v;
+}
+
+// The IR as the printed text would give it to the encoder.
+Code as_printed(const View& v, const std::vector<uint8_t>& prefixes) {
+  Code c = v.ir;
+  for (size_t i = 0; i < c.instrs.size(); ++i) c.instrs[i].prefixes = prefixes[i];
+  c.raw_linetable.reset();
+  c.raw_exceptiontable.reset();
+  c.stacksize_override.reset();
+  std::stable_sort(c.exceptions.begin(), c.exceptions.end(),
+                   [](const auto& x, const auto& y) { return x.start < y.start; });
+  SourceFile file{"", ""};
+  Diagnostics scratch;
+  encode(c, file, scratch);
+  return c;
+}
+
+// EXTENDED_ARG prefixes: only those pyasm would not insert by itself, if
+// that gives the pyc's co_code; else those of every jump; else all.
+void choose_prefixes(View& v, Code& encoded) {
+  const OpcodeTable& t = *opcode_table(v.ir.version);
+  const auto& ins = v.ir.instrs;
+  size_t n = ins.size();
+  for (int tier = v.force.prefixes ? 2 : 0; tier <= 2; ++tier) {
+    v.prefixes.assign(n, 0);
+    for (size_t i = 0; i < n; ++i) {
+      bool jump = t.find(ins[i].opcode)->jumps();
+      bool extra = ins[i].prefixes > prefixes_for(ins[i].arg);
+      if (extra || (tier >= 1 && jump) || tier == 2) v.prefixes[i] = ins[i].prefixes;
+    }
+    encoded = as_printed(v, v.prefixes);
+    if (encoded.code_bytes == v.orig->code_bytes) return;
+  }
+}
+
+void choose_tables_layout(View& v) {
+  v.lines_ok = !v.force.lines && decode_line_info(v.ir);
+  Code encoded;
+  choose_prefixes(v, encoded);
+  v.lines_ok = v.lines_ok && encoded.linetable == v.orig->linetable;
+  if (!v.ir.version.at_least(11)) return;
+  bool overlap = false;
+  for (size_t k = 1; k < encoded.exceptions.size(); ++k)
+    overlap |= encoded.exceptions[k].start < encoded.exceptions[k - 1].end;
+  v.exceptions_ok =
+      !v.force.exceptions && !overlap && encoded.exceptiontable == v.orig->exceptiontable;
+}
+
+// L1, L2, ... on every jump target and exception-table boundary, in order.
+void choose_labels(View& v) {
+  const OpcodeTable& t = *opcode_table(v.ir.version);
+  size_t n = v.ir.instrs.size();
+  std::vector<bool> target(n + 1, false);
+  for (const Instr& in : v.ir.instrs)
+    if (t.find(in.opcode)->jumps()) target[in.target] = true;
+  for (const ExceptionEntry& e : v.ir.exceptions)
+    target[e.start] = target[e.end] = target[e.handler] = true;
+  v.labels.assign(n + 1, "");
+  int next = 1;
+  for (size_t i = 0; i <= n; ++i)
+    if (target[i]) v.labels[i] = "L" + std::to_string(next++);
+}
+
+bool plain_ident(const std::string& s) {
+  if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
+  return std::all_of(s.begin(), s.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '_' || c >= 0x80;
+  });
+}
+
+// Whether `.code ID(sig)` can state the argument counts: the names must
+// be there, and *args/**kwargs must be plain identifiers.
+bool signature_fits(const Code& c) {
+  size_t star = static_cast<size_t>(c.argcount + c.kwonlyargcount);
+  size_t n = star + ((c.flags & kVarArgs) ? 1 : 0) + ((c.flags & kVarKeywords) ? 1 : 0);
+  if (c.argcount < 0 || c.kwonlyargcount < 0 || c.posonlyargcount < 0 ||
+      c.posonlyargcount > c.argcount || c.varnames.size() < n)
+    return false;
+  for (size_t i = star; i < n; ++i)
+    if (!plain_ident(c.varnames[i])) return false;
+  return true;
+}
+
+void choose_stacksize(View& v) {
+  SourceFile file{"", ""};
+  Diagnostics scratch;
+  int depth = compute_stacksize(v.ir, file, scratch);
+  if (depth == 0 && v.ir.version.at_least(13)) depth = 1;  // as the encoder does
+  v.computed_stacksize = depth;
+  if (depth != v.orig->stacksize || v.force.stacksize) v.stacksize = v.orig->stacksize;
+}
+
+void decide(View& v, const ForceMap& forces) {
+  auto f = forces.find(v.orig);
+  v.force = f == forces.end() ? Force{} : f->second;
+  choose_tables_layout(v);
+  choose_labels(v);
+  v.signature = !v.force.counts && signature_fits(*v.orig);
+  format_operands(v);
+  choose_tables(v);
+  choose_stacksize(v);
+  for (auto& c : v.children) decide(*c, forces);
+}
+
+void count(const View& v, DisasmStats& s) {
+  ++s.code_objects;
+  s.raw_linetables += !v.lines_ok;
+  s.raw_exceptiontables += v.ir.version.at_least(11) && !v.exceptions_ok;
+  for (uint8_t p : v.prefixes) s.written_prefixes += p > 0;
+  s.forced += v.force.any();
+  for (const auto& c : v.children) count(*c, s);
+}
+
+}  // namespace
+
+}  // namespace pyasm::disasm
+
+namespace pyasm {
+
+std::optional<std::string> disassemble(const Pyc& pyc, const std::string& name,
+                                       Diagnostics& diags, const DisasmOptions& options) {
+  using namespace disasm;
+  auto module = build_view(*pyc.code, nullptr, name, diags);
+  if (!module) return std::nullopt;
+  ForceMap forces;
+  DisasmStats stats;
+  std::string text;
+  std::vector<std::string> problems;
+  // Each round writes out what the previous one found pyasm's defaults got
+  // wrong; a second or third round is rare.
+  for (int round = 0; round < 4; ++round) {
+    stats = DisasmStats{};
+    decide(*module, forces);
+    text = print_module(*module, pyc, &stats);
+    problems.clear();
+    if (!options.verify) break;
+    if ((stats.verified = verify(text, *module, forces, problems))) break;
+  }
+  count(*module, stats);
+  stats.problems = problems;
+  if (options.stats) *options.stats = stats;
+  return text;
+}
+
+}  // namespace pyasm

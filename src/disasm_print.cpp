@@ -1,0 +1,293 @@
+// The disassembler's text: the decisions of disasm.cpp written out as
+// .pyasm, laid out like py2pyasm's mirrors (and `dis`): directives at the
+// block's indentation, instructions one step in with an aligned operand
+// column, labels L1..Ln, nested blocks just before the instruction that
+// first loads them, the exception table at the end.
+#include <cstdio>
+#include <map>
+#include <unordered_set>
+
+#include "disasm_impl.hpp"
+#include "pyasm/marshal.hpp"
+
+namespace pyasm::disasm {
+
+namespace {
+
+constexpr int kOpWidth = 20;       // opcode column
+constexpr int kOperandWidth = 20;  // operand column, before a comment
+constexpr size_t kNotesPerLine = 8;
+
+const char* const kFlagNames[] = {"OPTIMIZED", "NEWLOCALS", "VARARGS",   "VARKEYWORDS",
+                                  "NESTED",    "GENERATOR", "NOFREE",    "COROUTINE",
+                                  "ITERABLE_COROUTINE",     "ASYNC_GENERATOR"};
+
+std::string flags_text(uint32_t flags) {
+  if (flags >> 10) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "0x%x", flags);
+    return buf;
+  }
+  std::string out;
+  for (int b = 0; b < 10; ++b)
+    if (flags & (1u << b)) out += (out.empty() ? "" : " ") + std::string(kFlagNames[b]);
+  return out.empty() ? "0" : out;
+}
+
+std::string quoted(const std::string& s) { return repr(*Object::str(s)); }
+
+bool is_function(const View& v) { return v.parent && (v.orig->flags & kOptimized); }
+
+bool is_comprehension(const std::string& n) {
+  return n == "<listcomp>" || n == "<setcomp>" || n == "<dictcomp>" || n == "<genexpr>";
+}
+
+// The resolver's defaults (resolver.cpp set_defaults), from what the
+// enclosing blocks resolve to: the values they were read with.
+uint32_t default_flags(const View& v) {
+  const Code& c = *v.orig;
+  uint32_t f = 0;
+  if (v.parent) {
+    f = kOptimized | kNewLocals;
+    if (v.signature) f |= c.flags & (kVarArgs | kVarKeywords);
+    for (const View* p = v.parent; p; p = p->parent)
+      if (is_function(*p)) f |= kNested;
+    const OpcodeTable& t = *opcode_table(c.version);
+    for (const Instr& in : v.ir.instrs) {
+      std::string_view n = t.find(in.opcode)->name;
+      if (n == "YIELD_VALUE" || n == "YIELD_FROM" || n == "RETURN_GENERATOR") f |= kGenerator;
+    }
+  }
+  if (!c.version.at_least(10) && c.cellvars.empty() && c.freevars.empty()) f |= kNoFree;
+  return f;
+}
+
+std::string default_qualname(const View& v) {
+  const View* p = v.parent;
+  if (!p || !p->parent) return v.orig->name;
+  bool locals = is_function(*p) && !is_comprehension(p->orig->name);
+  return p->orig->qualname + (locals ? ".<locals>." : ".") + v.orig->name;
+}
+
+std::string chain(const View& v) {
+  if (!v.parent) return "<module>";
+  return v.parent->parent ? chain(*v.parent) + "." + v.id : v.id;
+}
+
+std::string signature_text(const View& v) {
+  const Code& c = *v.orig;
+  std::vector<std::string> parts;
+  size_t i = 0;
+  for (; i < static_cast<size_t>(c.argcount); ++i) {
+    parts.push_back(format_name(c.varnames[i]));
+    if (c.posonlyargcount && i + 1 == static_cast<size_t>(c.posonlyargcount)) parts.push_back("/");
+  }
+  size_t kw_end = i + c.kwonlyargcount;
+  if (c.flags & kVarArgs)
+    parts.push_back("*" + c.varnames[kw_end]);
+  else if (c.kwonlyargcount)
+    parts.push_back("*");
+  for (; i < kw_end; ++i) parts.push_back(format_name(c.varnames[i]));
+  if (c.flags & kVarKeywords) parts.push_back("**" + c.varnames[kw_end + ((c.flags & kVarArgs) ? 1 : 0)]);
+  if (parts.empty()) return "";
+  std::string out = "(";
+  for (size_t k = 0; k < parts.size(); ++k) out += (k ? ", " : "") + parts[k];
+  return out + ")";
+}
+
+// The `.line` operands written before each instruction (index n: after the
+// last one), from the decoded line information.
+std::vector<std::vector<std::string>> line_texts(const View& v) {
+  const Code& ir = v.ir;
+  size_t n = ir.instrs.size();
+  std::vector<std::vector<std::string>> out(n + 1);
+  if (!v.lines_ok) return out;
+  if (!ir.version.at_least(10)) {
+    for (const LineEvent& e : ir.line_events) out[e.instr].push_back(std::to_string(e.line));
+    return out;
+  }
+  Location prev;
+  for (size_t i = 0; i < n; ++i) {
+    const Location& l = ir.instrs[i].loc;
+    bool start = ir.version.at_least(11) ? !(l == prev) : ir.instrs[i].line_start;
+    prev = l;
+    if (!start) continue;
+    std::string t = l.line < 0 ? "none" : std::to_string(l.line);
+    if (l.line >= 0 && l.col >= 0)
+      t += ":" + std::to_string(l.col) + "-" +
+           (l.end_line != l.line ? std::to_string(l.end_line) + ":" : "") +
+           std::to_string(l.end_col);
+    out[i].push_back(t);
+  }
+  return out;
+}
+
+class Printer {
+ public:
+  explicit Printer(DisasmStats* stats) : stats_(stats) {}
+  std::string take() { return std::move(out_); }
+
+  void emit(int depth, const std::string& s) {
+    out_.append(4 * depth, ' ');
+    out_ += s;
+    out_ += '\n';
+  }
+
+  // A block's directives, body and exception table; `parent_line` is the
+  // enclosing block's current line, its default co_firstlineno.
+  void block(const View& v, int depth, int parent_line) {
+    auto lines = line_texts(v);
+    header(v, depth, lines, parent_line);
+    body(v, depth, lines);
+    for (const ExceptionEntry& e : v.ir.exceptions)
+      emit(depth, ".except " + v.labels[e.start] + " " + v.labels[e.end] + " " +
+                      v.labels[e.handler] + " depth " + std::to_string(e.depth) +
+                      (e.lasti ? " lasti" : ""));
+  }
+
+ private:
+  void header(const View& v, int depth, const std::vector<std::vector<std::string>>& lines,
+              int parent_line);
+  void tables(const View& v, int depth);
+  void body(const View& v, int depth, const std::vector<std::vector<std::string>>& lines);
+  void child(const View& c, int depth, int parent_line) {
+    out_ += '\n';
+    emit(depth, ".code " + c.id + (c.signature ? signature_text(c) : ""));
+    block(c, depth + 1, parent_line);
+    emit(depth, ".end");
+    out_ += '\n';
+  }
+
+  std::string out_;
+  DisasmStats* stats_;
+};
+
+void Printer::header(const View& v, int depth, const std::vector<std::vector<std::string>>& lines,
+                     int parent_line) {
+  const Code& c = *v.orig;
+  Force f = v.force;
+  if (c.name != (v.parent ? v.id : "<module>") || f.name) emit(depth, ".name " + quoted(c.name));
+  if (c.version.at_least(11) && (c.qualname != default_qualname(v) || f.qualname))
+    emit(depth, ".qualname " + quoted(c.qualname));
+  if (v.parent && (c.filename != v.parent->orig->filename || f.filename))
+    emit(depth, ".filename " + quoted(c.filename));
+  if (c.flags != default_flags(v) || f.flags) emit(depth, ".flags " + flags_text(c.flags));
+  if (!v.signature) {
+    if (c.argcount || f.counts) emit(depth, ".argcount " + std::to_string(c.argcount));
+    if (c.version.at_least(8) && (c.posonlyargcount || f.counts))
+      emit(depth, ".posonlyargcount " + std::to_string(c.posonlyargcount));
+    if (c.kwonlyargcount || f.counts)
+      emit(depth, ".kwonlyargcount " + std::to_string(c.kwonlyargcount));
+  }
+  // co_firstlineno: the first `.line`, else the enclosing block's line, else
+  // 1; a 3.10+ module always 1.
+  int first = -1;
+  for (const auto& at : lines)
+    for (const std::string& l : at)
+      if (first < 0 && l != "none") first = std::stoi(l);
+  if (first < 0) first = parent_line > 0 ? parent_line : 1;
+  if (!v.parent && c.version.at_least(10)) first = 1;
+  if (c.firstlineno != first || f.firstlineno)
+    emit(depth, ".firstlineno " + std::to_string(c.firstlineno));
+  if (c.nlocals_override && *c.nlocals_override != static_cast<int>(c.varnames.size()))
+    emit(depth, ".nlocals " + std::to_string(*c.nlocals_override));
+  if (v.stacksize) {
+    bool below = *v.stacksize < v.computed_stacksize;
+    emit(depth, ".stacksize " + std::to_string(*v.stacksize) + (below ? " unchecked" : "") +
+                    "    # pyasm computes " + std::to_string(v.computed_stacksize));
+    if (stats_) stats_->stacksizes.push_back({chain(v), v.computed_stacksize, *v.stacksize});
+  }
+  tables(v, depth);
+  if (!v.lines_ok)
+    emit(depth, std::string(c.version.at_least(10) ? ".linetable " : ".lnotab ") +
+                    repr(*Object::bytes(c.linetable)));
+  if (c.version.at_least(11) && !v.exceptions_ok)
+    emit(depth, ".exceptiontable " + repr(*Object::bytes(c.exceptiontable)));
+  for (size_t i = 0; i < c.marshal_notes.size(); i += kNotesPerLine) {
+    std::vector<MarshalNote> some(c.marshal_notes.begin() + i,
+                                  c.marshal_notes.begin() +
+                                      std::min(i + kNotesPerLine, c.marshal_notes.size()));
+    emit(depth, ".marshal " + quoted(format_marshal_notes(some)));
+  }
+}
+
+void Printer::tables(const View& v, int depth) {
+  const Code& c = *v.orig;
+  if (v.consts) {
+    std::string s;
+    for (size_t i = 0; i < *v.consts; ++i) s += (i ? ", " : "") + format_const(*c.consts[i], v);
+    emit(depth, ".consts " + s);
+  }
+  if (v.names) emit(depth, ".names " + format_name_list(c.names, *v.names));
+  if (v.varnames) emit(depth, ".varnames " + format_name_list(c.varnames, *v.varnames));
+  if (v.cellvars) emit(depth, ".cellvars " + format_name_list(c.cellvars, *v.cellvars));
+  if (!c.freevars.empty())
+    emit(depth, ".freevars " + format_name_list(c.freevars, c.freevars.size()));
+  if (!c.hidden.empty()) emit(depth, ".hidden " + format_name_list(c.hidden, c.hidden.size()));
+}
+
+std::string pad(std::string s, size_t width) {
+  if (s.size() < width) s.append(width - s.size(), ' ');
+  return s;
+}
+
+void Printer::body(const View& v, int depth, const std::vector<std::vector<std::string>>& lines) {
+  const OpcodeTable& t = *opcode_table(v.ir.version);
+  const Code& c = *v.orig;
+  std::map<const Code*, const View*> child_of;
+  for (const auto& k : v.children) child_of[k->orig] = k.get();
+  std::unordered_set<const View*> placed;
+  int line = -1;  // the block's current line, as the resolver tracks it
+  for (size_t i = 0; i < v.ir.instrs.size(); ++i) {
+    const Instr& in = v.ir.instrs[i];
+    const OpInfo& op = *t.find(in.opcode);
+    // A nested block goes just before the instruction that first loads it.
+    if (op.kind == ArgKind::Const && in.arg < c.consts.size()) {
+      const Object& k = *c.consts[in.arg];
+      if (k.kind == ObjKind::Code) {
+        auto it = child_of.find(k.code.get());
+        if (it != child_of.end() && placed.insert(it->second).second)
+          child(*it->second, depth, line);
+      }
+    }
+    if (!v.labels[i].empty()) emit(depth, v.labels[i] + ":");
+    for (const std::string& l : lines[i]) {
+      emit(depth, ".line " + l);
+      line = l == "none" ? -1 : std::stoi(l);
+    }
+    for (int k = 0; k < v.prefixes[i]; ++k) emit(depth + 1, "EXTENDED_ARG");
+    const Operand& o = v.operands[i];
+    std::string text = o.text.empty() ? std::string(op.name) : pad(std::string(op.name), kOpWidth) + " " + o.text;
+    if (!o.comment.empty()) text = pad(text, kOpWidth + 1 + kOperandWidth) + "  # " + o.comment;
+    emit(depth + 1, text);
+  }
+  size_t n = v.ir.instrs.size();
+  if (!v.labels[n].empty()) emit(depth, v.labels[n] + ":");
+  for (const std::string& l : lines[n]) emit(depth, ".line " + l);
+  for (const auto& k : v.children)
+    if (placed.insert(k.get()).second) child(*k, depth, line);
+}
+
+}  // namespace
+
+std::string print_module(View& module, const Pyc& pyc, DisasmStats* stats) {
+  Printer p(stats);
+  const PycHeader& h = pyc.header;
+  p.emit(0, ".python " + pyc.version.str());
+  std::string pyc_line;
+  char buf[64];
+  if (h.flags & 1) {
+    std::snprintf(buf, sizeof buf, "0x%016llx", static_cast<unsigned long long>(h.source_hash));
+    pyc_line = std::string(h.flags & 2 ? "checked-hash " : "unchecked-hash ") + buf;
+  } else {
+    pyc_line = "timestamp " + std::to_string(h.mtime) + " " + std::to_string(h.source_size);
+  }
+  uint32_t usual = h.flags & 1 ? (h.flags & 2 ? 3 : 1) : 0;
+  if (h.flags != usual) pyc_line += " flags " + std::to_string(h.flags);
+  p.emit(0, ".pyc " + pyc_line);
+  p.emit(0, ".filename " + quoted(module.orig->filename));
+  p.block(module, 0, -1);
+  return p.take();
+}
+
+}  // namespace pyasm::disasm

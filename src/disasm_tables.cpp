@@ -1,0 +1,124 @@
+// Which tables the disassembler writes out. The resolver builds co_consts,
+// co_names, co_varnames and co_cellvars from the operands in order of first
+// use, after the entries a `.consts`/`.names`/... directive lists; the
+// printer writes the shortest such list that makes that process give the
+// table the pyc has (often nothing, often just the `None` CPython puts
+// first in a function's constants).
+#include <algorithm>
+#include <functional>
+#include <unordered_set>
+
+#include "disasm_impl.hpp"
+
+namespace pyasm::disasm {
+
+namespace {
+
+using Keys = std::vector<std::string>;
+
+// The shortest k >= base such that derive(k) == actual. derive(k) starts
+// from actual[0, k) and appends first uses; if it first differs from
+// actual at m, every k' in (k, m] derives the same table (those entries
+// were appended in the right place anyway), so the search jumps to m + 1.
+size_t shortest_prefix(const Keys& actual, size_t base, const std::function<Keys(size_t)>& derive) {
+  for (size_t k = base; k < actual.size();) {
+    Keys got = derive(k);
+    if (got == actual) return k;
+    size_t m = 0;
+    while (m < got.size() && m < actual.size() && got[m] == actual[m]) ++m;
+    k = std::max(k + 1, m + 1);
+  }
+  return actual.size();
+}
+
+// Appends `key` unless it is already in `table`.
+void add(Keys& table, std::unordered_set<std::string>& in, const std::string& key) {
+  if (in.insert(key).second) table.push_back(key);
+}
+
+struct Sim {
+  const View& v;
+  bool localsplus;  // 3.11+: LOAD_FAST also finds cells and free variables
+  Keys sig;
+
+  Keys consts(const Keys& actual, size_t k) const {
+    Keys t(actual.begin(), actual.begin() + k);
+    std::unordered_set<std::string> in(t.begin(), t.end());
+    for (const Operand& op : v.operands)
+      for (const Use& u : op.uses)
+        if (u.kind == Use::kConst) add(t, in, const_key(*u.obj));
+    return t;
+  }
+
+  Keys names(size_t k) const {
+    const Keys& actual = v.orig->names;
+    Keys t(actual.begin(), actual.begin() + k);
+    std::unordered_set<std::string> in(t.begin(), t.end());
+    for (const Operand& op : v.operands)
+      for (const Use& u : op.uses)
+        if (u.kind == Use::kName) add(t, in, u.name);
+    return t;
+  }
+
+  // Cells, and with them the locals (whose lookups see the cells so far).
+  std::pair<Keys, Keys> locals(std::optional<size_t> kv, size_t kc) const {
+    const Code& c = *v.orig;
+    Keys vars = kv ? Keys(c.varnames.begin(), c.varnames.begin() + *kv) : sig;
+    Keys cells(c.cellvars.begin(), c.cellvars.begin() + kc);
+    std::unordered_set<std::string> vin(vars.begin(), vars.end()), cin(cells.begin(), cells.end());
+    std::unordered_set<std::string> fin(c.freevars.begin(), c.freevars.end());
+    for (const Operand& op : v.operands)
+      for (const Use& u : op.uses) {
+        if (u.kind == Use::kLocal) {
+          bool known = vin.count(u.name) || (localsplus && (cin.count(u.name) || fin.count(u.name)));
+          if (!known) add(vars, vin, u.name);
+        } else if (u.kind == Use::kFree && !cin.count(u.name) && !fin.count(u.name)) {
+          add(cells, cin, u.name);
+        }
+      }
+    return {vars, cells};
+  }
+};
+
+std::optional<size_t> written(size_t k, size_t base) {
+  return k == base ? std::nullopt : std::optional<size_t>(k);
+}
+
+}  // namespace
+
+void choose_tables(View& v) {
+  const Code& c = *v.orig;
+  Sim sim{v, c.version.at_least(11), {}};
+  size_t nsig = 0;
+  if (v.signature) {
+    nsig = static_cast<size_t>(c.argcount + c.kwonlyargcount) + ((c.flags & kVarArgs) ? 1 : 0) +
+           ((c.flags & kVarKeywords) ? 1 : 0);
+    sim.sig.assign(c.varnames.begin(), c.varnames.begin() + nsig);
+  }
+  if (v.force.tables) {
+    v.consts = written(c.consts.size(), 0);
+    v.names = written(c.names.size(), 0);
+    v.cellvars = written(c.cellvars.size(), 0);
+    v.varnames = c.varnames.size() > nsig || !v.signature
+                     ? written(c.varnames.size(), 0)
+                     : std::nullopt;
+    return;
+  }
+  Keys const_keys;
+  for (const ObjectPtr& o : c.consts) const_keys.push_back(const_key(*o));
+  v.consts = written(shortest_prefix(const_keys, 0, [&](size_t k) { return sim.consts(const_keys, k); }), 0);
+  v.names = written(shortest_prefix(c.names, 0, [&](size_t k) { return sim.names(k); }), 0);
+  size_t kc = shortest_prefix(c.cellvars, 0, [&](size_t k) { return sim.locals({}, k).second; });
+  v.cellvars = written(kc, 0);
+  // Without a `.varnames`, the signature's names come first; a written one
+  // must repeat them.
+  if (sim.locals({}, kc).first == c.varnames) {
+    v.varnames = std::nullopt;
+  } else {
+    size_t kv = shortest_prefix(c.varnames, std::min(nsig + 1, c.varnames.size()),
+                                [&](size_t k) { return sim.locals(k, kc).first; });
+    v.varnames = kv;
+  }
+}
+
+}  // namespace pyasm::disasm
