@@ -33,18 +33,15 @@
 
 namespace fs = std::filesystem;
 
-// TEMPORARY (issue 4): disassemble() is declared but is being written in
-// parallel. A weak reference lets this tool link before it lands (the target
-// links the whole library, so it resolves once it exists); remove this and
-// the null check when it is in.
-namespace pyasm {
-std::optional<std::string> disassemble(const Pyc& pyc, const std::string& name, Diagnostics& diags,
-                                       const DisasmOptions& options) __attribute__((weak));
-}  // namespace pyasm
 
 namespace {
 
 enum class Mode { kText, kMarshal };
+
+struct Options {
+  Mode mode = Mode::kText;
+  bool verify = true;  // text mode: the printer checks its text (DisasmOptions)
+};
 
 // One code object whose co_stacksize pyasm computes differently.
 struct StackDiff {
@@ -59,8 +56,11 @@ struct CodeStats {
   int lower = 0;     // pyasm < CPython: CPython counted code that is gone
   int higher = 0;    // pyasm > CPython: never expected
   int unknown = 0;   // decode or analysis failed
-  int explicit_text = 0;  // text mode: `.stacksize` lines in the disassembly
   int marshal_notes = 0;  // read_pyc's notes: departures from the writer's rule
+  // Text mode: what the printer had to spell out (DisasmStats).
+  int explicit_text = 0;  // `.stacksize` lines in the text
+  int raw_linetables = 0, raw_exctables = 0, prefixes = 0, forced = 0;
+  bool unverified = false;  // the printer's own rebuild check did not pass
   std::vector<StackDiff> diffs;
 };
 
@@ -161,25 +161,32 @@ void compare(const std::string& original, const std::string& rebuilt, Result& r)
              " bytes)";
 }
 
+void keep_disasm_stats(const pyasm::DisasmStats& st, const std::string& text, CodeStats& out) {
+  out.explicit_text = count_stacksize_lines(text);
+  out.raw_linetables = st.raw_linetables;
+  out.raw_exctables = st.raw_exceptiontables;
+  out.prefixes = st.written_prefixes;
+  out.forced = st.forced;
+  out.unverified = !st.verified;
+}
+
 // The rebuilt bytes, or nullopt with r.detail set.
-std::optional<std::string> rebuild(const pyasm::Pyc& pyc, Mode mode, Result& r) {
-  if (mode == Mode::kMarshal) {
+std::optional<std::string> rebuild(const pyasm::Pyc& pyc, const Options& opts, Result& r) {
+  if (opts.mode == Mode::kMarshal) {
     std::vector<std::string> unused;
     std::string out = pyasm::write_pyc(pyc.code, pyc.header, &unused);
     if (!unused.empty()) r.detail = "unused marshal note: " + unused.front();
     return out;
   }
-  if (!pyasm::disassemble) {
-    r.detail = "this build has no disassembler yet (use --marshal)";
-    return std::nullopt;
-  }
   pyasm::Diagnostics diags;
-  std::optional<std::string> text = pyasm::disassemble(pyc, r.path, diags);
+  pyasm::DisasmStats stats;
+  std::optional<std::string> text =
+      pyasm::disassemble(pyc, r.path, diags, {.verify = opts.verify, .stats = &stats});
   if (!text) {
     r.detail = "disassemble: " + first_line(diags.render());
     return std::nullopt;
   }
-  r.codes.explicit_text = count_stacksize_lines(*text);
+  keep_disasm_stats(stats, *text, r.codes);
   // No version and no header from outside: the text must carry both.
   pyasm::SourceFile file{r.path + ".pyasm", std::move(*text)};
   std::optional<std::string> out = pyasm::assemble(file, {}, diags);
@@ -187,7 +194,7 @@ std::optional<std::string> rebuild(const pyasm::Pyc& pyc, Mode mode, Result& r) 
   return out;
 }
 
-void run_file(const std::string& path, Mode mode, Result& r) {
+void run_file(const std::string& path, const Options& opts, Result& r) {
   std::string error;
   std::optional<std::string> data = pyasm::read_input(path, error);
   if (!data) {
@@ -203,7 +210,7 @@ void run_file(const std::string& path, Mode mode, Result& r) {
   }
   r.version = std::to_string(pyc->version.major) + "." + std::to_string(pyc->version.minor);
   survey(*pyc->code, pyc->code->name, true, r.codes);
-  std::optional<std::string> rebuilt = rebuild(*pyc, mode, r);
+  std::optional<std::string> rebuilt = rebuild(*pyc, opts, r);
   if (!rebuilt) return;
   std::string note = std::move(r.detail);  // an unused marshal note, if any
   compare(*data, *rebuilt, r);
@@ -211,12 +218,12 @@ void run_file(const std::string& path, Mode mode, Result& r) {
 }
 
 // Never lets one file stop the batch.
-Result run_file_guarded(const std::string& path, Mode mode) {
+Result run_file_guarded(const std::string& path, const Options& opts) {
   Result r;
   r.path = path;
   auto start = std::chrono::steady_clock::now();
   try {
-    run_file(path, mode, r);
+    run_file(path, opts, r);
   } catch (const std::exception& e) {
     r.status = Result::kError;
     r.detail = std::string("internal error: ") + e.what();
@@ -259,8 +266,13 @@ std::string json_line(const Result& r) {
          ", \"stack_lower\": " + std::to_string(s.lower) +
          ", \"stack_higher\": " + std::to_string(s.higher) +
          ", \"stack_unknown\": " + std::to_string(s.unknown) +
+         ", \"marshal_notes\": " + std::to_string(s.marshal_notes) +
          ", \"explicit_stacksize\": " + std::to_string(s.explicit_text) +
-         ", \"marshal_notes\": " + std::to_string(s.marshal_notes) + ", \"stack_diffs\": [";
+         ", \"raw_linetables\": " + std::to_string(s.raw_linetables) +
+         ", \"raw_exctables\": " + std::to_string(s.raw_exctables) +
+         ", \"prefixes\": " + std::to_string(s.prefixes) +
+         ", \"forced\": " + std::to_string(s.forced) +
+         ", \"unverified\": " + (s.unverified ? "true" : "false") + ", \"stack_diffs\": [";
   for (size_t i = 0; i < s.diffs.size(); ++i)
     out += std::string(i ? ", " : "") + "[" + json_string(s.diffs[i].qualname) + ", " +
            std::to_string(s.diffs[i].cpython) + ", " + std::to_string(s.diffs[i].pyasm) + "]";
@@ -275,19 +287,28 @@ std::string describe(const Result& r) {
          ": " + r.detail;
 }
 
+void add(CodeStats& total, const CodeStats& s) {
+  total.code_objects += s.code_objects;
+  total.equal += s.equal;
+  total.lower += s.lower;
+  total.higher += s.higher;
+  total.unknown += s.unknown;
+  total.marshal_notes += s.marshal_notes;
+  total.explicit_text += s.explicit_text;
+  total.raw_linetables += s.raw_linetables;
+  total.raw_exctables += s.raw_exctables;
+  total.prefixes += s.prefixes;
+  total.forced += s.forced;
+}
+
 void print_summary(const std::vector<Result>& results, Mode mode, double seconds, int show) {
-  int count[3] = {0, 0, 0}, with_notes = 0;
+  int count[3] = {0, 0, 0}, with_notes = 0, unverified = 0;
   CodeStats total;
   for (const Result& r : results) {
     ++count[r.status];
-    total.code_objects += r.codes.code_objects;
-    total.equal += r.codes.equal;
-    total.lower += r.codes.lower;
-    total.higher += r.codes.higher;
-    total.unknown += r.codes.unknown;
-    total.explicit_text += r.codes.explicit_text;
-    total.marshal_notes += r.codes.marshal_notes;
+    add(total, r.codes);
     with_notes += r.codes.marshal_notes > 0;
+    unverified += r.codes.unverified;
   }
   std::printf("roundtrip --%s: %zu files in %.1f s\n", mode == Mode::kText ? "text" : "marshal",
               results.size(), seconds);
@@ -296,13 +317,18 @@ void print_summary(const std::vector<Result>& results, Mode mode, double seconds
   std::printf("  co_stacksize over %d code objects: pyasm equal %d, lower %d, higher %d, "
               "not computed %d\n",
               total.code_objects, total.equal, total.lower, total.higher, total.unknown);
-  if (mode == Mode::kText)
-    std::printf("  explicit .stacksize in the text: %d code objects\n", total.explicit_text);
   std::printf("  marshal notes: %d, in %d files\n", total.marshal_notes, with_notes);
+  if (mode == Mode::kText)
+    std::printf("  the text spelled out: .stacksize %d, raw line tables %d, raw exception tables "
+                "%d, EXTENDED_ARG prefixes %d, forced by the printer's check %d code objects; "
+                "check failed in %d files\n",
+                total.explicit_text, total.raw_linetables, total.raw_exctables, total.prefixes,
+                total.forced, unverified);
   for (Result::Status st : {Result::kFailed, Result::kError}) {
     int shown = 0;
     for (const Result& r : results)
-      if (r.status == st && shown++ < show) std::printf("  %s %s\n", status_name(st), describe(r).c_str());
+      if (r.status == st && shown++ < show)
+        std::printf("  %s %s\n", status_name(st), describe(r).c_str());
     if (shown > show) std::printf("  ... and %d more %s\n", shown - show, status_name(st));
   }
 }
@@ -339,14 +365,14 @@ bool collect(const std::string& arg, std::vector<std::string>& out) {
 
 // Runs every file on `jobs` threads; with `json`, prints each result's line
 // as soon as it is known (so a caller can tell which file a crash was in).
-std::vector<Result> run_batch(const std::vector<std::string>& files, Mode mode, int jobs,
-                              bool json) {
+std::vector<Result> run_batch(const std::vector<std::string>& files, const Options& opts,
+                              int jobs, bool json) {
   std::vector<Result> results(files.size());
   std::atomic<size_t> next{0};
   std::mutex out;
   auto worker = [&] {
     for (size_t i; (i = next++) < files.size();) {
-      results[i] = run_file_guarded(files[i], mode);
+      results[i] = run_file_guarded(files[i], opts);
       if (!json) continue;
       std::lock_guard lock(out);
       std::fputs(json_line(results[i]).c_str(), stdout);
@@ -364,11 +390,13 @@ std::vector<Result> run_batch(const std::vector<std::string>& files, Mode mode, 
 
 int main(int argc, char** argv) {
   CLI::App app{"roundtrip: read each pyc, rebuild it in process, compare the bytes"};
-  bool marshal = false, text = false, json = false;
+  bool marshal = false, text = false, json = false, no_verify = false;
   int jobs = 1, show = 10;
   std::vector<std::string> args;
   auto* m = app.add_flag("--marshal", marshal, "read_pyc -> write_pyc (the IR and marshal notes)");
   app.add_flag("--text", text, "read_pyc -> disassemble -> assemble (the default)")->excludes(m);
+  app.add_flag("--no-verify", no_verify,
+               "text mode: the printer does not check its text (its defaults alone)");
   app.add_flag("--json", json, "one JSON line per file on standard output, then no summary");
   app.add_option("-j,--jobs", jobs, "worker threads (0: one per core)")->check(CLI::NonNegativeNumber);
   app.add_option("--show", show, "failures and errors listed in the summary");
@@ -381,15 +409,15 @@ int main(int argc, char** argv) {
       "\ntools/roundtrip.py compiles the standard libraries and runs this (docs/roundtrip.md).\n");
   CLI11_PARSE(app, argc, argv);
 
-  Mode mode = marshal ? Mode::kMarshal : Mode::kText;
+  Options opts{.mode = marshal ? Mode::kMarshal : Mode::kText, .verify = !no_verify};
   if (jobs == 0) jobs = std::max(1u, std::thread::hardware_concurrency());
   std::vector<std::string> files;
   for (const std::string& a : args)
     if (!collect(a, files)) return 2;
   auto start = std::chrono::steady_clock::now();
-  std::vector<Result> results = run_batch(files, mode, jobs, json);
+  std::vector<Result> results = run_batch(files, opts, jobs, json);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (!json) print_summary(results, mode, seconds, show);
+  if (!json) print_summary(results, opts.mode, seconds, show);
   bool all = std::all_of(results.begin(), results.end(),
                          [](const Result& r) { return r.status == Result::kIdentical; });
   return all ? 0 : 1;

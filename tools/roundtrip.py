@@ -169,7 +169,7 @@ def build_corpus(exe, version, full, root):
 CRASHES = []  # files on which the binary died: an error even with --allow-failures
 
 
-def run_roundtrip(binary, mode, jobs, files, tmp):
+def run_roundtrip(binary, mode, jobs, files, tmp, extra=()):
     """JSON results of build/roundtrip for `files`. A crash (a signal) is
     not allowed to hide the rest: the files without a result are run again
     one at a time, and the one that crashes is reported as an error."""
@@ -180,7 +180,8 @@ def run_roundtrip(binary, mode, jobs, files, tmp):
         with open(listfile, "w") as f:
             f.write("".join(p + "\n" for p in todo))
         j = jobs if len(todo) == len(files) else 1
-        proc = subprocess.run([binary, "--" + mode, "--json", "-j", str(j), "@" + listfile],
+        proc = subprocess.run([binary, "--" + mode, "--json", "-j", str(j)] + list(extra) +
+                              ["@" + listfile],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         for line in proc.stdout.decode("utf-8", "replace").splitlines():
             try:
@@ -225,7 +226,8 @@ def stack_totals(results):
     total = collections.Counter()
     for r in results:
         for k in ("code_objects", "stack_lower", "stack_higher", "stack_unknown",
-                  "explicit_stacksize", "marshal_notes"):
+                  "explicit_stacksize", "marshal_notes", "raw_linetables", "raw_exctables",
+                  "prefixes", "forced", "unverified"):
             total[k] += r.get(k, 0)
         total["files_with_notes"] += r.get("marshal_notes", 0) > 0
     return total
@@ -260,6 +262,10 @@ def print_stack(version, results, corpus, mode, show):
             total["explicit_stacksize"],
             "" if total["explicit_stacksize"] == differ else
             " (but %d differ from pyasm's computation)" % differ))
+        print("  the text also spelled out: raw line tables %d, raw exception tables %d, "
+              "EXTENDED_ARG prefixes %d, forced by the printer's check %d; check failed in "
+              "%d files" % (total["raw_linetables"], total["raw_exctables"], total["prefixes"],
+                            total["forced"], total["unverified"]))
     odd = [(r, d) for r in results for d in r.get("stack_diffs", []) if d[2] < 0 or d[2] > d[1]]
     for r, (qualname, cpython, mine) in odd[:show]:
         print("    stack %s %s: CPython %d, pyasm %s" % (
@@ -317,6 +323,9 @@ def parse_args():
     ap.add_argument("--no-cache", action="store_true",
                     help="compile into a temporary folder and delete it")
     ap.add_argument("--keep", metavar="DIR", help="compile into (or reuse) DIR/<version>-...")
+    ap.add_argument("--no-verify", action="store_true",
+                    help="text mode: the printer does not check its own text (its defaults "
+                         "alone: shows where they are wrong)")
     ap.add_argument("-j", "--jobs", type=int, default=0, help="roundtrip threads (0: all cores)")
     ap.add_argument("--show", type=int, default=5, help="failures listed per version")
     ap.add_argument("--report", metavar="FILE", help="write every file's JSON result to FILE")
@@ -333,7 +342,8 @@ def run_version(version, exe, opts, root, tmp, report):
     corpus, info = build_corpus(exe, version, opts.full, root)
     files = pycs_under(corpus)
     start = time.time()
-    results = run_roundtrip(opts.roundtrip, opts.mode, opts.jobs, files, tmp)
+    extra = ["--no-verify"] if opts.no_verify else []
+    results = run_roundtrip(opts.roundtrip, opts.mode, opts.jobs, files, tmp, extra)
     seconds = time.time() - start
     for r in results:
         r["variant"] = os.path.relpath(r["file"], corpus).split(os.sep)[0]
