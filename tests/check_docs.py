@@ -4,9 +4,14 @@ with `.python` assembles, and a block preceded by
   <!-- check: mirror "SOURCE" -->  equals what that CPython compiles from SOURCE
                                    (code, tables, stack size, flags, line and
                                    exception tables).
+  <!-- check: disasm "SOURCE" -->  is what `pyasm disasm` prints for SOURCE
+                                   compiled by that CPython (into a file named
+                                   as the block's .filename), apart from the
+                                   .pyc line (the mtime changes).
 Usage: check_docs.py PYASM DOC.md
 """
 import ast
+import difflib
 import os
 import re
 import subprocess
@@ -34,6 +39,22 @@ sys.exit(1 if bad else 0)
 
 
 
+def check_disasm(pyasm, exe, body, source, tmp):
+    name = re.search(r'^\.filename \'(.*)\'$', body, re.M).group(1)
+    py, pyc = os.path.join(tmp, name), os.path.join(tmp, "disasm.pyc")
+    with open(py, "w", encoding="utf-8") as f:
+        f.write(source)
+    subprocess.run([exe, "-c", "import py_compile, sys; py_compile.compile(sys.argv[1], "
+                    "cfile=sys.argv[2], dfile=sys.argv[3], doraise=True)", py, pyc, name],
+                   check=True, timeout=30)
+    run = subprocess.run([pyasm, "disasm", pyc], capture_output=True, text=True)
+    strip = lambda t: [l for l in t.splitlines() if not l.startswith(".pyc ")]
+    if run.returncode == 0 and strip(run.stdout) == strip(body):
+        return True, ""
+    return False, run.stderr + "\n".join(
+        difflib.unified_diff(strip(body), strip(run.stdout), "doc", "pyasm disasm", lineterm=""))
+
+
 def main():
     pyasm, doc = sys.argv[1], sys.argv[2]
     text = open(doc, encoding="utf-8").read()
@@ -59,6 +80,8 @@ def main():
                                          timeout=30)
                     ok = run.stdout == want and run.returncode == 0
                     detail = "printed %r, expected %r\n%s" % (run.stdout, want, run.stderr)
+                elif kind == "disasm":
+                    ok, detail = check_disasm(pyasm, exe, body, want, tmp)
                 elif kind == "mirror":
                     run = subprocess.run([exe, "-I", "-c", COMPARE, pyc, src, want],
                                          capture_output=True, text=True, timeout=30)

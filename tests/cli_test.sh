@@ -62,5 +62,41 @@ cmp -s "$tmp/a.pyc" "$tmp/e.pyc"; check "--python without a directive" 0 $s $?
 PATH=/nonexistent "$PYASM" build "$tmp/nover.pyasm" -o "$tmp/f.pyc" 2>"$tmp/err"; s=$?
 grep -q "no target version" "$tmp/err"; check "no version anywhere" 1 $s $?
 
+# disasm: text to standard output or a file, from a file or stdin; the text
+# builds back into the same bytes; unreadable input is an error at an offset.
+"$PYASM" disasm --help >"$tmp/h" 2>&1; s=$?
+grep -q 'pyasm disasm hello.pyc' "$tmp/h"; check "disasm --help shows examples" 0 $s $?
+"$PYASM" disasm >/dev/null 2>&1; check "disasm without input is a usage error" 2 $?
+"$PYASM" disasm "$tmp/a.pyc" >"$tmp/a.pyasm"; s=$?
+grep -q '^\.python 3\.11$' "$tmp/a.pyasm"; check "disasm to stdout" 0 $s $?
+"$PYASM" disasm "$tmp/a.pyc" -o "$tmp/a2.pyasm"; check "disasm -o" 0 $?
+"$PYASM" disasm - -o - <"$tmp/a.pyc" >"$tmp/a3.pyasm"; check "disasm stdin to stdout" 0 $?
+cmp -s "$tmp/a.pyasm" "$tmp/a2.pyasm" && cmp -s "$tmp/a.pyasm" "$tmp/a3.pyasm"
+check "disasm gives the same text every way" 0 $?
+"$PYASM" build "$tmp/a.pyasm" -o "$tmp/a4.pyc"; s=$?
+cmp -s "$tmp/a.pyc" "$tmp/a4.pyc"; check "disasm then build gives the same bytes" 0 $s $?
+"$PYASM" disasm "$tmp/a.pyc" --stats 2>"$tmp/err" >/dev/null; s=$?
+grep -q 'rebuild check: every code object equal' "$tmp/err"; check "disasm --stats" 0 $s $?
+
+disasm_error() {  # disasm_error NAME BYTES(printf format) EXPECTED_MESSAGE
+  printf "$2" >"$tmp/bad.pyc"
+  printf 'old text' >"$tmp/bad.pyasm"
+  "$PYASM" disasm "$tmp/bad.pyc" -o "$tmp/bad.pyasm" 2>"$tmp/err"; local s=$?
+  grep -qF "$tmp/bad.pyc:$3" "$tmp/err" && [ "$(cat "$tmp/bad.pyasm")" = "old text" ]
+  check "$1" 1 $s $?
+}
+disasm_error "disasm of a 2.7 pyc" '\003\363\r\n\0\0\0\0\0\0\0\0' \
+  "0x0: error: unsupported magic number 62211 (CPython 2.7); pyasm reads CPython 3.6"
+disasm_error "disasm of a 3.14 pyc" '\053\016\r\n\0\0\0\0\0\0\0\0\0\0\0\0' \
+  "0x0: error: unsupported magic number 3627 (CPython 3.14 or later)"
+disasm_error "disasm of garbage" 'hello, world' \
+  "0x0: error: not a pyc: the magic number does not end in \\r\\n"
+head -c 40 "$tmp/a.pyc" >"$tmp/trunc.pyc"
+"$PYASM" disasm "$tmp/trunc.pyc" 2>"$tmp/err" >"$tmp/out"; s=$?
+grep -q "trunc.pyc:0x[0-9a-f]*: error: while reading" "$tmp/err" && [ ! -s "$tmp/out" ]
+check "disasm of a truncated pyc: error at an offset, no output" 1 $s $?
+"$PYASM" disasm "$tmp/missing.pyc" 2>"$tmp/err"; s=$?
+grep -q "missing.pyc: No such file" "$tmp/err"; check "disasm of a missing file" 1 $s $?
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
