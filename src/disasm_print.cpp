@@ -58,7 +58,7 @@ uint32_t default_flags(const View& v) {
       if (n == "YIELD_VALUE" || n == "YIELD_FROM" || n == "RETURN_GENERATOR") f |= kGenerator;
     }
   }
-  if (!c.version.at_least(10) && c.cellvars.empty() && c.freevars.empty()) f |= kNoFree;
+  if (!c.version.at_least(11) && c.cellvars.empty() && c.freevars.empty()) f |= kNoFree;
   return f;
 }
 

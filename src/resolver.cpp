@@ -418,7 +418,8 @@ std::shared_ptr<Code> Resolver::finalize(Block& b) {
     tables.names_fixed = tables.varnames_fixed = tables.cellvars_fixed = tables.consts_fixed = true;
     resolve_instrs(b, tables, false, ok);
   }
-  if (!b.flags_set && !version_.at_least(10) && c.cellvars.empty() && c.freevars.empty())
+  // Up to 3.10 the code constructor adds NOFREE, and the pyc keeps it.
+  if (!b.flags_set && !version_.at_least(11) && c.cellvars.empty() && c.freevars.empty())
     c.flags |= kNoFree;
   build_exception_table(b);
   c.line_events = b.line_events;
