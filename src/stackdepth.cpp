@@ -29,15 +29,45 @@ class Analysis {
     if (code_.instrs.empty()) return 0;
     if (!code_.version.at_least(7)) return walk_3_6();
     reach(0, entry_depth(code_), nullptr);
+    drain();
+    if (!failed_ && code_.version.at_least(11)) orphan_handlers();
+    return failed_ ? -1 : max_;
+  }
+
+ private:
+  void drain() {
     while (!work_.empty() && !failed_) {
       size_t i = work_.back();
       work_.pop_back();
       walk(i);
     }
-    return failed_ ? -1 : max_;
   }
 
- private:
+  // 3.11+: CPython computes the depth before it drops exception-table
+  // entries whose protected range turned out empty, so a handler that no
+  // entry points to any more ("orphan": unreachable, starting with
+  // PUSH_EXC_INFO) still counts. Walk each such handler as if entered at
+  // depth 1 (a handler of a try at the top of a body); being dead code, a
+  // walk that fails proves nothing and is dropped, silently.
+  void orphan_handlers() {
+    for (size_t i = 0; i < code_.instrs.size(); ++i) {
+      if (depth_[i] != INT_MIN) continue;
+      const OpInfo* op = table_.find(code_.instrs[i].opcode);
+      if (!op || op->name != "PUSH_EXC_INFO") continue;
+      int saved_max = max_;
+      lenient_ = true;
+      reach(i, 1, nullptr);
+      drain();
+      lenient_ = false;
+      if (failed_) {
+        failed_ = false;
+        work_.clear();
+        max_ = saved_max;
+      }
+    }
+  }
+
+
   // An instruction is (re)visited only when reached with a greater depth,
   // as in CPython. Paths that disagree are an error from 3.10 (CPython's
   // compiler asserts they agree); 3.7-3.9 tolerate a higher depth at a
@@ -51,6 +81,10 @@ class Analysis {
     }
     if (depth <= known) return;
     if (known != INT_MIN && ++raises_[i] > kMaxRaises) {
+      if (lenient_) {
+        failed_ = true;
+        return;
+      }
       diags_.error(file_, (from ? *from : code_.instrs[i]).src,
                    "the stack keeps growing around this loop: a path through here pushes "
                    "more than it pops");
@@ -62,6 +96,10 @@ class Analysis {
   }
 
   void mismatch(size_t i, int known, int depth, const Instr* from) {
+    if (lenient_) {
+      failed_ = true;
+      return;
+    }
     diags_.error(file_, (from ? *from : code_.instrs[i]).src,
                  "stack depth differs where paths meet: " + std::to_string(depth) +
                      " on this path, " + std::to_string(known) + " on another");
@@ -144,6 +182,10 @@ class Analysis {
 
   bool check(const Instr& in, int depth, const char* where) {
     if (depth >= 0) return true;
+    if (lenient_) {
+      failed_ = true;
+      return false;
+    }
     const OpInfo& op = *table_.find(in.opcode);
     diags_.error(file_, in.src, "stack underflow: " + std::string(op.name) + where +
                                     " leaves the stack " + std::to_string(-depth) +
@@ -175,10 +217,11 @@ class Analysis {
       }
       if (op.terminates()) return;
       if (++i >= n) {
+        failed_ = true;
+        if (lenient_) return;
         diags_.error(file_, in.src, "execution falls off the end of the code after " +
                                         std::string(op.name) +
                                         "; end it with a return, raise or jump");
-        failed_ = true;
         return;
       }
       if (depth_[i] != INT_MIN) {  // already walked from here
@@ -199,6 +242,7 @@ class Analysis {
   std::vector<size_t> work_;
   int max_ = 0;
   bool failed_ = false;
+  bool lenient_ = false;  // walking dead code: failures are not errors
 };
 
 }  // namespace
