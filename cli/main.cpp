@@ -71,7 +71,7 @@ void print_stats(const pyasm::DisasmStats& s) {
             << ", made explicit by the rebuild check: " << s.forced << "\n";
   for (const auto& st : s.stacksizes)
     std::cerr << "stacksize written: " << st.qualname << ": pyc " << st.actual << ", pyasm "
-              << st.computed << "\n";
+              << st.computed << " (" << st.reason << ")\n";
   std::cerr << (s.verified ? "rebuild check: every code object equal\n"
                            : "rebuild check: DIFFERENCES\n");
 }

@@ -137,13 +137,56 @@ bool signature_fits(const Code& c) {
   return true;
 }
 
+// What cannot be reached from the entry: 0 nothing, 1 some code, 2 an
+// exception handler (a PUSH_EXC_INFO). CPython 3.11+ counts handlers, and
+// the cleanup code after them, whose protected range turned out empty.
+int unreachable(const Code& c) {
+  const OpcodeTable& t = *opcode_table(c.version);
+  size_t n = c.instrs.size();
+  std::vector<bool> seen(n, false);
+  std::vector<std::vector<int>> handlers(n);
+  for (const ExceptionEntry& e : c.exceptions)
+    for (int i = e.start; i < e.end; ++i) handlers[i].push_back(e.handler);
+  std::vector<size_t> todo = {0};
+  while (!todo.empty()) {
+    size_t i = todo.back();
+    todo.pop_back();
+    if (i >= n || seen[i]) continue;
+    seen[i] = true;
+    const OpInfo& op = *t.find(c.instrs[i].opcode);
+    if (!op.terminates()) todo.push_back(i + 1);
+    if (op.jumps()) todo.push_back(static_cast<size_t>(c.instrs[i].target));
+    for (int h : handlers[i]) todo.push_back(static_cast<size_t>(h));
+  }
+  int found = 0;
+  for (size_t i = 0; i < n; ++i)
+    if (!seen[i]) found = std::max(found, t.find(c.instrs[i].opcode)->name == "PUSH_EXC_INFO" ? 2 : 1);
+  return found;
+}
+
+// Why CPython's co_stacksize is not what pyasm computes from the final code.
+std::string stacksize_reason(const View& v) {
+  Version ver = v.ir.version;
+  bool less = v.computed_stacksize < v.orig->stacksize;
+  if (v.computed_stacksize < 0) return "pyasm's analysis fails on this code";
+  if (less && !ver.at_least(10)) return "CPython measured the code before its peephole pass";
+  if (!less && !ver.at_least(7)) return "CPython 3.6 walks basic blocks and counts less";
+  int dead = less && ver.at_least(11) ? unreachable(v.ir) : 0;
+  if (dead == 2) return "CPython counted an exception handler that is unreachable";
+  if (dead == 1) return "CPython counted code that is unreachable";
+  return "unexplained";
+}
+
 void choose_stacksize(View& v) {
   SourceFile file{"", ""};
   Diagnostics scratch;
   int depth = compute_stacksize(v.ir, file, scratch);
   if (depth == 0 && v.ir.version.at_least(13)) depth = 1;  // as the encoder does
   v.computed_stacksize = depth;
-  if (depth != v.orig->stacksize || v.force.stacksize) v.stacksize = v.orig->stacksize;
+  if (depth != v.orig->stacksize || v.force.stacksize) {
+    v.stacksize = v.orig->stacksize;
+    v.stacksize_reason = depth == v.orig->stacksize ? "" : stacksize_reason(v);
+  }
 }
 
 void decide(View& v, const ForceMap& forces) {

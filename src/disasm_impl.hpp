@@ -72,6 +72,7 @@ struct View {
   bool signature = false;  // the argument counts come from `.code ID(sig)`
   std::optional<int> stacksize;  // written, with `unchecked` when below pyasm's
   int computed_stacksize = -1;
+  std::string stacksize_reason;  // why CPython's differs, for the comment
 };
 
 // Every instruction's operand text (View::operands), by argument kind:

@@ -193,9 +193,12 @@ void Printer::header(const View& v, int depth, const std::vector<std::vector<std
     emit(depth, ".nlocals " + std::to_string(*c.nlocals_override));
   if (v.stacksize) {
     bool below = *v.stacksize < v.computed_stacksize;
+    std::string why = v.stacksize_reason.empty() ? "" : ": " + v.stacksize_reason;
     emit(depth, ".stacksize " + std::to_string(*v.stacksize) + (below ? " unchecked" : "") +
-                    "    # pyasm computes " + std::to_string(v.computed_stacksize));
-    if (stats_) stats_->stacksizes.push_back({chain(v), v.computed_stacksize, *v.stacksize});
+                    "    # pyasm computes " + std::to_string(v.computed_stacksize) + why);
+    if (stats_)
+      stats_->stacksizes.push_back(
+          {chain(v), v.computed_stacksize, *v.stacksize, v.stacksize_reason});
   }
   tables(v, depth);
   if (!v.lines_ok)

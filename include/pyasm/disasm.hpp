@@ -18,6 +18,7 @@ struct DisasmStats {
     std::string qualname;  // the code object's block chain ("f.g"), "<module>"
     int computed;          // pyasm's compute_stacksize
     int actual;            // co_stacksize in the pyc
+    std::string reason;    // why they differ, as far as pyasm can tell
   };
   int code_objects = 0;
   int raw_linetables = 0;       // kept as `.lnotab`/`.linetable` bytes
