@@ -161,13 +161,14 @@ void compare(const std::string& original, const std::string& rebuilt, Result& r)
              " bytes)";
 }
 
-void keep_disasm_stats(const pyasm::DisasmStats& st, const std::string& text, CodeStats& out) {
+void keep_disasm_stats(const pyasm::DisasmStats& st, const std::string& text, bool verify,
+                       CodeStats& out) {
   out.explicit_text = count_stacksize_lines(text);
   out.raw_linetables = st.raw_linetables;
   out.raw_exctables = st.raw_exceptiontables;
   out.prefixes = st.written_prefixes;
   out.forced = st.forced;
-  out.unverified = !st.verified;
+  out.unverified = verify && !st.verified;
 }
 
 // The rebuilt bytes, or nullopt with r.detail set.
@@ -186,7 +187,7 @@ std::optional<std::string> rebuild(const pyasm::Pyc& pyc, const Options& opts, R
     r.detail = "disassemble: " + first_line(diags.render());
     return std::nullopt;
   }
-  keep_disasm_stats(stats, *text, r.codes);
+  keep_disasm_stats(stats, *text, opts.verify, r.codes);
   // No version and no header from outside: the text must carry both.
   pyasm::SourceFile file{r.path + ".pyasm", std::move(*text)};
   std::optional<std::string> out = pyasm::assemble(file, {}, diags);
