@@ -23,6 +23,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -61,6 +62,7 @@ struct CodeStats {
   int explicit_text = 0;  // `.stacksize` lines in the text
   int raw_linetables = 0, raw_exctables = 0, prefixes = 0, forced = 0;
   bool unverified = false;  // the printer's own rebuild check did not pass
+  std::map<std::string, int> reasons;  // the printer's reason for each `.stacksize`
   std::vector<StackDiff> diffs;
 };
 
@@ -169,6 +171,7 @@ void keep_disasm_stats(const pyasm::DisasmStats& st, const std::string& text, bo
   out.prefixes = st.written_prefixes;
   out.forced = st.forced;
   out.unverified = verify && !st.verified;
+  for (const pyasm::DisasmStats::StackSize& ss : st.stacksizes) ++out.reasons[ss.reason];
 }
 
 // The rebuilt bytes, or nullopt with r.detail set.
@@ -273,7 +276,11 @@ std::string json_line(const Result& r) {
          ", \"raw_exctables\": " + std::to_string(s.raw_exctables) +
          ", \"prefixes\": " + std::to_string(s.prefixes) +
          ", \"forced\": " + std::to_string(s.forced) +
-         ", \"unverified\": " + (s.unverified ? "true" : "false") + ", \"stack_diffs\": [";
+         ", \"unverified\": " + (s.unverified ? "true" : "false") + ", \"stack_reasons\": {";
+  for (auto it = s.reasons.begin(); it != s.reasons.end(); ++it)
+    out += std::string(it == s.reasons.begin() ? "" : ", ") + json_string(it->first) + ": " +
+           std::to_string(it->second);
+  out += "}, \"stack_diffs\": [";
   for (size_t i = 0; i < s.diffs.size(); ++i)
     out += std::string(i ? ", " : "") + "[" + json_string(s.diffs[i].qualname) + ", " +
            std::to_string(s.diffs[i].cpython) + ", " + std::to_string(s.diffs[i].pyasm) + "]";
@@ -300,6 +307,7 @@ void add(CodeStats& total, const CodeStats& s) {
   total.raw_exctables += s.raw_exctables;
   total.prefixes += s.prefixes;
   total.forced += s.forced;
+  for (const auto& [reason, n] : s.reasons) total.reasons[reason] += n;
 }
 
 void print_summary(const std::vector<Result>& results, Mode mode, double seconds, int show) {
@@ -325,6 +333,8 @@ void print_summary(const std::vector<Result>& results, Mode mode, double seconds
                 "check failed in %d files\n",
                 total.explicit_text, total.raw_linetables, total.raw_exctables, total.prefixes,
                 total.forced, unverified);
+  for (const auto& [reason, n] : total.reasons)
+    std::printf("    .stacksize %d: %s\n", n, reason.c_str());
   for (Result::Status st : {Result::kFailed, Result::kError}) {
     int shown = 0;
     for (const Result& r : results)

@@ -211,15 +211,23 @@ def field_kind(field):
     return re.sub(r" of \S+", "", field)
 
 
-# Why CPython's co_stacksize can exceed what its final code needs (pyasm
-# computes from the final code): see docs/roundtrip.md.
+# What CPython's co_stacksize above pyasm's computation is expected to mean in
+# each version (docs/roundtrip.md); in text mode the printer's own reason for
+# each `.stacksize` is counted instead.
 def lower_reason(version):
     minor = int(version.split(".")[1])
     if minor <= 9:
-        return "CPython measured before its peephole pass"
+        return "expected: CPython measured before its peephole pass"
     if minor >= 11:
-        return "CPython counted an exception handler that ended up dead"
+        return "expected: CPython counted unreachable code or handlers"
     return "not expected on 3.10"
+
+
+def reason_counts(results):
+    counts = collections.Counter()
+    for r in results:
+        counts.update(r.get("stack_reasons", {}))
+    return counts
 
 
 def stack_totals(results):
@@ -251,11 +259,11 @@ def print_stack(version, results, corpus, mode, show):
     module once); every 'higher' and 'not computed' code object is listed."""
     total = stack_totals(results)
     plain = stack_totals(r for r in results if r.get("variant") == "plain")
-    print("  co_stacksize: %d code objects (%d in plain); pyasm lower %d (plain %d: %s), "
+    print("  co_stacksize: %d code objects (%d in plain); pyasm lower %d (plain %d%s), "
           "higher %d, not computed %d" % (
               total["code_objects"], plain["code_objects"], total["stack_lower"],
-              plain["stack_lower"], lower_reason(version), total["stack_higher"],
-              total["stack_unknown"]))
+              plain["stack_lower"], "" if mode == "text" else ": " + lower_reason(version),
+              total["stack_higher"], total["stack_unknown"]))
     if mode == "text":
         differ = total["stack_lower"] + total["stack_higher"]
         print("  .stacksize written in the text: %d code objects%s" % (
@@ -266,6 +274,9 @@ def print_stack(version, results, corpus, mode, show):
               "EXTENDED_ARG prefixes %d, forced by the printer's check %d; check failed in "
               "%d files" % (total["raw_linetables"], total["raw_exctables"], total["prefixes"],
                             total["forced"], total["unverified"]))
+        plain_reasons = reason_counts(r for r in results if r.get("variant") == "plain")
+        for reason, n in sorted(reason_counts(results).items(), key=lambda kv: -kv[1]):
+            print("    .stacksize %d (plain %d): %s" % (n, plain_reasons[reason], reason))
     odd = [(r, d) for r in results for d in r.get("stack_diffs", []) if d[2] < 0 or d[2] > d[1]]
     for r, (qualname, cpython, mine) in odd[:show]:
         print("    stack %s %s: CPython %d, pyasm %s" % (
