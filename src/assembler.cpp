@@ -25,7 +25,16 @@ std::optional<std::string> assemble(const SourceFile& file, const AssembleOption
   diags.sort_by_position();
   if (!code || diags.has_errors()) return std::nullopt;
   // A `.pyc` directive (the header a disassembled pyc had) wins.
-  return write_pyc(code, code->pyc_header ? *code->pyc_header : options.header);
+  std::vector<const MarshalNote*> unused;
+  std::string pyc = write_pyc(code, code->pyc_header ? *code->pyc_header : options.header, &unused);
+  // A note made stale by an edit only loses its layout detail: a warning.
+  for (const MarshalNote* n : unused)
+    diags.warning(file, n->src,
+                  "marshal note '" + format_marshal_notes({*n}) +
+                      "' does not apply (no such object, or not an equal earlier object, or a "
+                      "type code that cannot hold the value); ignored");
+  diags.sort_by_position();
+  return pyc;
 }
 
 }  // namespace pyasm

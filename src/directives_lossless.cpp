@@ -166,6 +166,7 @@ void Resolver::marshal_directive(const Statement& st) {
   std::string err;
   auto notes = parse_marshal_notes(st.args[0]->value, err);
   if (!notes) return error(st.args[0]->offset, err);
+  for (MarshalNote& n : *notes) n.src = st.args[0]->offset;
   std::vector<MarshalNote>& all = cur().code->marshal_notes;
   all.insert(all.end(), notes->begin(), notes->end());
 }

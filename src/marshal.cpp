@@ -169,7 +169,7 @@ class Writer {
   std::string finish();
 
   std::vector<ObservedCode> take_observed() { return std::move(observed_); }
-  std::vector<std::string> unused_notes() const;
+  std::vector<const MarshalNote*> unused_notes() const;
   bool stopped() const { return stop_; }
 
  private:
@@ -501,10 +501,10 @@ void Writer::prepare_notes(const Code& module) {
   }
 }
 
-std::vector<std::string> Writer::unused_notes() const {
-  std::vector<std::string> out;
+std::vector<const MarshalNote*> Writer::unused_notes() const {
+  std::vector<const MarshalNote*> out;
   for (const MarshalNote* n : all_notes_)
-    if (!used_.count(n)) out.push_back(format_marshal_notes({*n}));
+    if (!used_.count(n)) out.push_back(n);
   return out;
 }
 
@@ -895,7 +895,7 @@ std::string marshal_dumps_code(const std::shared_ptr<const Code>& code) {
 }
 
 std::string write_pyc(const std::shared_ptr<const Code>& module, const PycHeader& header,
-                      std::vector<std::string>* unused) {
+                      std::vector<const MarshalNote*>* unused) {
   const OpcodeTable* table = opcode_table(module->version);
   uint16_t magic = table ? table->magic : 0;
   std::string out = {static_cast<char>(magic & 0xff), static_cast<char>(magic >> 8), '\r', '\n'};

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "pyasm/assembler.hpp"
 #include "pyasm/code.hpp"
 #include "pyasm/marshal.hpp"
 #include "pyasm/pyc_reader.hpp"
@@ -145,11 +146,13 @@ TEST_CASE("marshal notes: applied by the writer, and stale ones reported") {
   // "!consts.1": f's second constant is its own object.
   std::string err;
   f->marshal_notes = *pyasm::parse_marshal_notes("!consts.1 +consts.9 consts.0=^:names", err);
-  std::vector<std::string> unused;
+  std::vector<const MarshalNote*> unused;
   std::string noted = pyasm::write_pyc(m, {}, &unused);
   CHECK(count(noted, "a long constant") == 2);
   // consts.9 does not exist; the module's co_names is not an equal object.
-  CHECK(unused == std::vector<std::string>{"+consts.9", "consts.0=^:names"});
+  REQUIRE(unused.size() == 2);
+  CHECK(pyasm::format_marshal_notes({*unused[0]}) == "+consts.9");
+  CHECK(pyasm::format_marshal_notes({*unused[1]}) == "consts.0=^:names");
 
   // Read back: the notes that were applied are the ones recorded.
   auto p = read(noted);
@@ -167,4 +170,19 @@ TEST_CASE("field_at names the object at a byte offset") {
   CHECK(pyasm::field_at(pyc, 104) == "f: filename (type byte)");
   CHECK(pyasm::field_at(pyc, 113) == "f: name (type byte)");
   CHECK(pyasm::field_at(pyc, 115) == "f: name (+2)");
+}
+
+TEST_CASE("pyasm build: a marshal note that does not apply is a warning, not an error") {
+  pyasm::SourceFile file{"t.pyasm", ".python 3.11\n.marshal \"+consts.7 names.0~a\"\nRESUME 0\n"
+                                    "LOAD_NAME print\nRETURN_VALUE\n"};
+  pyasm::Diagnostics d;
+  auto pyc = pyasm::assemble(file, {}, d);
+  REQUIRE(pyc);
+  CHECK(d.render() ==
+        "t.pyasm:2:10: warning: marshal note '+consts.7' does not apply (no such object, or not "
+        "an equal earlier object, or a type code that cannot hold the value); ignored\n"
+        ".marshal \"+consts.7 names.0~a\"\n         ^\n");
+  // names.0~a did apply: 'print' in the long, non-interned ASCII form, and
+  // so (3.11) not flagged.
+  CHECK(pyc->find(std::string("a\x05\0\0\0print", 10)) != std::string::npos);
 }

@@ -74,6 +74,7 @@ struct MarshalNote {
                              // "^" = the module itself
   std::string target_path;   // kSame
   char type = 0;             // kType
+  uint32_t src = 0;          // offset of its `.marshal` directive, for messages
 };
 
 // pyc header fields. 3.6 has no flags word (12-byte header); 3.7+ has 16 bytes.

@@ -24,9 +24,9 @@ std::string marshal_dumps_code(const std::shared_ptr<const Code>& code);
 // marshal notes (and its nested code objects') are applied; a note that does
 // not apply (its path names no object, its target is not an equal earlier
 // object, its type code cannot hold the value) is skipped and, when
-// `unused` is given, described there.
+// `unused` is given, listed there.
 std::string write_pyc(const std::shared_ptr<const Code>& module, const PycHeader& header,
-                      std::vector<std::string>* unused = nullptr);
+                      std::vector<const MarshalNote*>* unused = nullptr);
 
 // The text of a `.marshal` directive (see MarshalNote) and back.
 // parse_marshal_notes: nullopt and `error` set on a malformed note.
