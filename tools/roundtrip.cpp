@@ -171,15 +171,17 @@ void keep_disasm_stats(const pyasm::DisasmStats& st, const std::string& text, bo
   out.prefixes = st.written_prefixes;
   out.forced = st.forced;
   out.unverified = verify && !st.verified;
-  for (const pyasm::DisasmStats::StackSize& ss : st.stacksizes) ++out.reasons[ss.reason];
+  for (const pyasm::DisasmStats::StackSize& ss : st.stacksizes)
+    ++out.reasons[ss.reason.empty() ? "(none given: forced by the printer's check)" : ss.reason];
 }
 
 // The rebuilt bytes, or nullopt with r.detail set.
 std::optional<std::string> rebuild(const pyasm::Pyc& pyc, const Options& opts, Result& r) {
   if (opts.mode == Mode::kMarshal) {
-    std::vector<std::string> unused;
+    std::vector<const pyasm::MarshalNote*> unused;
     std::string out = pyasm::write_pyc(pyc.code, pyc.header, &unused);
-    if (!unused.empty()) r.detail = "unused marshal note: " + unused.front();
+    if (!unused.empty())
+      r.detail = "unused marshal note: " + pyasm::format_marshal_notes({*unused.front()});
     return out;
   }
   pyasm::Diagnostics diags;
