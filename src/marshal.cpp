@@ -104,6 +104,33 @@ char str_type(std::string_view s, bool interned) {
 
 bool type_interned(char t) { return t == 'Z' || t == 'A' || t == 't'; }
 
+// Whether a UTF-8 string has only code points below U+0100, which the
+// one-byte-per-character types z/Z/a/A can hold (CPython's writer uses them
+// for ASCII only; odd files may not).
+bool latin1_only(std::string_view s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<uint8_t>(s[i]);
+    if (c < 0x80) continue;
+    if ((c != 0xc2 && c != 0xc3) || i + 1 >= s.size()) return false;
+    ++i;
+  }
+  return true;
+}
+
+std::string to_latin1(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<uint8_t>(s[i]);
+    if (c < 0x80 || i + 1 >= s.size()) {
+      out.push_back(s[i]);
+    } else {
+      out.push_back(static_cast<char>(((c & 0x03) << 6) | (static_cast<uint8_t>(s[i + 1]) & 0x3f)));
+      ++i;
+    }
+  }
+  return out;
+}
+
 // Up to 3.10 an interned string is flagged when anything else in the
 // compiling process holds it: the strings a fresh compileall process holds
 // (tools/gen_alive_strings.py), sorted, with a bit per version.
@@ -125,6 +152,7 @@ bool alive_in_compiler(Version v, std::string_view s) {
 // One object the walk visits.
 struct Node {
   enum Kind : uint8_t { kStr, kBytes, kObj, kNameTuple, kConstTuple, kCode };
+  Node(Kind k, Field f) : kind(k), field(f) {}
   Kind kind;
   Field field;
   int depth = 0;           // 0: the field itself; 1+: items of its tuple, nested
@@ -327,8 +355,8 @@ bool Writer::type_fits(const Node& n, char t) const {
   }
   if (str) {
     if (t == 'u' || t == 't') return true;
-    if (t == 'a' || t == 'A') return is_ascii(s);
-    if (t == 'z' || t == 'Z') return is_ascii(s) && s.size() < 256;
+    if (t == 'a' || t == 'A') return latin1_only(s);
+    if (t == 'z' || t == 'Z') return latin1_only(s) && to_latin1(s).size() < 256;
     return false;
   }
   if (tuple) return t == '(' || (t == ')' && count < 256);
@@ -656,9 +684,16 @@ char Writer::begin(const Node& n) {
 }
 
 void Writer::str_body(char type, std::string_view s) {
-  if (type == 'z' || type == 'Z') u8(static_cast<uint8_t>(s.size()));
-  else u32(static_cast<uint32_t>(s.size()));
-  out_ += s;
+  if (type == 'u' || type == 't') {
+    u32(static_cast<uint32_t>(s.size()));
+    out_ += s;
+    return;
+  }
+  // One byte per character: ASCII, or Latin-1 in an odd file.
+  std::string one = is_ascii(s) ? std::string(s) : to_latin1(s);
+  if (type == 'z' || type == 'Z') u8(static_cast<uint8_t>(one.size()));
+  else u32(static_cast<uint32_t>(one.size()));
+  out_ += one;
 }
 
 void Writer::int_body(char type, const BigInt& v) {

@@ -109,6 +109,17 @@ TEST_CASE("marshal notes: departures are recorded and reproduced") {
     CHECK(pyasm::write_pyc(p->code, p->header) == pyc);
   }
 
+  SUBCASE("Latin-1 text in a one-byte-per-character string") {
+    // 'test.py' -> '\xe9est.py' in a 'z' string: CPython reads it as Latin-1.
+    std::string pyc = base;
+    pyc[kFilename + 2] = static_cast<char>(0xe9);
+    auto p = read(pyc);
+    REQUIRE(p);
+    CHECK(p->code->filename == "\xc3\xa9" "est.py");
+    CHECK(notes_of(*p->code->consts[0]->code) == "filename~z");
+    CHECK(pyasm::write_pyc(p->code, p->header) == pyc);
+  }
+
   SUBCASE("a short string written in the long form") {
     // f's filename 'test.py' as 'a' (u32 length) instead of 'z' (u8 length).
     std::string pyc = base.substr(0, kFilename) + "\xe1" + std::string("\x07\0\0\0", 4) +
