@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (clang, ASan+UBSan) into build-fuzz/ and runs
+# each for SECONDS (default 60). The corpora grow in build-fuzz/corpus-*
+# (seeded from testdata/ and tests/fuzz/corpus-pyc/, not committed); a crash,
+# leak or timeout leaves its input in build-fuzz/artifacts/ and fails the run.
+#
+# Usage: tests/fuzz/run.sh [SECONDS] [TARGET...]   (targets: fuzz_text fuzz_pyc)
+#   tests/fuzz/run.sh 30        what CI runs
+#   tests/fuzz/run.sh 3600      the documented long run (an hour per target)
+# Then minimize a crash with
+#   build-fuzz/tests/fuzz/fuzz_pyc -minimize_crash=1 -runs=100000 build-fuzz/artifacts/crash-...
+# and add it as a regression file (docs/testing.md, "Fuzzing").
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+seconds=${1:-60}
+shift || true
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_text fuzz_pyc)
+
+out=build-fuzz
+if [ ! -f $out/CMakeCache.txt ]; then
+  CC=clang CXX=clang++ cmake -S . -B $out -DPYASM_FUZZ=ON -DPYASM_BUILD_TESTS=OFF \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+fi
+cmake --build $out -j2 --target "${targets[@]}" >/dev/null
+
+# Seeds. Text: the first byte picks the version of a file without .python
+# (fuzz_text.cpp); every .pyasm of testdata gets the version of its folder.
+mkdir -p $out/corpus-text $out/corpus-pyc $out/artifacts
+while IFS= read -r f; do
+  minor=$(basename "$(dirname "$f")" | sed -n 's/^3\.\([0-9]*\)$/\1/p')
+  seed=$out/corpus-text/seed-$(echo "$f" | tr '/' '_')
+  { printf "\\$(printf '%03o' $(( (${minor:-11} - 6) + 48 )))"; cat "$f"; } > "$seed"
+done < <(find testdata -name '*.pyasm')
+cp tests/fuzz/corpus-pyc/*.pyc $out/corpus-pyc/
+[ -d testdata/bad-pyc ] && cp testdata/bad-pyc/*.pyc $out/corpus-pyc/ 2>/dev/null || true
+
+status=0
+for t in "${targets[@]}"; do
+  corpus=$out/corpus-${t#fuzz_}
+  dict=()
+  [ "$t" = fuzz_text ] && dict=(-dict=tests/fuzz/pyasm.dict)
+  echo "== $t: $seconds s, corpus $corpus"
+  # -rss_limit_mb: any input must stay well inside it (bounded memory);
+  # -timeout: any input must finish in seconds (no hangs).
+  if ! $out/tests/fuzz/$t "${dict[@]}" -max_total_time="$seconds" -timeout=10 \
+      -rss_limit_mb=1024 -max_len=65536 -print_final_stats=1 \
+      -artifact_prefix=$out/artifacts/$t- "$corpus" 2> $out/$t.log; then
+    status=1
+    echo "$t: FAILED, see $out/$t.log and $out/artifacts/"
+  fi
+  grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|#[0-9]+ *DONE)' $out/$t.log || true
+  tail -n 3 $out/$t.log
+done
+exit $status
