@@ -143,12 +143,14 @@ class Printer {
       emit(depth, ".except " + v.labels[e.start] + " " + v.labels[e.end] + " " +
                       v.labels[e.handler] + " depth " + std::to_string(e.depth) +
                       (e.lasti ? " lasti" : ""));
+    marshal_notes(v, depth);
   }
 
  private:
   void header(const View& v, int depth, const std::vector<std::vector<std::string>>& lines,
               int parent_line);
   void tables(const View& v, int depth);
+  void marshal_notes(const View& v, int depth);
   void body(const View& v, int depth, const std::vector<std::vector<std::string>>& lines);
   void child(const View& c, int depth, int parent_line) {
     out_ += '\n';
@@ -206,10 +208,14 @@ void Printer::header(const View& v, int depth, const std::vector<std::vector<std
                     repr(*Object::bytes(c.linetable)));
   if (c.version.at_least(11) && !v.exceptions_ok)
     emit(depth, ".exceptiontable " + repr(*Object::bytes(c.exceptiontable)));
-  for (size_t i = 0; i < c.marshal_notes.size(); i += kNotesPerLine) {
-    std::vector<MarshalNote> some(c.marshal_notes.begin() + i,
-                                  c.marshal_notes.begin() +
-                                      std::min(i + kNotesPerLine, c.marshal_notes.size()));
+}
+
+// Marshal notes come last: they matter to the bytes, not to the reader.
+void Printer::marshal_notes(const View& v, int depth) {
+  const std::vector<MarshalNote>& notes = v.orig->marshal_notes;
+  for (size_t i = 0; i < notes.size(); i += kNotesPerLine) {
+    std::vector<MarshalNote> some(notes.begin() + i,
+                                  notes.begin() + std::min(i + kNotesPerLine, notes.size()));
     emit(depth, ".marshal " + quoted(format_marshal_notes(some)));
   }
 }
