@@ -1,0 +1,54 @@
+// What the libFuzzer targets do with one input, shared with the unit test
+// that replays the regression files (tests/test_fuzz_regressions.cpp), so a
+// found input is checked the same way in every build, sanitized or not.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "pyasm/assembler.hpp"
+#include "pyasm/disasm.hpp"
+#include "pyasm/pyc_reader.hpp"
+
+namespace pyasm_fuzz {
+
+// The text front end: parse, resolve, encode, write_pyc. The first byte
+// picks the version a file without `.python` targets (3.6-3.13); the rest is
+// the text. Any input gives a pyc or diagnostics, nothing else.
+inline void text_one(const uint8_t* data, size_t size) {
+  if (size == 0) return;
+  pyasm::Version version{3, 6 + data[0] % 8};
+  pyasm::SourceFile file{"fuzz.pyasm",
+                         std::string(reinterpret_cast<const char*>(data) + 1, size - 1)};
+  pyasm::AssembleOptions opts;
+  opts.default_version = [version] { return version; };
+  pyasm::Diagnostics diags;
+  (void)pyasm::assemble(file, opts, diags);
+  // Rendering walks every diagnostic's position: it must hold too.
+  (void)diags.render();
+}
+
+// The pyc reader and the disassembler. When both succeed, the printer
+// verified its text and the reader found nothing write_pyc cannot express,
+// assembling the text must give back the input byte for byte
+// (docs/disasm.md). Returns what went wrong, empty when nothing did.
+inline std::string pyc_one(const uint8_t* data, size_t size) {
+  std::string bytes(reinterpret_cast<const char*>(data), size);
+  pyasm::Diagnostics diags;
+  auto pyc = pyasm::read_pyc(bytes, "fuzz.pyc", diags);
+  (void)diags.render();
+  if (!pyc) return "";
+  pyasm::DisasmStats stats;
+  auto text = pyasm::disassemble(*pyc, "fuzz.pyc", diags, {.verify = true, .stats = &stats});
+  (void)diags.render();
+  if (!text || !stats.verified || pyc->marshal_mismatch >= 0) return "";
+  pyasm::SourceFile file{"fuzz.pyasm", *text};
+  pyasm::Diagnostics again;
+  auto rebuilt = pyasm::assemble(file, {}, again);
+  if (rebuilt && *rebuilt == bytes) return "";
+  return std::string("round trip failed: ") + (rebuilt ? "different bytes\n" : again.render()) +
+         "--- text ---\n" + *text;
+}
+
+}  // namespace pyasm_fuzz
