@@ -46,6 +46,69 @@ bool write_all(int fd, const std::string& data) {
   return true;
 }
 
+// A file in the output's folder with no name (Linux O_TMPFILE): a kill while
+// it is written leaves nothing behind. It gets a name only once it is
+// complete, just before the rename (linkat cannot replace a file). -1 where
+// the file system cannot do it.
+int open_unnamed(const std::string& path) {
+#ifdef O_TMPFILE
+  auto slash = path.rfind('/');
+  std::string dir = slash == std::string::npos ? "." : path.substr(0, slash + 1);
+  return ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
+#else
+  (void)path;
+  return -1;
+#endif
+}
+
+// Writes `data` into an unnamed file and names it `tmp` (path + a unique
+// suffix). 1: done; 0: failed, errno set; -1: not possible here (no
+// O_TMPFILE, no /proc), nothing written.
+int write_unnamed(const std::string& path, const std::string& data, std::string& tmp) {
+  int fd = open_unnamed(path);
+  if (fd < 0) return -1;
+  if (!write_all(fd, data)) {
+    int err = errno;
+    ::close(fd);
+    errno = err;
+    return 0;
+  }
+  std::string proc = "/proc/self/fd/" + std::to_string(fd);
+  int linked = -1;
+  for (int i = 0; i < 100 && linked < 0; ++i) {
+    tmp = path + ".tmp" + std::to_string(::getpid()) + "-" + std::to_string(i);
+    if (::linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, tmp.c_str(), AT_SYMLINK_FOLLOW) == 0)
+      linked = 1;
+    else if (errno != EEXIST)
+      break;
+  }
+  int err = errno;
+  if (::close(fd) != 0 && linked == 1) {
+    err = errno;
+    ::unlink(tmp.c_str());
+    linked = 0;
+  }
+  errno = err;
+  return linked;
+}
+
+// The same with mkstemp: a kill while it writes leaves the temporary file.
+bool write_named(const std::string& path, const std::string& data, std::string& tmp) {
+  tmp = path + ".tmpXXXXXX";
+  int fd = mkstemp(tmp.data());
+  if (fd < 0) return false;
+  // mkstemp makes the file 0600; give it the usual mode for new files.
+  mode_t mask = umask(0);
+  umask(mask);
+  fchmod(fd, 0666 & ~mask);
+  bool ok = write_all(fd, data);
+  int err = errno;
+  if (::close(fd) != 0 && ok) ok = false, err = errno;
+  if (!ok) ::unlink(tmp.c_str());
+  errno = err;
+  return ok;
+}
+
 }  // namespace
 
 bool write_output(const std::string& path, const std::string& data, std::string& error) {
@@ -54,23 +117,16 @@ bool write_output(const std::string& path, const std::string& data, std::string&
     error = std::string("standard output: ") + std::strerror(errno);
     return false;
   }
-  std::string tmp = path + ".tmpXXXXXX";
-  int fd = mkstemp(tmp.data());
-  if (fd < 0) {
-    error = path + ": " + std::strerror(errno);
-    return false;
+  std::string tmp;
+  int done = write_unnamed(path, data, tmp);
+  if (done < 0) done = write_named(path, data, tmp);
+  if (done == 1) {
+    if (std::rename(tmp.c_str(), path.c_str()) == 0) return true;
+    int err = errno;
+    ::unlink(tmp.c_str());
+    errno = err;
   }
-  // mkstemp makes the file 0600; give it the usual mode for new files.
-  mode_t mask = umask(0);
-  umask(mask);
-  fchmod(fd, 0666 & ~mask);
-  bool ok = write_all(fd, data);
-  int err = ok ? 0 : errno;
-  if (::close(fd) != 0 && ok) ok = false, err = errno;
-  if (ok && std::rename(tmp.c_str(), path.c_str()) != 0) ok = false, err = errno;
-  if (ok) return true;
-  ::unlink(tmp.c_str());
-  error = path + ": " + std::strerror(err ? err : EIO);
+  error = path + ": " + std::strerror(errno ? errno : EIO);
   return false;
 }
 
