@@ -25,7 +25,9 @@ accepted pyc is run by `python3.X FILE.pyc` with a timeout and classified:
   clean      exit 0
   exception  exit 1 with a Python traceback (SystemError counted apart)
   crashed    killed by a signal, "Fatal Python error", or any other exit
-  hang       timeout
+  endless-loop  timeout, and SIGINT then gives a KeyboardInterrupt traceback
+             (a mutated loop that never ends: Python code, not a crash)
+  hang       timeout, and no answer to SIGINT
 With --strict (what CTest runs) the exit status is 1 when anything crashed or
 hung, pyasm crashed, or (unmutated programs) a program was rejected or did not
 exit 0: a well-formed program must be accepted and run cleanly.
@@ -39,6 +41,7 @@ import os
 import random
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -555,7 +558,9 @@ def mutate_once(lines, rng):
     blocks = blocks_of(lines)
     insns = [i for i, l in enumerate(lines) if INSN.match(l)]
     jumps = [i for i in insns if JUMPS.search(INSN.match(lines[i]).group(2))]
-    ints = [i for i in insns if INT_ARG.match(INSN.match(lines[i]).group(3).split('#')[0].strip() or 'x')]
+    # counts and other numbers; LOAD_CONST's integers are values, not opargs
+    ints = [i for i in insns if INSN.match(lines[i]).group(2) != 'LOAD_CONST' and
+            INT_ARG.match(INSN.match(lines[i]).group(3).split('#')[0].strip() or 'x')]
     consts = [i for i in insns if INSN.match(lines[i]).group(2) == 'LOAD_CONST']
     excs = [i for i, l in enumerate(lines) if l.strip().startswith(('.except ', '.try '))]
     kinds = ['delete', 'duplicate', 'swap', 'move', 'raw', 'int', 'jump', 'const', 'exc', 'exc']
@@ -653,26 +658,26 @@ def mutate_exc(lines, rng, i):
     return 'handler line %d: %s -> %s' % (i + 1, old, words[slot])
 
 
-def mutate(text, rng):
+def mutate(text, rng, max_edits=3):
     lines = text.split('\n')
-    edits = [mutate_once(lines, rng) for _ in range(rng.randint(1, 3))]
+    edits = [mutate_once(lines, rng) for _ in range(rng.randint(1, max_edits))]
     return '\n'.join(lines), edits
 
 
 # ---------------------------------------------------------------- runner
 
-def program_for(version, seed, index, mutated):
+def program_for(version, seed, index, mutated, max_edits=3):
     """The text of program `index` (and its edits): the same for the same arguments."""
     text = generate(version, '%s/%d' % (seed, index))
     if not mutated:
         return text, []
-    return mutate(text, random.Random('%s/%s/%d/mutate' % (version, seed, index)))
+    return mutate(text, random.Random('%s/%s/%d/mutate' % (version, seed, index)), max_edits)
 
 
 def run_one(job):
     """Assemble and run one program; returns (version, index, mutated, outcome, detail, text)."""
-    version, seed, index, mutated, pyasm, python, timeout = job
-    text, edits = program_for(version, seed, index, mutated)
+    version, seed, index, mutated, pyasm, python, timeout, max_edits = job
+    text, edits = program_for(version, seed, index, mutated, max_edits)
     work = tempfile.mkdtemp(prefix='progfuzz-')
     try:
         outcome, detail = classify(text, version, pyasm, python, timeout, work)
@@ -694,26 +699,39 @@ def classify(text, version, pyasm, python, timeout, work):
         return 'rejected', r.stderr
     if r.returncode != 0:
         return 'pyasm-crash', 'pyasm exit %d\n%s' % (r.returncode, r.stderr)
+    p = subprocess.Popen([python, pyc], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                         cwd=work, stdin=subprocess.DEVNULL)
     try:
-        r = subprocess.run([python, pyc], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           timeout=timeout, cwd=work, stdin=subprocess.DEVNULL)
+        _, err = p.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        return 'hang', 'timeout after %s s' % timeout
-    err = r.stderr.decode('utf-8', 'replace')
-    if r.returncode < 0 or 'Fatal Python error' in err:
-        return 'crashed', 'exit %d\n%s' % (r.returncode, err[-4000:])
-    if r.returncode == 0:
+        # An endless loop in Python code (a mutated loop counter) answers SIGINT with
+        # a KeyboardInterrupt traceback; an interpreter stuck in C does not.
+        p.send_signal(signal.SIGINT)
+        try:
+            _, err = p.communicate(timeout=2)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.communicate()
+            return 'hang', 'timeout after %s s; no answer to SIGINT' % timeout
+        err = err.decode('utf-8', 'replace')
+        if 'KeyboardInterrupt' in err and 'Fatal Python error' not in err:
+            return 'endless-loop', 'timeout after %s s; KeyboardInterrupt' % timeout
+        return 'hang', 'timeout after %s s\n%s' % (timeout, err[-4000:])
+    err = err.decode('utf-8', 'replace')
+    if p.returncode < 0 or 'Fatal Python error' in err:
+        return 'crashed', 'exit %d\n%s' % (p.returncode, err[-4000:])
+    if p.returncode == 0:
         return 'clean', ''
-    if r.returncode == 1 and 'Traceback' in err:
+    if p.returncode == 1 and 'Traceback' in err:
         last = err.strip().splitlines()[-1] if err.strip() else ''
         if last.startswith('SystemError'):
             return 'system-error', err[-4000:]
         return 'exception', last
-    return 'crashed', 'exit %d\n%s' % (r.returncode, err[-4000:])
+    return 'crashed', 'exit %d\n%s' % (p.returncode, err[-4000:])
 
 
-OUTCOMES = ['accepted', 'rejected', 'clean', 'exception', 'system-error', 'crashed', 'hang',
-            'pyasm-crash']
+OUTCOMES = ['accepted', 'rejected', 'clean', 'exception', 'system-error', 'endless-loop',
+            'crashed', 'hang', 'pyasm-crash']
 
 
 def keep(dirname, version, index, mutated, outcome, detail, text, edits):
@@ -734,7 +752,7 @@ def run(args, versions):
     if not versions:
         return 77
     modes = {'mutate': [True], 'no-mutate': [False], 'both': [False, True]}[args.mode]
-    jobs = [(v, args.seed, i, m, args.pyasm, pythons[v], args.timeout)
+    jobs = [(v, args.seed, i, m, args.pyasm, pythons[v], args.timeout, args.max_edits)
             for v in versions for m in modes for i in range(args.count)]
     counts = {(v, m): dict.fromkeys(OUTCOMES, 0) for v in versions for m in modes}
     failures = 0
@@ -819,6 +837,8 @@ def main():
     ap.add_argument('--keep-crashes', metavar='DIR')
     ap.add_argument('--jobs', type=int, default=2)
     ap.add_argument('--timeout', type=float, default=5)
+    ap.add_argument('--max-edits', type=int, default=3,
+                    help='a mutated program gets 1 to this many edits (1: one cause per crash)')
     ap.add_argument('--strict', action='store_true')
     ap.add_argument('--verbose', action='store_true')
     ap.add_argument('--emit', action='store_true', help='print program --seed of --version')
@@ -827,7 +847,7 @@ def main():
     args = ap.parse_args()
     if args.emit:
         text, edits = program_for(args.version or VERSIONS[0], args.seed, args.index,
-                                  args.mode == 'mutate')
+                                  args.mode == 'mutate', args.max_edits)
         print(''.join('# edit: %s\n' % e for e in edits) + text, end='')
         return 0
     if args.minimize:
