@@ -35,6 +35,17 @@ std::vector<const Code*> nested_codes(const Code& c) {
   return out;
 }
 
+// A block ID from co_name: its letters, digits and underscores.
+std::string id_from_name(const std::string& name) {
+  std::string id;
+  for (unsigned char c : name)
+    if (std::isalnum(c) || c == '_') id += static_cast<char>(c);
+    else if (!id.empty() && id.back() != '_') id += '_';
+  while (!id.empty() && id.back() == '_') id.pop_back();
+  if (id.empty() || std::isdigit(static_cast<unsigned char>(id[0]))) id = "code_" + id;
+  return id;
+}
+
 std::unique_ptr<View> build_view(const Code& c, View* parent, const std::string& file,
                                  Diagnostics& diags) {
   auto v = std::make_unique<View>();
@@ -48,7 +59,7 @@ std::unique_ptr<View> build_view(const Code& c, View* parent, const std::string&
     auto child = build_view(*k, v.get(), file, diags);
     if (!child) return nullptr;
     // read_pyc names every block; a Code built otherwise gets a name here.
-    std::string base = child->id.empty() ? "code" : child->id, id = base;
+    std::string base = child->id.empty() ? id_from_name(k->name) : child->id, id = base;
     for (int n = 2; !ids.insert(id).second; ++n) id = base + "_" + std::to_string(n);
     child->id = id;
     v->children.push_back(std::move(child));

@@ -4,7 +4,6 @@
 // full, so that a default pyasm derives differently from CPython costs
 // readability, never correctness.
 #include <bit>
-#include <cstring>
 
 #include "disasm_impl.hpp"
 #include "pyasm/assembler.hpp"

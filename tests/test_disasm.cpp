@@ -234,6 +234,13 @@ TEST_CASE("attributes pyasm would derive otherwise are written") {
   CHECK(has_line(r.text, ".argcount 3"));
 }
 
+TEST_CASE("co_nlocals other than the number of co_varnames (3.6-3.10)") {
+  RoundTrip r = round_trip(".python 3.8\n.nlocals 5\n.code f(a)\n.nlocals 0\nLOAD_CONST None\n"
+                           "RETURN_VALUE\n.end\nLOAD_CONST @f\nRETURN_VALUE\n");
+  CHECK(has_line(r.text, ".nlocals 5"));
+  CHECK(has_line(r.text, ".nlocals 0"));
+}
+
 TEST_CASE("nested blocks: just before their first load, the rest at the end") {
   RoundTrip r = round_trip(
       ".python 3.8\n.code unused\nLOAD_CONST None\nRETURN_VALUE\n.end\n"
@@ -260,4 +267,30 @@ TEST_CASE("marshal notes are printed and read back") {
   REQUIRE(text);
   CHECK(has_line(*text, ".marshal '-consts.0'"));
   CHECK(assemble_text(*text, err) == pyc);
+}
+
+TEST_CASE("code objects without a block ID (not from read_pyc) get one from their name") {
+  auto b = pyasm_test::build(".python 3.11\n.code f\n.name \"<odd name>\"\nRESUME 0\n"
+                             "LOAD_CONST None\nRETURN_VALUE\n.end\n.code g\n.name \"<odd name>\"\n"
+                             "RESUME 0\nLOAD_CONST 1\nRETURN_VALUE\n.end\nRESUME 0\n"
+                             "LOAD_CONST @f\nLOAD_CONST @g\nBUILD_TUPLE 2\nRETURN_VALUE\n",
+                             {3, 11});
+  REQUIRE_MESSAGE(b.code, b.errors);
+  auto module = std::make_shared<pyasm::Code>(*b.code);
+  for (pyasm::ObjectPtr& k : module->consts) {
+    if (k->kind != pyasm::ObjKind::Code) continue;
+    auto child = std::make_shared<pyasm::Code>(*k->code);
+    child->block_id.clear();
+    k = pyasm::Object::code_object(child);
+  }
+  pyasm::Pyc pyc{{3, 11}, {}, module};
+  pyasm::Diagnostics d;
+  pyasm::DisasmStats stats;
+  pyasm::DisasmOptions opts;
+  opts.stats = &stats;
+  auto text = pyasm::disassemble(pyc, "x.pyc", d, opts);
+  REQUIRE(text);
+  CHECK(has_line(*text, ".code odd_name"));
+  CHECK(has_line(*text, ".code odd_name_2"));
+  CHECK(stats.verified);
 }
