@@ -708,7 +708,7 @@ def classify(text, version, pyasm, python, timeout, work):
         # a KeyboardInterrupt traceback; an interpreter stuck in C does not.
         p.send_signal(signal.SIGINT)
         try:
-            _, err = p.communicate(timeout=2)
+            _, err = p.communicate(timeout=10)
         except subprocess.TimeoutExpired:
             p.kill()
             p.communicate()
