@@ -699,8 +699,11 @@ def classify(text, version, pyasm, python, timeout, work):
         return 'rejected', r.stderr
     if r.returncode != 0:
         return 'pyasm-crash', 'pyasm exit %d\n%s' % (r.returncode, r.stderr)
+    # SIGINT back to its default in the child: a shell's background job ignores it,
+    # and a Python started with it ignored never raises KeyboardInterrupt.
     p = subprocess.Popen([python, pyc], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                         cwd=work, stdin=subprocess.DEVNULL)
+                         cwd=work, stdin=subprocess.DEVNULL,
+                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         _, err = p.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
