@@ -4,10 +4,13 @@
 # that is already there and rebuilds only what changed.
 #
 # Usage: tools/bootstrap.sh [extra cmake -D options...]
+# PYASM_BOOTSTRAP_CLANG=1 also installs clang, for the fuzz targets
+# (tests/fuzz/run.sh; CI sets it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(cmake g++ make re2c lemon libcli11-dev doctest-dev python3)
+[ "${PYASM_BOOTSTRAP_CLANG:-0}" = 1 ] && packages+=(clang)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

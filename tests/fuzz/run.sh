@@ -32,19 +32,23 @@ while IFS= read -r f; do
   seed=$out/corpus-text/seed-$(echo "$f" | tr '/' '_')
   { printf "\\$(printf '%03o' $(( (${minor:-11} - 6) + 48 )))"; cat "$f"; } > "$seed"
 done < <(find testdata -name '*.pyasm')
-cp tests/fuzz/corpus-pyc/*.pyc $out/corpus-pyc/
-[ -d testdata/bad-pyc ] && cp testdata/bad-pyc/*.pyc $out/corpus-pyc/ 2>/dev/null || true
+cp tests/fuzz/corpus-pyc/*.pyc testdata/bad-pyc/*.pyc $out/corpus-pyc/
+# The regressions (testdata/fuzz/, README.md there) are seeds too.
+find testdata/fuzz/pyc -type f ! -name '.*' -exec cp {} $out/corpus-pyc/ \;
+find testdata/fuzz/text -type f ! -name '.*' -exec cp {} $out/corpus-text/ \;
 
 status=0
 for t in "${targets[@]}"; do
   corpus=$out/corpus-${t#fuzz_}
-  dict=()
-  [ "$t" = fuzz_text ] && dict=(-dict=tests/fuzz/pyasm.dict)
+  # Text: short inputs run far faster and reach the same code; the seeds are
+  # cut to their first 8 KB.
+  opts=(-max_len=16384)
+  [ "$t" = fuzz_text ] && opts=(-dict=tests/fuzz/pyasm.dict -max_len=8192)
   echo "== $t: $seconds s, corpus $corpus"
   # -rss_limit_mb: any input must stay well inside it (bounded memory);
   # -timeout: any input must finish in seconds (no hangs).
-  if ! $out/tests/fuzz/$t "${dict[@]}" -max_total_time="$seconds" -timeout=10 \
-      -rss_limit_mb=1024 -max_len=65536 -print_final_stats=1 \
+  if ! $out/tests/fuzz/$t "${opts[@]}" -max_total_time="$seconds" -timeout=10 \
+      -rss_limit_mb=1024 -print_final_stats=1 \
       -artifact_prefix=$out/artifacts/$t- "$corpus" 2> $out/$t.log; then
     status=1
     echo "$t: FAILED, see $out/$t.log and $out/artifacts/"
