@@ -272,7 +272,10 @@ void Printer::body(const View& v, int depth, const std::vector<std::vector<std::
   }
   size_t n = v.ir.instrs.size();
   if (!v.labels[n].empty()) emit(depth, v.labels[n] + ":");
-  for (const std::string& l : lines[n]) emit(depth, ".line " + l);
+  for (const std::string& l : lines[n]) {
+    emit(depth, ".line " + l);
+    line = l == "none" ? -1 : std::stoi(l);
+  }
   for (const auto& k : v.children)
     if (placed.insert(k.get()).second) child(*k, depth, line);
 }
