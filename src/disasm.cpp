@@ -138,11 +138,13 @@ bool plain_ident(const std::string& s) {
 // Whether `.code ID(sig)` can state the argument counts: the names must
 // be there, and *args/**kwargs must be plain identifiers.
 bool signature_fits(const Code& c) {
-  size_t star = static_cast<size_t>(c.argcount + c.kwonlyargcount);
-  size_t n = star + ((c.flags & kVarArgs) ? 1 : 0) + ((c.flags & kVarKeywords) ? 1 : 0);
   if (c.argcount < 0 || c.kwonlyargcount < 0 || c.posonlyargcount < 0 ||
-      c.posonlyargcount > c.argcount || c.varnames.size() < n)
+      c.posonlyargcount > c.argcount)
     return false;
+  // In size_t: a hostile pyc's counts can overflow an int's sum.
+  size_t star = static_cast<size_t>(c.argcount) + static_cast<size_t>(c.kwonlyargcount);
+  size_t n = star + ((c.flags & kVarArgs) ? 1 : 0) + ((c.flags & kVarKeywords) ? 1 : 0);
+  if (c.varnames.size() < n) return false;
   for (size_t i = star; i < n; ++i)
     if (!plain_ident(c.varnames[i])) return false;
   return true;
