@@ -10,7 +10,7 @@
 #include <sstream>
 #include <vector>
 
-#include "../tests/fuzz/fuzz_targets.hpp"
+#include "fuzz/fuzz_targets.hpp"
 
 namespace fs = std::filesystem;
 
