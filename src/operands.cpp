@@ -14,6 +14,14 @@ using Result = ResolvedOperand;
 
 bool raw_index_in_range(const OpInfo& op, uint32_t v, const OperandContext& ctx, uint32_t at);
 
+// COMPARE_OP's operators. 3.6-3.8 list a last "BAD" entry, which 3.7/3.8
+// abort on ("Unreachable C code path reached"): not an operator.
+std::span<const std::string_view> compare_ops(const OpcodeTable& t) {
+  std::span<const std::string_view> ops = t.cmp_ops;
+  if (!ops.empty() && ops.back() == "BAD") ops = ops.first(ops.size() - 1);
+  return ops;
+}
+
 Result fail() { return Result{0, -1, false}; }
 
 // Reports only in the collect pass: the final pass sees the same errors.
@@ -184,11 +192,11 @@ Result compare(OperandContext& ctx, const Expr& e) {
     inner = e.kids[0].get();
   }
   auto sym = as_symbol(*inner);
-  auto idx = sym ? index_in(ctx.table.cmp_ops, *sym) : std::nullopt;
+  auto idx = sym ? index_in(compare_ops(ctx.table), *sym) : std::nullopt;
   Version v = ctx.table.version;
   if (!idx || (to_bool && !v.at_least(13))) {
     report(ctx, e.offset, "unknown comparison " + describe(e) + " for CPython " + v.str() +
-                              "; expected one of: " + joined(ctx.table.cmp_ops) +
+                              "; expected one of: " + joined(compare_ops(ctx.table)) +
                               (v.at_least(13) ? " (or bool(op))" : ""));
     return fail();
   }
@@ -407,6 +415,30 @@ bool raw_index_in_range(const OpInfo& op, uint32_t v, const OperandContext& ctx,
                                   : c.cellvars.size() + c.freevars.size();
       table = "the cell and free variables";
       break;
+    case ArgKind::BinaryOp:
+    case ArgKind::Intrinsic1:
+    case ArgKind::Intrinsic2:
+    case ArgKind::Compare: {
+      // Operators index a table of the interpreter's: past its end CPython
+      // calls through garbage (BINARY_OP $256 is a segfault on 3.12).
+      const OpcodeTable& t = *opcode_table(c.version);
+      std::span<const std::string_view> ops =
+          op.kind == ArgKind::BinaryOp     ? t.nb_ops
+          : op.kind == ArgKind::Intrinsic1 ? t.intrinsic1
+          : op.kind == ArgKind::Intrinsic2 ? t.intrinsic2
+                                           : compare_ops(t);
+      // 3.12 packs the operator as (index << 4) | mask, 3.13 as (index << 5) | bits.
+      int shift = op.kind != ArgKind::Compare ? 0 : c.version.at_least(13) ? 5
+                                                  : c.version.at_least(12) ? 4 : 0;
+      if (ops.empty() || (v >> shift) < ops.size()) return true;
+      ctx.sink.error(at, "raw oparg $" + std::to_string(v) + " of " + std::string(op.name) +
+                             " names no operator: CPython " + c.version.str() + " has " +
+                             std::to_string(ops.size()) + " (0-" +
+                             std::to_string(ops.size() - 1) + ")" +
+                             (shift ? ", in the bits above the low " + std::to_string(shift)
+                                    : std::string()));
+      return false;
+    }
     default: return true;
   }
   if (index < size) return true;
