@@ -235,6 +235,7 @@ class Writer {
   // Rules.
   char default_type(const Node& n) const;
   bool type_fits(const Node& n, char t) const;
+  std::string cached_key(const Node& n) const;
   std::string share_key(const Node& n, char type) const;
   bool default_flag(const Node& n, char type) const;
   std::string value_key(const Node& n) const;
@@ -376,18 +377,20 @@ std::string tuple_key(const std::vector<std::string>& names) {
   return "K" + const_key(*Object::tuple(std::move(items)));
 }
 
-// Equal keys: one object. Empty: a fresh object each time.
-std::string Writer::share_key(const Node& n, char type) const {
+// The key of one of CPython's cached objects ('' and 1-character strings
+// below U+0100, b'' and 1-byte bytes, ints -5..256, ()), or empty. Not
+// cached: the empty 3.6 co_lnotab and a 1-byte 3.11+ co_localspluskinds,
+// which CPython builds as fresh objects.
+std::string Writer::cached_key(const Node& n) const {
   const Object* o = n.kind == Node::kObj ? n.obj : nullptr;
   std::string_view text = o ? std::string_view(o->data) : n.text;
   bool str = n.kind == Node::kStr || (o && o->kind == ObjKind::Str);
   bool bytes = n.kind == Node::kBytes || (o && o->kind == ObjKind::Bytes);
-  // CPython's cached objects.
-  if (str && (type_interned(type) || is_char_singleton(text))) return "S" + std::string(text);
+  if (str && is_char_singleton(text)) return "S" + std::string(text);
   if (bytes && text.size() <= 1) {
     bool fresh = (n.field == Field::kLinetable && v_.minor == 6 && text.empty()) ||
                  (n.field == Field::kKinds && v_.at_least(11) && text.size() == 1);
-    if (!fresh) return "B" + std::string(text);
+    return fresh ? std::string() : "B" + std::string(text);
   }
   if (o && o->kind == ObjKind::Int) {
     auto small = o->int_value.to_int64();
@@ -397,6 +400,16 @@ std::string Writer::share_key(const Node& n, char type) const {
       (n.kind == Node::kNameTuple && n.names->empty()) ||
       (n.kind == Node::kConstTuple && n.items->empty()))
     return "()";
+  return {};
+}
+
+// Equal keys: one object. Empty: a fresh object each time.
+std::string Writer::share_key(const Node& n, char type) const {
+  const Object* o = n.kind == Node::kObj ? n.obj : nullptr;
+  std::string_view text = o ? std::string_view(o->data) : n.text;
+  bool str = n.kind == Node::kStr || (o && o->kind == ObjKind::Str);
+  if (str && type_interned(type)) return "S" + std::string(text);
+  if (std::string k = cached_key(n); !k.empty()) return k;
   if (n.kind == Node::kCode || (o && o->kind == ObjKind::Code)) {
     const void* p = n.kind == Node::kCode ? static_cast<const void*>(n.code) : o->code.get();
     return "P" + std::to_string(reinterpret_cast<uintptr_t>(p));
@@ -450,19 +463,7 @@ bool Writer::default_flag(const Node& n, char type) const {
   const Object* o = n.kind == Node::kObj ? n.obj : nullptr;
   std::string_view text = o ? std::string_view(o->data) : n.text;
   bool str = n.kind == Node::kStr || (o && o->kind == ObjKind::Str);
-  bool bytes = n.kind == Node::kBytes || (o && o->kind == ObjKind::Bytes);
-  if (str && is_char_singleton(text)) return true;
-  if (bytes && text.size() <= 1)
-    return !((n.field == Field::kLinetable && v_.minor == 6 && text.empty()) ||
-             (n.field == Field::kKinds && v_.at_least(11) && text.size() == 1));
-  if (o && o->kind == ObjKind::Int) {
-    auto small = o->int_value.to_int64();
-    if (small && *small >= -5 && *small <= 256) return true;
-  }
-  if ((o && o->kind == ObjKind::Tuple && o->items.empty()) ||
-      (n.kind == Node::kNameTuple && n.names->empty()) ||
-      (n.kind == Node::kConstTuple && n.items->empty()))
-    return true;
+  if (!cached_key(n).empty()) return true;  // a cached singleton is never refcount 1
   if (n.kind == Node::kCode) return n.root;
   if (n.field == Field::kFilename) return true;
   if (n.field == Field::kName && is_compiler_name(text)) return true;
@@ -880,7 +881,6 @@ std::string Writer::finish() {
     if (entries_ && i < rec_paths_.size() && !rec_paths_[i].second.empty()) {
       // The rule's flag differed from the file's; unless a reference forces
       // the file's flag anyway, note it.
-      bool rule = !r.flag;  // the rule said the opposite of the file
       if (!(referenced_[i] && r.flag)) {
         MarshalNote m;
         m.kind = r.flag ? MarshalNote::kFlag : MarshalNote::kNoFlag;
@@ -895,7 +895,6 @@ std::string Writer::finish() {
         }
         it->notes.push_back(std::move(m));
       }
-      (void)rule;
     }
     if (flag) {
       out_[r.type_pos] = static_cast<char>(static_cast<uint8_t>(out_[r.type_pos]) | kFlagRef);
