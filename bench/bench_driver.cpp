@@ -1,0 +1,169 @@
+// bench_driver: pyasm's batch mode for the benchmark (bench/run.py). One
+// process does, for every pyc of a list, what `pyasm disasm` and then
+// `pyasm build` of the resulting text do (the same library calls as the
+// CLI, default options), and times each stage. Files are read before the
+// clock starts, so the figures compare with marshal.loads/dumps of bytes
+// already in memory; each file is dropped before the next is read.
+//
+//   bench_driver @files.txt                 disasm + build, one thread
+//   bench_driver -j 2 @files.txt            the same on two threads
+//   bench_driver --out-dir /tmp/t @files.txt  also writes each .pyasm there
+//
+// Prints one JSON object: files, input bytes, text bytes, the seconds of
+// each stage (summed over files), the wall time, peak resident memory, and
+// how many rebuilt pycs differ from their input (must be 0).
+#include <sys/resource.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "pyasm/assembler.hpp"
+#include "pyasm/disasm.hpp"
+#include "pyasm/io.hpp"
+#include "pyasm/pyc_reader.hpp"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Totals {
+  size_t files = 0, in_bytes = 0, text_bytes = 0, out_bytes = 0;
+  size_t errors = 0, differ = 0;
+  double disasm_s = 0, build_s = 0;
+  std::string first_problem;
+
+  void add(const Totals& t) {
+    files += t.files;
+    in_bytes += t.in_bytes;
+    text_bytes += t.text_bytes;
+    out_bytes += t.out_bytes;
+    errors += t.errors;
+    differ += t.differ;
+    disasm_s += t.disasm_s;
+    build_s += t.build_s;
+    if (first_problem.empty()) first_problem = t.first_problem;
+  }
+};
+
+double since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// `pyasm disasm FILE` as the CLI does it: read_pyc, then disassemble with
+// the default options (the rebuild check included).
+std::optional<std::string> disasm(const std::string& data, const std::string& name) {
+  pyasm::Diagnostics diags;
+  std::optional<pyasm::Pyc> pyc = pyasm::read_pyc(data, name, diags);
+  if (!pyc) return std::nullopt;
+  return pyasm::disassemble(*pyc, name, diags);
+}
+
+// `pyasm build FILE.pyasm` as the CLI does it, with the version from the text.
+std::optional<std::string> build(std::string text, const std::string& name) {
+  pyasm::Diagnostics diags;
+  pyasm::SourceFile file{name + ".pyasm", std::move(text)};
+  return pyasm::assemble(file, {}, diags);
+}
+
+std::string out_path(const std::string& dir, size_t index) {
+  return dir + "/" + std::to_string(index) + ".pyasm";
+}
+
+void run_one(const std::string& path, size_t index, const std::string& out_dir, Totals& t) {
+  std::string error;
+  std::optional<std::string> data = pyasm::read_input(path, error);
+  ++t.files;
+  auto problem = [&](const std::string& what) {
+    ++t.errors;
+    if (t.first_problem.empty()) t.first_problem = path + ": " + what;
+  };
+  if (!data) return problem(error);
+  t.in_bytes += data->size();
+  auto start = Clock::now();
+  std::optional<std::string> text = disasm(*data, path);
+  t.disasm_s += since(start);
+  if (!text) return problem("disasm failed");
+  t.text_bytes += text->size();
+  if (!out_dir.empty() && !pyasm::write_output(out_path(out_dir, index), *text, error))
+    return problem(error);
+  start = Clock::now();
+  std::optional<std::string> pyc = build(std::move(*text), path);
+  t.build_s += since(start);
+  if (!pyc) return problem("build failed");
+  t.out_bytes += pyc->size();
+  if (*pyc != *data) {
+    ++t.differ;
+    if (t.first_problem.empty()) t.first_problem = path + ": rebuilt bytes differ";
+  }
+}
+
+bool read_list(const std::string& arg, std::vector<std::string>& files) {
+  if (!arg.starts_with("@")) {
+    files.push_back(arg);
+    return true;
+  }
+  std::ifstream list(arg.substr(1));
+  if (!list) return false;
+  for (std::string line; std::getline(list, line);)
+    if (!line.empty()) files.push_back(line);
+  return true;
+}
+
+std::string json_string(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += static_cast<unsigned char>(c) < 0x20 ? ' ' : c;
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int jobs = 1;
+  std::string out_dir;
+  std::vector<std::string> files;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if ((a == "-j" || a == "--out-dir") && i + 1 < argc) {
+      std::string v = argv[++i];
+      if (a == "-j") jobs = std::max(1, std::atoi(v.c_str()));
+      else out_dir = v;
+    } else if (a.starts_with("-")) {
+      std::fprintf(stderr, "usage: bench_driver [-j N] [--out-dir DIR] FILE.pyc|@LIST...\n");
+      return 2;
+    } else if (!read_list(a, files)) {
+      std::fprintf(stderr, "bench_driver: error: cannot read %s\n", a.c_str());
+      return 2;
+    }
+  }
+  std::vector<Totals> per_thread(jobs);
+  std::atomic<size_t> next{0};
+  auto worker = [&](Totals& t) {
+    for (size_t i; (i = next++) < files.size();) run_one(files[i], i, out_dir, t);
+  };
+  auto start = Clock::now();
+  std::vector<std::thread> threads;
+  for (int k = 1; k < jobs; ++k) threads.emplace_back(worker, std::ref(per_thread[k]));
+  worker(per_thread[0]);
+  for (std::thread& th : threads) th.join();
+  double wall = since(start);
+  Totals all;
+  for (const Totals& t : per_thread) all.add(t);
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  std::printf(
+      "{\"files\": %zu, \"in_bytes\": %zu, \"text_bytes\": %zu, \"out_bytes\": %zu, "
+      "\"disasm_s\": %.6f, \"build_s\": %.6f, \"wall_s\": %.6f, \"jobs\": %d, "
+      "\"maxrss_kib\": %ld, \"errors\": %zu, \"differ\": %zu, \"first_problem\": %s}\n",
+      all.files, all.in_bytes, all.text_bytes, all.out_bytes, all.disasm_s, all.build_s, wall,
+      jobs, ru.ru_maxrss, all.errors, all.differ, json_string(all.first_problem).c_str());
+  return all.errors || all.differ ? 1 : 0;
+}
