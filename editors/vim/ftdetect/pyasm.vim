@@ -1,0 +1,2 @@
+" pyasm: CPython bytecode assembly.
+au BufRead,BufNewFile *.pyasm setfiletype pyasm
