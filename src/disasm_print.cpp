@@ -3,6 +3,8 @@
 // block's indentation, instructions one step in with an aligned operand
 // column, labels L1..Ln, nested blocks just before the instruction that
 // first loads them, the exception table at the end.
+#include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <map>
 #include <unordered_set>
@@ -95,15 +97,34 @@ std::string signature_text(const View& v) {
   return out + ")";
 }
 
-// The `.line` operands written before each instruction (index n: after the
-// last one), from the decoded line information.
-std::vector<std::vector<std::string>> line_texts(const View& v) {
+// One `.line` directive: its operand, before instruction `instr` (index n:
+// after the last one), and the line it sets (-1 for `none`).
+struct LineMark {
+  size_t instr;
+  int line;
+  std::string text;
+};
+
+void append_int(std::string& out, long v) {
+  char buf[24];
+  out.append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
+}
+
+// The `.line` directives of a block, in order, from the decoded line
+// information.
+std::vector<LineMark> line_marks(const View& v) {
   const Code& ir = v.ir;
   size_t n = ir.instrs.size();
-  std::vector<std::vector<std::string>> out(n + 1);
+  std::vector<LineMark> out;
   if (!v.lines_ok) return out;
   if (!ir.version.at_least(10)) {
-    for (const LineEvent& e : ir.line_events) out[e.instr].push_back(std::to_string(e.line));
+    for (const LineEvent& e : ir.line_events) {
+      out.push_back({static_cast<size_t>(e.instr), e.line, {}});
+      append_int(out.back().text, e.line);
+    }
+    // Stable: the events of one instruction keep their order.
+    std::stable_sort(out.begin(), out.end(),
+                     [](const LineMark& a, const LineMark& b) { return a.instr < b.instr; });
     return out;
   }
   Location prev;
@@ -112,12 +133,22 @@ std::vector<std::vector<std::string>> line_texts(const View& v) {
     bool start = ir.version.at_least(11) ? !(l == prev) : ir.instrs[i].line_start;
     prev = l;
     if (!start) continue;
-    std::string t = l.line < 0 ? "none" : std::to_string(l.line);
-    if (l.line >= 0 && l.col >= 0)
-      t += ":" + std::to_string(l.col) + "-" +
-           (l.end_line != l.line ? std::to_string(l.end_line) + ":" : "") +
-           std::to_string(l.end_col);
-    out[i].push_back(t);
+    out.push_back({i, l.line < 0 ? -1 : l.line, {}});
+    std::string& t = out.back().text;
+    if (l.line < 0) {
+      t = "none";
+      continue;
+    }
+    append_int(t, l.line);
+    if (l.col < 0) continue;
+    t += ':';
+    append_int(t, l.col);
+    t += '-';
+    if (l.end_line != l.line) {
+      append_int(t, l.end_line);
+      t += ':';
+    }
+    append_int(t, l.end_col);
   }
   return out;
 }
@@ -133,10 +164,29 @@ class Printer {
     out_ += '\n';
   }
 
+  // An instruction line, its columns padded in place (no temporaries: the
+  // printer writes a few million of these).
+  void emit_instr(int depth, std::string_view name, const Operand& o) {
+    size_t start = out_.size() + 4 * depth;
+    out_.append(4 * depth, ' ');
+    out_ += name;
+    if (!o.text.empty()) {
+      pad_to(start + kOpWidth);
+      out_ += ' ';
+      out_ += o.text;
+    }
+    if (!o.comment.empty()) {
+      pad_to(start + kOpWidth + 1 + kOperandWidth);
+      out_ += "  # ";
+      out_ += o.comment;
+    }
+    out_ += '\n';
+  }
+
   // A block's directives, body and exception table; `parent_line` is the
   // enclosing block's current line, its default co_firstlineno.
   void block(const View& v, int depth, int parent_line) {
-    auto lines = line_texts(v);
+    std::vector<LineMark> lines = line_marks(v);
     header(v, depth, lines, parent_line);
     body(v, depth, lines);
     for (const ExceptionEntry& e : v.ir.exceptions)
@@ -147,11 +197,10 @@ class Printer {
   }
 
  private:
-  void header(const View& v, int depth, const std::vector<std::vector<std::string>>& lines,
-              int parent_line);
+  void header(const View& v, int depth, const std::vector<LineMark>& lines, int parent_line);
   void tables(const View& v, int depth);
   void marshal_notes(const View& v, int depth);
-  void body(const View& v, int depth, const std::vector<std::vector<std::string>>& lines);
+  void body(const View& v, int depth, const std::vector<LineMark>& lines);
   void child(const View& c, int depth, int parent_line) {
     out_ += '\n';
     emit(depth, ".code " + c.id + (c.signature ? signature_text(c) : ""));
@@ -160,11 +209,15 @@ class Printer {
     out_ += '\n';
   }
 
+  void pad_to(size_t column) {
+    if (out_.size() < column) out_.append(column - out_.size(), ' ');
+  }
+
   std::string out_;
   DisasmStats* stats_;
 };
 
-void Printer::header(const View& v, int depth, const std::vector<std::vector<std::string>>& lines,
+void Printer::header(const View& v, int depth, const std::vector<LineMark>& lines,
                      int parent_line) {
   const Code& c = *v.orig;
   Force f = v.force;
@@ -184,9 +237,8 @@ void Printer::header(const View& v, int depth, const std::vector<std::vector<std
   // co_firstlineno: the first `.line`, else the enclosing block's line, else
   // 1; a 3.10+ module always 1.
   int first = -1;
-  for (const auto& at : lines)
-    for (const std::string& l : at)
-      if (first < 0 && l != "none") first = std::stoi(l);
+  for (const LineMark& m : lines)
+    if (first < 0 && m.line >= 0) first = m.line;
   if (first < 0) first = parent_line > 0 ? parent_line : 1;
   if (!v.parent && c.version.at_least(10)) first = 1;
   if (c.firstlineno != first || f.firstlineno)
@@ -235,18 +287,23 @@ void Printer::tables(const View& v, int depth) {
   if (!c.hidden.empty()) emit(depth, ".hidden " + format_name_list(c.hidden, c.hidden.size()));
 }
 
-std::string pad(std::string s, size_t width) {
-  if (s.size() < width) s.append(width - s.size(), ' ');
-  return s;
-}
-
-void Printer::body(const View& v, int depth, const std::vector<std::vector<std::string>>& lines) {
+void Printer::body(const View& v, int depth, const std::vector<LineMark>& lines) {
   const OpcodeTable& t = *opcode_table(v.ir.version);
   const Code& c = *v.orig;
   std::map<const Code*, const View*> child_of;
   for (const auto& k : v.children) child_of[k->orig] = k.get();
   std::unordered_set<const View*> placed;
   int line = -1;  // the block's current line, as the resolver tracks it
+  size_t mark = 0;  // the next of `lines`
+  auto emit_lines = [&](size_t before) {
+    for (; mark < lines.size() && lines[mark].instr == before; ++mark) {
+      out_.append(4 * depth, ' ');
+      out_ += ".line ";
+      out_ += lines[mark].text;
+      out_ += '\n';
+      line = lines[mark].line;
+    }
+  };
   for (size_t i = 0; i < v.ir.instrs.size(); ++i) {
     const Instr& in = v.ir.instrs[i];
     const OpInfo& op = *t.find(in.opcode);
@@ -260,22 +317,13 @@ void Printer::body(const View& v, int depth, const std::vector<std::vector<std::
       }
     }
     if (!v.labels[i].empty()) emit(depth, v.labels[i] + ":");
-    for (const std::string& l : lines[i]) {
-      emit(depth, ".line " + l);
-      line = l == "none" ? -1 : std::stoi(l);
-    }
+    emit_lines(i);
     for (int k = 0; k < v.prefixes[i]; ++k) emit(depth + 1, "EXTENDED_ARG");
-    const Operand& o = v.operands[i];
-    std::string text = o.text.empty() ? std::string(op.name) : pad(std::string(op.name), kOpWidth) + " " + o.text;
-    if (!o.comment.empty()) text = pad(text, kOpWidth + 1 + kOperandWidth) + "  # " + o.comment;
-    emit(depth + 1, text);
+    emit_instr(depth + 1, op.name, v.operands[i]);
   }
   size_t n = v.ir.instrs.size();
   if (!v.labels[n].empty()) emit(depth, v.labels[n] + ":");
-  for (const std::string& l : lines[n]) {
-    emit(depth, ".line " + l);
-    line = l == "none" ? -1 : std::stoi(l);
-  }
+  emit_lines(n);
   for (const auto& k : v.children)
     if (placed.insert(k.get()).second) child(*k, depth, line);
 }

@@ -40,13 +40,12 @@ struct Sim {
   const View& v;
   bool localsplus;  // 3.11+: LOAD_FAST also finds cells and free variables
   Keys sig;
+  Keys const_uses;  // const_key of every constant operand, in order (made once)
 
   Keys consts(const Keys& actual, size_t k) const {
     Keys t(actual.begin(), actual.begin() + k);
     std::unordered_set<std::string> in(t.begin(), t.end());
-    for (const Operand& op : v.operands)
-      for (const Use& u : op.uses)
-        if (u.kind == Use::kConst) add(t, in, const_key(*u.obj));
+    for (const std::string& key : const_uses) add(t, in, key);
     return t;
   }
 
@@ -106,6 +105,9 @@ void choose_tables(View& v) {
   }
   Keys const_keys;
   for (const ObjectPtr& o : c.consts) const_keys.push_back(const_key(*o));
+  for (const Operand& op : v.operands)
+    for (const Use& u : op.uses)
+      if (u.kind == Use::kConst) sim.const_uses.push_back(const_key(*u.obj));
   v.consts = written(shortest_prefix(const_keys, 0, [&](size_t k) { return sim.consts(const_keys, k); }), 0);
   v.names = written(shortest_prefix(c.names, 0, [&](size_t k) { return sim.names(k); }), 0);
   size_t kc = shortest_prefix(c.cellvars, 0, [&](size_t k) { return sim.locals({}, k).second; });

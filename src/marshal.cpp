@@ -371,10 +371,7 @@ std::string compiler_name_key(Version v, std::string_view name) {
 }
 
 std::string tuple_key(const std::vector<std::string>& names) {
-  std::vector<ObjectPtr> items;
-  items.reserve(names.size());
-  for (const std::string& s : names) items.push_back(Object::str(s));
-  return "K" + const_key(*Object::tuple(std::move(items)));
+  return "K" + const_key_of_names(names);
 }
 
 // The key of one of CPython's cached objects ('' and 1-character strings
@@ -421,7 +418,7 @@ std::string Writer::share_key(const Node& n, char type) const {
       return {};
     case Field::kConsts:
       if (n.kind == Node::kConstTuple)  // co_consts itself: merged from 3.8
-        return v_.at_least(8) ? "K" + const_key(*Object::tuple(*n.items)) : std::string();
+        return v_.at_least(8) ? "K" + const_key_of_tuple(*n.items) : std::string();
       if (!o) return {};
       if (str && is_compiler_name(text)) return compiler_name_key(v_, text);
       // From 3.8 the compiler merges constants module-wide (nested ones
@@ -447,7 +444,7 @@ std::string Writer::share_key(const Node& n, char type) const {
       if (!n.same_key.empty()) return std::string(n.same_key);
       // A class body's qualname is also its first constant.
       if (v_.at_least(11) && !(scopes_.back().code->flags & kOptimized))
-        return "K" + const_key(*Object::str(std::string(text)));
+        return "K" + const_key_of_str(text);
       return {};
     case Field::kCode: return v_.minor == 10 ? "C" + std::string(text) : std::string();
     case Field::kLinetable:
@@ -479,16 +476,12 @@ bool Writer::default_flag(const Node& n, char type) const {
 // Two objects may be one only when this key is equal.
 std::string Writer::value_key(const Node& n) const {
   switch (n.kind) {
-    case Node::kStr: return const_key(*Object::str(std::string(n.text)));
+    case Node::kStr: return const_key_of_str(n.text);
     case Node::kBytes: return const_key(*Object::bytes(std::string(n.text)));
     case Node::kObj: return const_key(*n.obj);
     case Node::kCode: return "P" + std::to_string(reinterpret_cast<uintptr_t>(n.code));
-    case Node::kNameTuple: {
-      std::vector<ObjectPtr> items;
-      for (const std::string& s : *n.names) items.push_back(Object::str(s));
-      return const_key(*Object::tuple(std::move(items)));
-    }
-    case Node::kConstTuple: return const_key(*Object::tuple(*n.items));
+    case Node::kNameTuple: return const_key_of_names(*n.names);
+    case Node::kConstTuple: return const_key_of_tuple(*n.items);
   }
   return {};
 }

@@ -97,60 +97,101 @@ bool Object::is_ascii_str() const {
 
 namespace {
 
-void append_bits(std::string& out, double d) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx",
-                static_cast<unsigned long long>(std::bit_cast<uint64_t>(d)));
-  out += buf;
+// The key is built in place, every part self-delimiting (a length or a
+// count before variable data, a terminator after numbers), so that two
+// different trees never give the same key and no part needs a string of
+// its own. The format is internal: keys are only compared.
+void append_hex(std::string& out, uint64_t v) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  char buf[16];
+  for (int i = 15; i >= 0; --i, v >>= 4) buf[i] = kDigits[v & 15];
+  out.append(buf, 16);
 }
 
-// Children are length-prefixed so that no two different trees give the
-// same key.
-void append_child(std::string& out, const std::string& key) {
-  out += std::to_string(key.size());
+void append_count(std::string& out, size_t n) {
+  char buf[24];
+  auto end = std::to_chars(buf, buf + sizeof buf, n).ptr;
+  out.append(buf, end);
   out += ':';
-  out += key;
 }
 
-}  // namespace
+void append_kind(std::string& out, ObjKind kind) {
+  out += static_cast<char>('A' + static_cast<int>(kind));
+}
 
-std::string const_key(const Object& o) {
-  std::string key(1, static_cast<char>('A' + static_cast<int>(o.kind)));
+void append_str_key(std::string& out, std::string_view text) {
+  append_kind(out, ObjKind::Str);
+  append_count(out, text.size());
+  out += text;
+}
+
+void append_key(std::string& out, const Object& o) {
+  append_kind(out, o.kind);
   switch (o.kind) {
     case ObjKind::Int:
-      key += o.int_value.to_string();
+      out += o.int_value.to_string();
+      out += ';';
       break;
     case ObjKind::Float:
-      append_bits(key, o.real);
+      append_hex(out, std::bit_cast<uint64_t>(o.real));
       break;
     case ObjKind::Complex:
-      append_bits(key, o.real);
-      append_bits(key, o.imag);
+      append_hex(out, std::bit_cast<uint64_t>(o.real));
+      append_hex(out, std::bit_cast<uint64_t>(o.imag));
       break;
     case ObjKind::Bytes:
     case ObjKind::Str:
-      key += o.data;
+      append_count(out, o.data.size());
+      out += o.data;
       break;
     case ObjKind::Tuple:
-      for (const ObjectPtr& item : o.items) append_child(key, const_key(*item));
+      append_count(out, o.items.size());
+      for (const ObjectPtr& item : o.items) append_key(out, *item);
       break;
     case ObjKind::FrozenSet: {
       // A set's value does not depend on the order its elements are listed.
       std::vector<std::string> keys;
       for (const ObjectPtr& item : o.items) keys.push_back(const_key(*item));
       std::sort(keys.begin(), keys.end());
-      for (const std::string& k : keys) append_child(key, k);
+      append_count(out, keys.size());
+      for (const std::string& k : keys) out += k;
       break;
     }
-    case ObjKind::Code: {
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "%p", static_cast<const void*>(o.code.get()));
-      key += buf;
+    case ObjKind::Code:
+      append_hex(out, reinterpret_cast<uintptr_t>(o.code.get()));
       break;
-    }
     default:
       break;  // singletons: the kind says it all
   }
+}
+
+}  // namespace
+
+std::string const_key(const Object& o) {
+  std::string key;
+  append_key(key, o);
+  return key;
+}
+
+std::string const_key_of_tuple(const std::vector<ObjectPtr>& items) {
+  std::string key;
+  append_kind(key, ObjKind::Tuple);
+  append_count(key, items.size());
+  for (const ObjectPtr& item : items) append_key(key, *item);
+  return key;
+}
+
+std::string const_key_of_names(const std::vector<std::string>& names) {
+  std::string key;
+  append_kind(key, ObjKind::Tuple);
+  append_count(key, names.size());
+  for (const std::string& n : names) append_str_key(key, n);
+  return key;
+}
+
+std::string const_key_of_str(std::string_view text) {
+  std::string key;
+  append_str_key(key, text);
   return key;
 }
 

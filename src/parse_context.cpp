@@ -8,21 +8,41 @@ std::string ParseContext::text(const Token& t) const {
   return file_.text.substr(t.begin, t.end - t.begin);
 }
 
+ParseContext::ParseContext(const SourceFile& file, Diagnostics& diags, Module& out)
+    : file_(file), diags_(diags), out_(out) {
+  // About one statement per 30 bytes of disassembly: most files need no
+  // regrowth of the statements (each a move of every one so far).
+  out_.statements.reserve(file.text.size() / 32 + 16);
+}
+
+ParseContext::~ParseContext() {
+  for (ExprList* l : spare_) delete l;
+}
+
 void ParseContext::label(const Token& t) {
-  Statement s{Statement::kLabel, t.begin, text(t), {}};
-  line_.push_back(std::move(s));
+  line_.push_back({Statement::kLabel, t.begin, text(t), {}});
 }
 
 void ParseContext::statement(Statement::Kind kind, const Token& name, ExprList* args) {
-  Statement s{kind, name.begin, text(name), std::move(*args)};
-  delete args;
-  if (kind == Statement::kDirective) s.name.erase(0, 1);  // the dot
-  line_.push_back(std::move(s));
+  // The dot of a directive is not part of its name.
+  uint32_t skip = kind == Statement::kDirective ? 1 : 0;
+  line_.push_back({kind, name.begin,
+                   file_.text.substr(name.begin + skip, name.end - name.begin - skip),
+                   std::move(*args)});
+  recycle(args);
 }
 
 void ParseContext::commit_line() {
   for (Statement& s : line_) out_.statements.push_back(std::move(s));
   line_.clear();
+}
+
+// An operand list's shell, once its items have moved into a node: the next
+// list() reuses it (one allocation fewer per statement and group).
+void ParseContext::recycle(ExprList* l) {
+  if (!l) return;
+  l->clear();
+  spare_.push_back(l);
 }
 
 void ParseContext::drop_line() { line_.clear(); }
@@ -69,7 +89,7 @@ Expr* ParseContext::group(Expr::Kind kind, const Token& open, ExprList* items) {
   auto* e = new Expr(kind, open.begin);
   if (items) {
     e->kids = std::move(*items);
-    delete items;
+    recycle(items);
   }
   return e;
 }
@@ -78,7 +98,7 @@ Expr* ParseContext::call(const Token& name, ExprList* args) {
   auto* e = new Expr(Expr::kCall, name.begin, text(name));
   if (args) {
     e->kids = std::move(*args);
-    delete args;
+    recycle(args);
   }
   return e;
 }
@@ -96,7 +116,8 @@ Expr* ParseContext::more_words(Expr* w, Expr* b) {
 }
 
 ExprList* ParseContext::list(Expr* e) {
-  auto* l = new ExprList;
+  ExprList* l = spare_.empty() ? new ExprList : spare_.back();
+  if (!spare_.empty()) spare_.pop_back();
   l->emplace_back(e);
   return l;
 }

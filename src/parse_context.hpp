@@ -14,8 +14,10 @@ using ExprList = std::vector<ExprPtr>;
 
 class ParseContext {
  public:
-  ParseContext(const SourceFile& file, Diagnostics& diags, Module& out)
-      : file_(file), diags_(diags), out_(out) {}
+  ParseContext(const SourceFile& file, Diagnostics& diags, Module& out);
+  ~ParseContext();
+  ParseContext(const ParseContext&) = delete;
+  ParseContext& operator=(const ParseContext&) = delete;
 
   // Statements.
   void label(const Token& t);
@@ -48,12 +50,14 @@ class ParseContext {
 
  private:
   std::string text(const Token& t) const;
+  void recycle(ExprList* l);
   const SourceFile& file_;
   Diagnostics& diags_;
   Module& out_;
   std::vector<Statement> line_;  // the current line's label and statement
   uint32_t last_error_line_ = 0;  // one syntax error per line
   uint32_t current_ = 0;
+  std::vector<ExprList*> spare_;  // emptied lists, for list() to reuse
 };
 
 // Decodes a Python string or bytes literal token (with prefix and quotes).

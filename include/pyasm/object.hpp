@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "pyasm/bigint.hpp"
@@ -52,6 +53,11 @@ struct Object {
 // -0.0 differ, NaNs with equal bits are equal, and 1, 1.0 and True differ.
 // Code objects are keyed by identity.
 std::string const_key(const Object& o);
+// The const_key of a tuple of `items`, of a tuple of strings, of a string,
+// without building the object.
+std::string const_key_of_tuple(const std::vector<ObjectPtr>& items);
+std::string const_key_of_names(const std::vector<std::string>& names);
+std::string const_key_of_str(std::string_view text);
 
 // Python repr() of a constant, as dis shows it (for messages and the
 // disassembler). Code objects print as <code NAME>.
