@@ -92,28 +92,25 @@ def median_of(runs, key):
     return statistics.median(r[key] for r in runs)
 
 
-def spawn(argv):
-    """Runs argv with no output; (wall seconds, peak RSS KiB, exit status)."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    start = time.perf_counter()
-    pid = os.posix_spawn(argv[0], argv, os.environ,
-                         file_actions=[(os.POSIX_SPAWN_DUP2, devnull, 1),
-                                       (os.POSIX_SPAWN_DUP2, devnull, 2)])
-    _, status, ru = os.wait4(pid, 0)
-    wall = time.perf_counter() - start
-    os.close(devnull)
-    return wall, ru.ru_maxrss, os.waitstatus_to_exitcode(status)
+def spawn(driver, argv, times=1):
+    """Runs argv `times` times through `bench_driver --exec` (which weighs the
+    process without the harness's own memory, see bench_driver.cpp):
+    (median wall seconds, peak RSS KiB, failed runs)."""
+    out = subprocess.run([driver, '--exec', str(times)] + argv, stdout=subprocess.PIPE,
+                         universal_newlines=True)
+    r = json.loads(out.stdout)
+    return r['wall_s'], r['maxrss_kib'], r['failed']
 
 
-def startup(pyasm, n=300):
+def startup(driver, pyasm, n=300):
     """Median wall of `pyasm --version` minus that of /bin/true, in ms."""
     true = min((p for p in ('/bin/true', '/usr/bin/true') if os.path.exists(p)), key=len)
-    base = statistics.median(spawn([true])[0] for _ in range(n))
-    own = statistics.median(spawn([pyasm, '--version'])[0] for _ in range(n))
+    base = spawn(driver, [true], n)[0]
+    own = spawn(driver, [pyasm, '--version'], n)[0]
     return {'startup_ms': (own - base) * 1e3, 'true_ms': base * 1e3, 'version_ms': own * 1e3}
 
 
-def per_file(pyasm, files, every, tmp):
+def per_file(driver, pyasm, files, every, tmp):
     """Process per file, as Make runs pyasm: a sample of `files` (every
     `every`-th and the three largest). Also each process's peak memory
     against the bound 3 x (input + output) + 8 MiB."""
@@ -121,8 +118,8 @@ def per_file(pyasm, files, every, tmp):
     text, rebuilt = os.path.join(tmp, 'f.pyasm'), os.path.join(tmp, 'f.pyc')
     walls, worst, largest = [], None, None
     for path in sorted(chosen):
-        w1, rss1, rc1 = spawn([pyasm, 'disasm', path, '-o', text])
-        w2, rss2, rc2 = spawn([pyasm, 'build', text, '-o', rebuilt])
+        w1, rss1, rc1 = spawn(driver, [pyasm, 'disasm', path, '-o', text])
+        w2, rss2, rc2 = spawn(driver, [pyasm, 'build', text, '-o', rebuilt])
         if rc1 or rc2:
             sys.exit('bench: pyasm failed on %s' % path)
         walls.append((w1, w2))
@@ -151,7 +148,7 @@ def measure(version, python, pyasm, driver, args, cores):
         batch = [run_json([driver, '-j', '1', '@' + listing]) for _ in range(args.repeats)]
         scaled = [run_json([driver, '-j', str(args.jobs), '@' + listing], cores)
                   for _ in range(args.repeats)]
-        ppf = per_file(pyasm, files, args.ppf_every, tmp)
+        ppf = per_file(driver, pyasm, files, args.ppf_every, tmp)
     b = batch[0]
     r = {
         'version': version, 'files': b['files'], 'pyc_bytes': b['in_bytes'],
@@ -227,7 +224,7 @@ def main():
         results.append(measure(version, python, pyasm, driver, args, cores))
     if not results:
         sys.exit('bench: no interpreter found')
-    results[0]['startup'] = startup(pyasm)
+    results[0]['startup'] = startup(driver, pyasm)
     report(results, start)
     s = results[0]['startup']
     print('start-up: pyasm --version %.2f ms, /bin/true %.2f ms: pyasm\'s own %.2f ms' % (
