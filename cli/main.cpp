@@ -19,6 +19,11 @@ Examples:
   pyasm disasm hello.pyc                  print the .pyasm of a pyc (3.6-3.13)
   pyasm disasm hello.pyc -o hello.pyasm   ... into a file; `pyasm build` of it
                                           gives back hello.pyc byte for byte
+  pyasm check prog.pyasm                  report errors only; writes nothing
+
+`build` and `check` run the bytecode verifier: code that would crash CPython
+(NULL used as a value, FOR_ITER on a non-iterator, a wrong closure, ...) is
+an error. docs/verifier.md says what is checked.
 
 The target version comes from the file's `.python 3.X` directive, else from
 --python, else from the python3 on PATH. Exit status: 0 success, 1 errors in
@@ -33,8 +38,11 @@ std::string default_output(const std::string& input) {
   return base + ".pyc";
 }
 
-int build(const std::string& input, std::string output, const std::string& python) {
+// Assembles `input`; writes the pyc unless `check_only` (`pyasm check`).
+int build(const std::string& input, std::string output, const std::string& python,
+          bool check_only, bool verify) {
   pyasm::AssembleOptions opts;
+  opts.verify = verify;
   if (!python.empty()) {
     opts.version = pyasm::parse_version(python);
     if (!opts.version || !pyasm::is_supported(*opts.version)) {
@@ -55,6 +63,7 @@ int build(const std::string& input, std::string output, const std::string& pytho
   auto pyc = pyasm::assemble(file, opts, diags);
   std::cerr << diags.render();
   if (!pyc) return 1;
+  if (check_only) return 0;
   if (output.empty()) output = default_output(input);
   if (!pyasm::write_output(output, *pyc, err)) {
     std::cerr << "pyasm: error: " << err << "\n";
@@ -122,7 +131,16 @@ int main(int argc, char** argv) {
   b->add_option("input", input, "Input .pyasm file ('-' for standard input)")->required();
   b->add_option("-o,--output", output, "Output .pyc file ('-' for standard output)");
   b->add_option("--python", python, "Target CPython version, e.g. 3.11");
+  bool no_verify = false;
+  b->add_flag("--no-verify", no_verify,
+              "Skip the bytecode verifier (docs/verifier.md): the pyc may crash CPython");
   b->footer(kExamples);
+
+  std::string check_input, check_python;
+  CLI::App* c = app.add_subcommand(
+      "check", "Assemble and verify a .pyasm file without writing anything (exit 1 on errors)");
+  c->add_option("input", check_input, "Input .pyasm file ('-' for standard input)")->required();
+  c->add_option("--python", check_python, "Target CPython version, e.g. 3.11");
 
   std::string dis_input, dis_output;
   bool stats = false;
@@ -144,7 +162,8 @@ int main(int argc, char** argv) {
     app.exit(e);
     return 2;
   }
-  if (b->parsed()) return build(input, output, python);
+  if (b->parsed()) return build(input, output, python, false, !no_verify);
+  if (c->parsed()) return build(check_input, "", check_python, true, true);
   if (d->parsed()) return disasm(dis_input, dis_output, stats);
   return 2;
 }

@@ -2,6 +2,7 @@
 #include "pyasm/assembler.hpp"
 
 #include "pyasm/parser.hpp"
+#include "pyasm/verifier.hpp"
 
 namespace pyasm {
 
@@ -24,6 +25,10 @@ std::optional<std::string> assemble(const SourceFile& file, const AssembleOption
   std::shared_ptr<const Code> code = resolve(module, file, *v, diags);
   diags.sort_by_position();
   if (!code || diags.has_errors()) return std::nullopt;
+  if (options.verify && !verify(*code, file, diags)) {
+    diags.sort_by_position();
+    return std::nullopt;
+  }
   // A `.pyc` directive (the header a disassembled pyc had) wins.
   std::vector<const MarshalNote*> unused;
   std::string pyc = write_pyc(code, code->pyc_header ? *code->pyc_header : options.header, &unused);

@@ -165,7 +165,8 @@ TEST_CASE("constants as literals that read back to the same bits") {
 
 TEST_CASE("names that are not identifiers are quoted") {
   RoundTrip r = round_trip(
-      ".python 3.12\n.code odd\n.name \"a b\"\nRESUME 0\nLOAD_FAST \".x\"\nRETURN_VALUE\n.end\n"
+      ".python 3.12\n.code odd\n.name \"a b\"\nRESUME 0\nLOAD_CONST 1\nSTORE_FAST \".x\"\n"
+      "LOAD_FAST \".x\"\nRETURN_VALUE\n.end\n"
       "RESUME 0\nLOAD_NAME \"os.path\"\nLOAD_NAME <lambda>\nLOAD_CONST @odd\n"
       "BUILD_TUPLE 3\nRETURN_VALUE\n");
   CHECK(has_line(r.text, "LOAD_NAME            'os.path'"));

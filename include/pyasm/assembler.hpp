@@ -40,6 +40,9 @@ struct AssembleOptions {
   // asks the python3 on PATH).
   std::function<std::optional<Version>()> default_version;
   PycHeader header;
+  // Run the bytecode verifier (docs/verifier.md); off only for tests that
+  // need code CPython would crash on.
+  bool verify = true;
 };
 
 // Text to pyc bytes. nullopt when anything was reported as an error.

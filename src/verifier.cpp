@@ -1,0 +1,990 @@
+// The bytecode verifier: an abstract interpretation of each code object
+// over every path (jumps, fall-through, exception edges) that tracks what
+// kind of value sits in each stack slot and, from 3.11, what each local
+// slot holds. It rejects code that CPython would run into undefined
+// behaviour: NULL used as a value, FOR_ITER on a non-iterator, a function
+// built from something that is not a code object or with a wrong closure,
+// exception-state values forged or consumed wrongly, locals read before
+// they are bound (3.12+, where LOAD_FAST does not check), cell slots used
+// as values and the reverse, unbalanced blocks (3.8-3.10), and exception
+// entries deeper than the stack. docs/verifier.md lists what is checked,
+// per version, and what is not.
+#include "pyasm/verifier.hpp"
+
+#include <algorithm>
+
+#include "pyasm/object.hpp"
+#include "pyasm/opcodes.hpp"
+#include "verifier_ops.hpp"
+
+namespace pyasm {
+
+namespace {
+
+using verifier::OpRule;
+using verifier::Role;
+
+// What a stack slot may hold: a union of these.
+enum Kind : uint16_t {
+  kVal = 1,          // an object
+  kNull = 2,         // NULL (3.7+: LOAD_METHOD, PUSH_NULL, NULL bits, ...)
+  kIter = 4,         // an iterator (GET_ITER)
+  kExc = 8,          // exception state pushed by the interpreter
+  kPhantom = 16,     // 3.8: a slot the compiler counts that holds nothing
+  kCode = 32,        // a code object constant (extra: its index)
+  kLasti = 64,       // 3.11+: the offset a handler with lasti gets
+  kCellObj = 128,    // a cell (LOAD_CLOSURE, or a cell slot read)
+  kTuple = 256,      // a tuple (extra: its constant index, or -1)
+  kDict = 512,       // a dict
+  kStr = 1024,       // a str constant
+  kFunc = 2048,         // a function ready to call
+  kClosure = 4096,      // a tuple of cells (extra: how many)
+  kFuncPending = 8192,  // 3.13: a function whose closure is not set (extra: free vars)
+};
+constexpr uint16_t kNotValue = kNull | kPhantom;
+constexpr int kUnknown = -2;
+
+struct Slot {
+  uint16_t kind = kVal;
+  int32_t extra = kUnknown;
+  friend bool operator==(const Slot&, const Slot&) = default;
+};
+
+// 3.11+: what a localsplus slot may hold.
+enum LocalState : uint8_t { kUnbound = 1, kBound = 2, kHoldsCell = 4 };
+
+struct Block {  // ≤3.10: a SETUP_* block
+  int handler;
+  int level;
+  int eh_min, eh_max;  // EXCEPT_HANDLER blocks below it
+  bool same_block(const Block& o) const { return handler == o.handler && level == o.level; }
+};
+
+struct State {
+  bool live = false;
+  std::vector<Slot> stack;
+  std::vector<Block> blocks;
+  int eh_min = 0, eh_max = 0;  // ≤3.10: EXCEPT_HANDLER blocks above them
+  std::vector<uint8_t> locals;
+};
+
+constexpr int kMaxBlocks = 20;  // CO_MAXBLOCKS
+
+class Verifier {
+ public:
+  Verifier(const Code& code, const SourceFile& file, Diagnostics& diags)
+      : code_(code),
+        table_(*opcode_table(code.version)),
+        file_(file),
+        diags_(diags),
+        minor_(code.version.minor),
+        in_(code.instrs.size()) {}
+
+  bool run() {
+    const size_t n = code_.instrs.size();
+    if (n == 0) return true;
+    if (!check_flags()) return false;
+    leader_.assign(n + 1, false);
+    leader_[0] = true;
+    for (size_t i = 0; i < n; ++i) {
+      const Instr& in = code_.instrs[i];
+      const OpInfo& op = *table_.find(in.opcode);
+      if (op.jumps() && in.target >= 0) leader_[static_cast<size_t>(in.target)] = true;
+      if (op.jumps() || op.terminates()) leader_[i + 1] = true;
+    }
+    for (const ExceptionEntry& e : code_.exceptions) leader_[static_cast<size_t>(e.handler)] = true;
+    State entry;
+    entry.live = true;
+    if (generator() && minor_ >= 10 && minor_ <= 12) entry.stack.push_back({kVal, kUnknown});
+    if (minor_ >= 11) entry_locals(entry);
+    join(0, std::move(entry), nullptr);
+    while (!work_.empty() && ok_) {
+      size_t i = work_.back();
+      work_.pop_back();
+      queued_[i] = false;
+      walk(i);
+    }
+    // `.stacksize N unchecked` is written as given; the frame must still hold
+    // every path's deepest stack, or the interpreter writes past it.
+    if (ok_ && code_.stacksize < max_depth_)
+      return fail(instr(0), "co_stacksize " + std::to_string(code_.stacksize) +
+                                " is below the " + std::to_string(max_depth_) +
+                                " stack items this code can reach");
+    return ok_;
+  }
+
+ private:
+  bool generator() const {
+    return code_.flags & (kGenerator | kCoroutine | kAsyncGenerator);
+  }
+
+  const Instr& instr(size_t i) const { return code_.instrs[i]; }
+  std::string_view name(const Instr& in) const { return table_.find(in.opcode)->name; }
+
+  bool fail(const Instr& in, const std::string& msg) {
+    if (ok_) diags_.error(file_, in.src, msg);
+    ok_ = false;
+    return false;
+  }
+
+  // ---- flags against the code ------------------------------------------
+
+  bool check_flags() {
+    bool gen = generator();
+    for (size_t i = 0; i < code_.instrs.size(); ++i) {
+      const Instr& in = instr(i);
+      const OpRule* r = verifier::rule_for(table_, in.opcode);
+      if (!r) continue;
+      if (r->role == Role::Yield && !gen)
+        return fail(in, std::string(name(in)) +
+                            " in code without the GENERATOR, COROUTINE or ASYNC_GENERATOR "
+                            "flag (add `.flags` with one of them)");
+      if (r->role == Role::ReturnGenerator && !gen)
+        return fail(in, "RETURN_GENERATOR in code without the GENERATOR, COROUTINE or "
+                        "ASYNC_GENERATOR flag");
+    }
+    // 3.11+: a generator's frame is made by RETURN_GENERATOR, which must come
+    // first (after the MAKE_CELL/COPY_FREE_VARS prologue); any other start
+    // runs YIELD_VALUE on a frame that is not inside a generator.
+    if (minor_ >= 11) {
+      size_t i = 0;
+      while (i < code_.instrs.size() &&
+             (name(instr(i)) == "MAKE_CELL" || name(instr(i)) == "COPY_FREE_VARS" ||
+              name(instr(i)) == "NOP"))
+        ++i;
+      bool first_rg = i < code_.instrs.size() && name(instr(i)) == "RETURN_GENERATOR";
+      if (gen && !first_rg)
+        return fail(i < code_.instrs.size() ? instr(i) : instr(0),
+                    "a generator or coroutine must start with RETURN_GENERATOR (after "
+                    "MAKE_CELL and COPY_FREE_VARS)");
+      for (size_t j = 0; j < code_.instrs.size(); ++j)
+        if (name(instr(j)) == "RETURN_GENERATOR" && j != i)
+          return fail(instr(j), "RETURN_GENERATOR is only valid as the first instruction");
+    }
+    return true;
+  }
+
+  // ---- locals (3.11+) ----------------------------------------------------
+
+  void entry_locals(State& s) {
+    LocalsPlus lp = localsplus(code_);
+    kinds_ = lp.kinds;
+    int nargs = code_.argcount + code_.kwonlyargcount + ((code_.flags & kVarArgs) ? 1 : 0) +
+                ((code_.flags & kVarKeywords) ? 1 : 0);
+    s.locals.assign(lp.names.size(), kUnbound);
+    for (size_t i = 0; i < s.locals.size(); ++i)
+      if (static_cast<int>(i) < nargs) s.locals[i] = kBound;
+  }
+
+  bool is_cell_kind(size_t slot) const {
+    return slot < kinds_.size() && (static_cast<uint8_t>(kinds_[slot]) & 0xc0);
+  }
+
+  // ---- joining states ----------------------------------------------------
+
+  void join(size_t i, State s, const Instr* from) {
+    State& cur = in_[i];
+    if (!cur.live) {
+      cur = std::move(s);
+      queue(i);
+      return;
+    }
+    const Instr& at = from ? *from : instr(i);
+    if (cur.stack.size() != s.stack.size()) {
+      fail(at, "stack depth differs where paths meet at " + std::string(name(instr(i))) + ": " +
+                   std::to_string(s.stack.size()) + " on this path, " +
+                   std::to_string(cur.stack.size()) + " on another");
+      return;
+    }
+    bool same_blocks = cur.blocks.size() == s.blocks.size();
+    for (size_t k = 0; same_blocks && k < s.blocks.size(); ++k)
+      same_blocks = cur.blocks[k].same_block(s.blocks[k]);
+    if (!same_blocks) {
+      fail(at, "the SETUP_* blocks open on this path differ from another path to " +
+                   std::string(name(instr(i))) + " (blocks must balance)");
+      return;
+    }
+    bool changed = false;
+    for (size_t k = 0; k < s.blocks.size(); ++k) {
+      Block& b = cur.blocks[k];
+      if (s.blocks[k].eh_min < b.eh_min) b.eh_min = s.blocks[k].eh_min, changed = true;
+      if (s.blocks[k].eh_max > b.eh_max) b.eh_max = s.blocks[k].eh_max, changed = true;
+    }
+    for (size_t k = 0; k < s.stack.size(); ++k) {
+      Slot& a = cur.stack[k];
+      const Slot& b = s.stack[k];
+      uint16_t kind = a.kind | b.kind;
+      int32_t extra = a.extra == b.extra ? a.extra : kUnknown;
+      if (kind != a.kind || extra != a.extra) a = {kind, extra}, changed = true;
+    }
+    if (s.eh_min < cur.eh_min) cur.eh_min = s.eh_min, changed = true;
+    if (s.eh_max > cur.eh_max) cur.eh_max = s.eh_max, changed = true;
+    for (size_t k = 0; k < s.locals.size() && k < cur.locals.size(); ++k)
+      if ((cur.locals[k] | s.locals[k]) != cur.locals[k]) cur.locals[k] |= s.locals[k], changed = true;
+    if (changed) queue(i);
+  }
+
+  void queue(size_t i) {
+    if (queued_.empty()) queued_.assign(code_.instrs.size(), false);
+    if (!queued_[i]) queued_[i] = true, work_.push_back(i);
+  }
+
+  // ---- the walk ----------------------------------------------------------
+
+  void walk(size_t i) {
+    State s = in_[i];
+    const size_t n = code_.instrs.size();
+    for (;;) {
+      max_depth_ = std::max(max_depth_, static_cast<int>(s.stack.size()));
+      if (!step(i, s)) return;
+      max_depth_ = std::max(max_depth_, static_cast<int>(s.stack.size()));
+      const OpInfo& op = *table_.find(instr(i).opcode);
+      if (op.terminates()) return;
+      if (++i >= n) {
+        fail(instr(n - 1), "execution falls off the end of the code after " +
+                               std::string(op.name));
+        return;
+      }
+      if (leader_[i]) {
+        join(i, std::move(s), &instr(i - 1));
+        return;
+      }
+    }
+  }
+
+  static std::string kind_text(uint16_t k) {
+    if (k & kPhantom) return "nothing (a slot 3.8's compiler counts for BEGIN_FINALLY)";
+    if (k == kNull) return "NULL";
+    if (k & kNull) return "possibly NULL";
+    return "a value";
+  }
+
+  bool need_value(const Instr& in, const Slot& s, const char* what) {
+    if (!(s.kind & kNotValue)) return true;
+    return fail(in, std::string(name(in)) + " uses " + what + " that is " + kind_text(s.kind) +
+                        (s.kind & kNull && minor_ >= 11
+                             ? " (only CALL's self-or-NULL slot may hold NULL)"
+                             : ""));
+  }
+
+  bool need_exc(const Instr& in, const Slot& s, const char* what) {
+    if (s.kind == kExc) return true;
+    return fail(in, std::string(name(in)) + " needs " + what +
+                        " pushed by the interpreter when it entered an exception handler; "
+                        "this path gives something else");
+  }
+
+  // Instructions that cannot raise have no exception edge: the interpreter
+  // never unwinds from them (stack shuffles, PUSH_EXC_INFO, ...).
+  bool cannot_raise(const Instr& in) const {
+    static constexpr std::string_view kNames[] = {
+        "NOP", "PUSH_EXC_INFO", "SWAP", "COPY", "POP_TOP", "PUSH_NULL", "LOAD_CONST",
+        "STORE_FAST", "JUMP_FORWARD", "END_FOR", "END_SEND", "RETURN_CONST", "ROT_TWO", "ROT_THREE",
+        "ROT_FOUR", "ROT_N", "DUP_TOP", "DUP_TOP_TWO", "POP_BLOCK", "SETUP_FINALLY",
+        "SETUP_ASYNC_WITH", "BEGIN_FINALLY", "EXTENDED_ARG"};
+    std::string_view n = name(in);
+    if (n == "POP_EXCEPT") return minor_ >= 11;
+    for (std::string_view k : kNames)
+      if (n == k) return true;
+    return false;
+  }
+
+  int pushes_of(const Instr& in, int pops) const {
+    return pops + table_.find(in.opcode)->fall.eval(in.arg);
+  }
+
+  // Exception edges from instruction i with state s (before it runs).
+  bool exception_edges(size_t i, const State& s, int pops) {
+    const Instr& in = instr(i);
+    int depth = static_cast<int>(s.stack.size());
+    if (cannot_raise(in)) return true;
+    // An instruction that raises must not have eaten into what the handler
+    // keeps: its inputs are gone when it unwinds. A throw() into a suspended
+    // frame arrives after the yield, with the stack the yield leaves.
+    int pushes = pushes_of(in, pops);
+    const OpRule* r = verifier::rule_for(table_, in.opcode);
+    int kept = std::min({static_cast<int>(r->keep), pops, std::max(pushes, 0)});
+    int low = name(in) == "YIELD_VALUE" ? depth - pops + pushes : depth - pops + kept;
+    if (minor_ >= 11) {
+      for (const ExceptionEntry& e : code_.exceptions) {
+        if (static_cast<int>(i) < e.start || static_cast<int>(i) >= e.end) continue;
+        if (low < e.depth)
+          return fail(in, "the exception entry covering " + std::string(name(in)) +
+                              " keeps " + std::to_string(e.depth) + " stack items, but only " +
+                              std::to_string(std::max(0, low)) + " remain when it raises");
+        State h;
+        h.live = true;
+        h.stack.assign(s.stack.begin(), s.stack.begin() + e.depth);
+        if (e.lasti) h.stack.push_back({kLasti, kUnknown});
+        h.stack.push_back({kExc, kUnknown});
+        h.locals = s.locals;
+        join(static_cast<size_t>(e.handler), std::move(h), &in);
+        if (!ok_) return false;
+      }
+      return true;
+    }
+    if (s.blocks.empty()) return true;
+    const Block& b = s.blocks.back();
+    if (low < b.level)
+      return fail(in, std::string(name(in)) + " pops below the " + std::to_string(b.level) +
+                          " stack items its SETUP_* block keeps");
+    State h;
+    h.live = true;
+    h.stack.assign(s.stack.begin(), s.stack.begin() + b.level);
+    for (int k = 0; k < 6; ++k) h.stack.push_back({kExc, kUnknown});
+    h.blocks.assign(s.blocks.begin(), s.blocks.end() - 1);
+    // Unwinding pops the EXCEPT_HANDLER blocks above this one.
+    h.eh_min = b.eh_min + 1;
+    h.eh_max = b.eh_max + 1;
+    if (static_cast<int>(h.blocks.size()) + h.eh_min > kMaxBlocks)
+      return fail(in, "more than 20 blocks nested (CPython aborts)");
+    join(static_cast<size_t>(b.handler), std::move(h), &in);
+    return ok_;
+  }
+
+  std::optional<size_t> local_slot(const Instr& in, uint32_t index) {
+    if (index >= in_[0].locals.size()) {
+      fail(in, std::string(name(in)) + " local index " + std::to_string(index) + " out of range");
+      return std::nullopt;
+    }
+    return index;
+  }
+
+  // The compiler passes a comprehension's iterator as its parameter `.0`
+  // (a name Python source cannot write); the verifier trusts that, as
+  // CPython does, and allows nothing else to be stored there.
+  bool is_dot0(uint32_t index) const {
+    return index == 0 && !code_.varnames.empty() && code_.varnames[0] == ".0" &&
+           code_.argcount >= 1;
+  }
+
+  Slot load_local(const Instr& in, State& s, uint32_t index, bool checked, bool clear) {
+    if (is_dot0(index) && !clear) return {kIter, kUnknown};
+    auto slot = local_slot(in, index);
+    if (!slot) return {};
+    uint8_t st = s.locals[*slot];
+    if (!checked && !clear && minor_ >= 12 && (st & kUnbound)) {
+      const std::string nm = localsplus(code_).names[*slot];
+      fail(in, "local '" + nm + "' may be unbound here (on some path it is never stored or "
+               "was deleted); CPython " + code_.version.str() +
+               "'s LOAD_FAST does not check: use LOAD_FAST_CHECK");
+      return {};
+    }
+    uint16_t kind = 0;
+    if (st & kBound) kind |= kVal;
+    if (st & kHoldsCell) kind |= kCellObj;
+    if (st & kUnbound) kind |= clear ? kNull : 0;
+    if (clear) s.locals[*slot] = kUnbound;
+    // After a checked load the local is bound (else it raised).
+    if (checked && !clear && (st & (kBound | kHoldsCell))) s.locals[*slot] &= ~kUnbound;
+    if (kind == 0) kind = kVal;  // LOAD_FAST_CHECK of an unbound local raises
+    return {kind, kUnknown};
+  }
+
+  void store_local(const Instr& in, State& s, uint32_t index, const Slot& v) {
+    auto slot = local_slot(in, index);
+    if (!slot) return;
+    uint8_t st = 0;
+    if (v.kind & kNull) st |= kUnbound;
+    if (v.kind & kCellObj) st |= kHoldsCell;
+    if (v.kind & ~(kNull | kCellObj)) st |= kBound;
+    s.locals[*slot] = st;
+  }
+
+  bool need_cell(const Instr& in, const State& s, uint32_t index) {
+    auto slot = local_slot(in, index);
+    if (!slot) return false;
+    if (s.locals[*slot] == kHoldsCell) return true;
+    const std::string nm = localsplus(code_).names[*slot];
+    return fail(in, std::string(name(in)) + " '" + nm + "': the slot may not hold a cell here " +
+                        "(cells come from MAKE_CELL, free variables from COPY_FREE_VARS)");
+  }
+
+  static bool names_tuple(const Object* o) {
+    if (!o || o->kind != ObjKind::Tuple) return false;
+    for (const ObjectPtr& item : o->items)
+      if (item->kind != ObjKind::Str) return false;
+    return true;
+  }
+
+  const Object* const_at(int32_t index) const {
+    if (index < 0 || static_cast<size_t>(index) >= code_.consts.size()) return nullptr;
+    return code_.consts[static_cast<size_t>(index)].get();
+  }
+
+  // One instruction: checks, edges, and the state after it falls through.
+  bool step(size_t i, State& s) {
+    const Instr& in = instr(i);
+    const OpInfo& op = *table_.find(in.opcode);
+    const OpRule* r = verifier::rule_for(table_, in.opcode);
+    if (!r) return fail(in, "the verifier has no rule for " + std::string(op.name));
+    if (r->role == Role::Never)
+      return fail(in, std::string(op.name) + " is not an instruction a pyc may hold (CPython "
+                                             "crashes on it)");
+    const uint32_t a = in.arg;
+    int depth = static_cast<int>(s.stack.size());
+    int pops = r->pops(a);
+    switch (r->role) {
+      case Role::Rot: pops = r->c; break;
+      case Role::RotN:
+      case Role::Swap:
+      case Role::Copy: pops = static_cast<int>(std::min<uint32_t>(a, 1 << 20)); break;
+      case Role::Dup: pops = r->c; break;
+      case Role::EndFinally: pops = 6 + (op.name == "POP_FINALLY" && a ? 1 : 0); break;
+      default: break;
+    }
+    if (pops > depth)
+      return fail(in, "stack underflow: " + std::string(op.name) + " needs " +
+                          std::to_string(pops) + " stack items, " + std::to_string(depth) +
+                          " are there");
+    if (!exception_edges(i, s, pops)) return false;
+    auto top = [&](int k) -> Slot& { return s.stack[s.stack.size() - 1 - static_cast<size_t>(k)]; };
+
+    // Stack shuffles keep their slots' kinds.
+    switch (r->role) {
+      case Role::Rot:
+      case Role::RotN:
+        if (r->role == Role::RotN && a < 1) return fail(in, "ROT_N needs an oparg of at least 1");
+        std::rotate(s.stack.end() - pops, s.stack.end() - 1, s.stack.end());
+        return true;
+      case Role::Swap:
+        if (a < 2) return fail(in, "SWAP needs an oparg of at least 2");
+        std::swap(top(0), top(static_cast<int>(a) - 1));
+        return true;
+      case Role::Copy:
+      case Role::Dup: {
+        if (r->role == Role::Copy && a < 1) return fail(in, "COPY needs an oparg of at least 1");
+        std::vector<Slot> copies(s.stack.end() - (r->role == Role::Copy ? pops : pops),
+                                 s.stack.end() - (r->role == Role::Copy ? pops - 1 : 0));
+        for (const Slot& c : copies)
+          if (!need_value(in, c, "a stack item")) return false;
+        s.stack.insert(s.stack.end(), copies.begin(), copies.end());
+        return true;
+      }
+      default:
+        break;
+    }
+
+    // Which inputs may be NULL (or are checked by the role itself).
+    std::vector<bool> exempt(static_cast<size_t>(pops), false);  // index 0 = top
+    auto exempt_at = [&](int k) {
+      if (k >= 0 && k < pops) exempt[static_cast<size_t>(k)] = true;
+    };
+    switch (r->role) {
+      case Role::StoreFast:
+        for (int k = 0; k < pops; ++k) exempt_at(k);
+        break;
+      case Role::Call:
+        if (op.name == "CALL_METHOD" || minor_ <= 12) exempt_at(pops - 1);
+        else exempt_at(pops - 2);  // 3.13: [callable, self_or_null, args...]
+        break;
+      case Role::CallEx:
+        exempt_at(minor_ >= 13 ? pops - 2 : pops - 1);
+        break;
+      case Role::EndFinally:
+      case Role::WithCleanupStart:
+      case Role::WithCleanupFinish:
+        for (int k = 0; k < pops; ++k) exempt_at(k);
+        break;
+      default:
+        break;
+    }
+    for (int k = 0; k < pops; ++k) {
+      if (!exempt[static_cast<size_t>(k)] && !need_value(in, top(k), "a stack item"))
+        return false;
+      if ((top(k).kind & kFuncPending) && r->role != Role::SetFunctionAttribute)
+        return fail(in, std::string(op.name) + " uses a function whose closure is not set yet "
+                                               "(SET_FUNCTION_ATTRIBUTE 8 first)");
+    }
+
+    // Role checks on the inputs; `pushed` gives the kinds of the results.
+    std::vector<Slot> pushed;  // bottom first, fall-through results
+    bool custom_push = false;
+    switch (r->role) {
+      case Role::ForIter:
+        if (top(0).kind != kIter)
+          return fail(in, "FOR_ITER needs an iterator (from GET_ITER) on top of the stack; "
+                          "on this path it may be something else");
+        break;
+      case Role::Yield:
+        break;
+      case Role::MakeFunction: {
+        if (!make_function(in, s, pushed)) return false;
+        custom_push = true;
+        break;
+      }
+      case Role::SetFunctionAttribute: {
+        Slot func = top(0), attr = top(1);
+        if (func.kind != kFunc && func.kind != kFuncPending)
+          return fail(in, "SET_FUNCTION_ATTRIBUTE needs a function from MAKE_FUNCTION on top");
+        if (a == 8) {
+          if (func.kind != kFuncPending)
+            return fail(in, "SET_FUNCTION_ATTRIBUTE closure on a function whose code has no free "
+                            "variables");
+          if (attr.kind != (kClosure | kTuple) || attr.extra != func.extra)
+            return fail(in, "the closure must be a tuple of exactly " + std::to_string(func.extra) +
+                                " cells (BUILD_TUPLE of LOAD_CLOSUREs), one per free variable");
+          func = {kFunc, kUnknown};
+        } else if (a == 1 && !(attr.kind & kTuple) ) {
+          return fail(in, "function defaults must be a tuple");
+        } else if (a == 2 && !(attr.kind & kDict)) {
+          return fail(in, "function keyword defaults must be a dict");
+        }
+        pushed.push_back(func);
+        custom_push = true;
+        break;
+      }
+      case Role::CallKw: {
+        const Slot& names = top(0);
+        const Object* o = const_at(names.extra);
+        if (names.kind != kTuple || !names_tuple(o) || o->items.size() > a)
+          return fail(in, std::string(op.name) + " needs a constant tuple of at most " +
+                              std::to_string(a) + " keyword names on top");
+        break;
+      }
+      case Role::Call:
+        if (op.name == "CALL_KW") {
+          const Slot& names = top(0);
+          const Object* o = const_at(names.extra);
+          if (names.kind != kTuple || !names_tuple(o) || o->items.size() > a)
+            return fail(in, "CALL_KW needs a constant tuple of at most " + std::to_string(a) +
+                                " keyword names on top");
+        }
+        if (minor_ == 11) {
+          // 3.11: PRECALL n; CALL n, nothing between, nothing jumping to CALL.
+          if (i == 0 || name(instr(i - 1)) != "PRECALL" || instr(i - 1).arg != a || leader_[i])
+            return fail(in, "CALL " + std::to_string(a) + " must directly follow PRECALL " +
+                                std::to_string(a));
+        }
+        break;
+      case Role::Precall:
+        if (i + 1 >= code_.instrs.size() || name(instr(i + 1)) != "CALL" || instr(i + 1).arg != a)
+          return fail(in, "PRECALL " + std::to_string(a) + " must be followed directly by CALL " +
+                              std::to_string(a));
+        break;
+      case Role::KwNames: {
+        const Object* o = const_at(static_cast<int32_t>(a));
+        if (!names_tuple(o)) return fail(in, "KW_NAMES needs a constant tuple of str");
+        size_t j = i + 1;
+        if (j < code_.instrs.size() && name(instr(j)) == "PRECALL") ++j;
+        if (j >= code_.instrs.size() || name(instr(j)) != "CALL" || leader_[j] ||
+            (j > i + 1 && leader_[i + 1]))
+          return fail(in, "KW_NAMES must come directly before " +
+                              std::string(minor_ == 11 ? "PRECALL and " : "") + "CALL");
+        if (o->items.size() > instr(j).arg)
+          return fail(in, "KW_NAMES names " + std::to_string(o->items.size()) +
+                              " keywords but the CALL passes " + std::to_string(instr(j).arg) +
+                              " arguments");
+        break;
+      }
+      case Role::PopExcept:
+        for (int k = 0; k < pops; ++k)
+          if (!need_exc(in, top(k), "the saved exception state")) return false;
+        if (minor_ <= 10) {
+          if (s.eh_min < 1)
+            return fail(in, "POP_EXCEPT outside an exception handler (no EXCEPT_HANDLER block)");
+          s.eh_min -= 1;
+          s.eh_max -= 1;
+        }
+        break;
+      case Role::Reraise:
+        if (minor_ >= 11) {
+          if (!need_exc(in, top(0), "the exception")) return false;
+          if (a != 0 && top(pops - 1).kind != kLasti)
+            return fail(in, "RERAISE " + std::to_string(a) +
+                                " needs the offset pushed by a `lasti` exception entry below "
+                                "the exception");
+        } else {
+          for (int k = 0; k < 3; ++k)
+            if (!need_exc(in, top(k), "the exception")) return false;
+          if (minor_ == 10 && a != 0 && s.blocks.empty() && s.eh_min < 1)
+            return fail(in, "RERAISE 1 outside any block");
+        }
+        break;
+      case Role::EndAsyncFor: {
+        int n = minor_ >= 11 ? 1 : 6;
+        for (int k = 0; k < n; ++k)
+          if (!need_exc(in, top(k), "the exception")) return false;
+        break;
+      }
+      case Role::PushExcInfo:
+        if (!need_exc(in, top(0), "the exception")) return false;
+        pushed = {{kExc, kUnknown}, {kExc, kUnknown}};
+        custom_push = true;
+        break;
+      case Role::WithExceptStart:
+        if (!need_exc(in, top(0), "the exception")) return false;
+        break;
+      case Role::CleanupThrow:
+        if (!need_exc(in, top(0), "the exception")) return false;
+        break;
+      case Role::ExcResult:
+        pushed.assign(static_cast<size_t>(pops + op.fall.eval(a)), Slot{kExc, kUnknown});
+        custom_push = true;
+        break;
+      case Role::Intrinsic: {
+        // PREP_RERAISE_STAR (2/1) gives the exception to re-raise.
+        bool prep = pops == 2 && a < table_.intrinsic2.size() &&
+                    table_.intrinsic2[a] == "INTRINSIC_PREP_RERAISE_STAR";
+        bool to_tuple = pops == 1 && a < table_.intrinsic1.size() &&
+                        table_.intrinsic1[a] == "INTRINSIC_LIST_TO_TUPLE";
+        // STOPITERATION_ERROR turns the exception into the one to re-raise.
+        if (pops == 1 && a < table_.intrinsic1.size() &&
+            table_.intrinsic1[a] == "INTRINSIC_STOPITERATION_ERROR") {
+          if (!need_exc(in, top(0), "the exception")) return false;
+          prep = true;
+        }
+        pushed.push_back({static_cast<uint16_t>(prep ? kExc : to_tuple ? (kVal | kTuple) : kVal),
+                          -1});
+        custom_push = true;
+        break;
+      }
+      case Role::EndFinally: {
+        // 3.8: [5 slots of exception or nothing, TOS] (+ a kept value for POP_FINALLY n).
+        int base = op.name == "POP_FINALLY" && a ? 1 : 0;
+        if (depth < 6 + base) return fail(in, std::string(op.name) + ": stack underflow");
+        const Slot& tos = top(base);
+        if (tos.kind & ~(kNull | kExc))
+          return fail(in, std::string(op.name) + " needs what SETUP_FINALLY's handler, "
+                                                 "BEGIN_FINALLY or CALL_FINALLY pushed on top");
+        for (int k = base + 1; k < base + 6; ++k)
+          if (top(k).kind & ~(kPhantom | kExc))
+            return fail(in, std::string(op.name) + " would pop values the finally block "
+                                                   "did not push");
+        if (base) {
+          if (!need_value(in, top(0), "a stack item")) return false;
+          pushed.push_back(top(0));
+        }
+        custom_push = true;
+        break;
+      }
+      case Role::WithCleanupStart: {
+        const Slot& tos = top(0);
+        if (tos.kind & ~(kNull | kExc))
+          return fail(in, "WITH_CLEANUP_START needs the finally state of SETUP_WITH on top");
+        for (int k = 1; k < 6; ++k)
+          if (top(k).kind & ~(kPhantom | kExc))
+            return fail(in, "WITH_CLEANUP_START would use values the with block did not push");
+        if (!need_value(in, top(6), "the __exit__ method")) return false;
+        // The accounting gives 9 slots: keep END_FINALLY's view of the state.
+        pushed.assign(5, Slot{kPhantom, kUnknown});
+        pushed.push_back(tos);
+        pushed.push_back({kPhantom, kUnknown});
+        pushed.push_back(tos);
+        pushed.push_back({kVal, kUnknown});
+        custom_push = true;
+        break;
+      }
+      case Role::WithCleanupFinish:
+        for (int k = 0; k < 3; ++k)
+          if (top(k).kind & kPhantom && k != 2)
+            return fail(in, "WITH_CLEANUP_FINISH needs WITH_CLEANUP_START's results");
+        break;
+      default:
+        break;
+    }
+
+    // Results.
+    int fall_effect = op.fall.eval(a);
+    int jump_effect = op.jump.eval(a);
+    std::vector<Slot> inputs(s.stack.end() - pops, s.stack.end());  // bottom first
+    s.stack.resize(s.stack.size() - static_cast<size_t>(pops));
+    const std::vector<Slot> below = s.stack;  // for the jump branch
+
+    auto results = [&](int effect, bool jump) {
+      std::vector<Slot> out;
+      int n = pops + effect;
+      if (n < 0) n = 0;
+      int keep = std::min({static_cast<int>(r->keep), n, pops});
+      for (int k = 0; k < keep; ++k) out.push_back(inputs[static_cast<size_t>(k)]);
+      while (static_cast<int>(out.size()) < n) out.push_back({kVal, kUnknown});
+      switch (r->role) {
+        case Role::ForIter:
+          if (!out.empty()) out[0] = {kIter, kUnknown};
+          break;
+        case Role::Setup:
+          if (jump)
+            for (int k = 0; k < 6 && k < n; ++k) out[out.size() - 1 - static_cast<size_t>(k)] = {kExc, kUnknown};
+          break;
+        case Role::Send:
+          if (jump && minor_ == 11 && !out.empty()) out[0] = {kVal, kUnknown};
+          break;
+        default:
+          break;
+      }
+      return out;
+    };
+
+    // Pushes with particular kinds.
+    switch (r->role) {
+      case Role::LoadConst: {
+        const Object* o = const_at(static_cast<int32_t>(a));
+        Slot v{kVal, kUnknown};
+        if (o && o->kind == ObjKind::Code) v = {kCode, static_cast<int32_t>(a)};
+        if (o && o->kind == ObjKind::Tuple) v = {kTuple, static_cast<int32_t>(a)};
+        if (o && o->kind == ObjKind::Str) v = {kStr, static_cast<int32_t>(a)};
+        pushed.push_back(v);
+        custom_push = true;
+        break;
+      }
+      case Role::GetIter:
+        pushed.push_back({kIter, kUnknown});
+        custom_push = true;
+        break;
+      case Role::PushNull:
+        pushed.push_back({kNull, kUnknown});
+        custom_push = true;
+        break;
+      case Role::BuildTuple: {
+        bool cells = op.name == "BUILD_TUPLE";
+        for (const Slot& v : inputs) cells &= v.kind == kCellObj;
+        uint16_t kind = kTuple;
+        if (cells && op.name == "BUILD_TUPLE") kind |= kClosure;
+        pushed.push_back({kind, cells ? static_cast<int32_t>(inputs.size()) : kUnknown});
+        custom_push = true;
+        break;
+      }
+      case Role::BuildDict:
+        pushed.push_back({kDict, kUnknown});
+        custom_push = true;
+        break;
+      case Role::ToTuple:
+        pushed.push_back({kTuple, kUnknown});
+        custom_push = true;
+        break;
+      case Role::LoadGlobal:
+        if (minor_ >= 11 && (a & 1)) {
+          if (minor_ >= 13) pushed = {{kVal, kUnknown}, {kNull, kUnknown}};
+          else pushed = {{kNull, kUnknown}, {kVal, kUnknown}};
+        } else {
+          pushed = {{kVal, kUnknown}};
+        }
+        custom_push = true;
+        break;
+      case Role::LoadMethod:
+        pushed = {{kVal | kNull, kUnknown}, {kVal, kUnknown}};
+        custom_push = true;
+        break;
+      case Role::LoadAttr: {
+        bool method = minor_ >= 12 && (a & 1);
+        pushed = {{kVal, kUnknown}};
+        if (method) {
+          if (minor_ >= 13) pushed.push_back({kVal | kNull, kUnknown});
+          else pushed.insert(pushed.begin(), {kVal | kNull, kUnknown});
+        }
+        custom_push = true;
+        break;
+      }
+      case Role::LoadFast: {
+        if (minor_ < 11) {
+          pushed.push_back({static_cast<uint16_t>(is_dot0(a) ? kIter : kVal), kUnknown});
+          custom_push = true;
+          break;
+        }
+        bool clear = op.name == "LOAD_FAST_AND_CLEAR";
+        bool checked = op.name == "LOAD_FAST_CHECK" || minor_ == 11;
+        if (op.name == "LOAD_FAST_LOAD_FAST") {
+          pushed.push_back(load_local(in, s, a >> 4, checked, false));
+          if (ok_) pushed.push_back(load_local(in, s, a & 15, checked, false));
+        } else {
+          pushed.push_back(load_local(in, s, a, checked, clear));
+        }
+        if (!ok_) return false;
+        custom_push = true;
+        break;
+      }
+      case Role::StoreFast:
+        if (op.name != "STORE_FAST_STORE_FAST" && is_dot0(op.name == "STORE_FAST_LOAD_FAST" ? a >> 4 : a) &&
+            (op.name == "DELETE_FAST" || inputs.back().kind != kIter))
+          return fail(in, "the comprehension's iterator parameter .0 may only be given an iterator");
+        if (op.name == "STORE_FAST_STORE_FAST" && (is_dot0(a >> 4) || is_dot0(a & 15)))
+          return fail(in, "the comprehension's iterator parameter .0 may only be given an iterator");
+        if (minor_ < 11) break;
+        if (op.name == "DELETE_FAST") {
+          if (auto slot = local_slot(in, a)) {
+            s.locals[*slot] = kUnbound;
+          }
+        } else if (op.name == "STORE_FAST_STORE_FAST") {
+          store_local(in, s, a >> 4, inputs[1]);
+          store_local(in, s, a & 15, inputs[0]);
+        } else if (op.name == "STORE_FAST_LOAD_FAST") {
+          store_local(in, s, a >> 4, inputs[0]);
+          pushed.push_back(load_local(in, s, a & 15, false, false));
+          custom_push = true;
+        } else {
+          store_local(in, s, a, inputs[0]);
+        }
+        if (!ok_) return false;
+        if (!custom_push) custom_push = true;  // pushes nothing
+        break;
+      case Role::Cell: {
+        if (minor_ < 11) {
+          if (op.name == "LOAD_CLOSURE") pushed.push_back({kCellObj, kUnknown}), custom_push = true;
+          break;
+        }
+        if (op.name == "MAKE_CELL") {
+          if (auto slot = local_slot(in, a)) s.locals[*slot] = kHoldsCell;
+          custom_push = true;
+        } else if (op.name == "COPY_FREE_VARS") {
+          if (a != code_.freevars.size())
+            return fail(in, "COPY_FREE_VARS " + std::to_string(a) + " but the code has " +
+                                std::to_string(code_.freevars.size()) + " free variables");
+          for (size_t k = s.locals.size() - a; k < s.locals.size(); ++k) s.locals[k] = kHoldsCell;
+          custom_push = true;
+        } else if (op.name == "LOAD_CLOSURE") {
+          if (!need_cell(in, s, a)) return false;
+          pushed.push_back({kCellObj, kUnknown});
+          custom_push = true;
+        } else {
+          if (!need_cell(in, s, a)) return false;
+        }
+        break;
+      }
+      default:
+        break;
+    }
+
+    // The jump branch.
+    if (op.jumps() && in.target >= 0) {
+      if (r->role == Role::CallFinally) {
+        if (!finally_target(in)) return false;
+      } else if (op.follows_target() || r->role == Role::Setup) {
+        State j;
+        j.live = true;
+        j.stack = below;
+        std::vector<Slot> out = results(jump_effect, true);
+        j.stack.insert(j.stack.end(), out.begin(), out.end());
+        j.blocks = s.blocks;
+        j.eh_min = s.eh_min;
+        j.eh_max = s.eh_max;
+        if (r->role == Role::Setup) {
+          j.eh_min += 1;
+          j.eh_max += 1;
+        }
+        j.locals = s.locals;
+        join(static_cast<size_t>(in.target), std::move(j), &in);
+        if (!ok_) return false;
+      }
+    }
+
+    // The fall-through state.
+    if (custom_push) {
+      s.stack.insert(s.stack.end(), pushed.begin(), pushed.end());
+      if (static_cast<int>(s.stack.size()) != depth + fall_effect)
+        return fail(in, "internal: verifier stack model disagrees for " + std::string(op.name));
+    } else {
+      std::vector<Slot> out = results(fall_effect, false);
+      s.stack.insert(s.stack.end(), out.begin(), out.end());
+    }
+    switch (r->role) {
+      case Role::Setup: {
+        int level = depth + jump_effect - 6;
+        s.blocks.push_back({in.target, level, s.eh_min, s.eh_max});
+        if (static_cast<int>(s.blocks.size()) + s.eh_min > kMaxBlocks)
+          return fail(in, "more than 20 blocks nested (CPython aborts)");
+        break;
+      }
+      case Role::PopBlock:
+        if (s.blocks.empty()) return fail(in, "POP_BLOCK without an open SETUP_* block");
+        s.blocks.pop_back();
+        break;
+      case Role::EndFinally:
+        // 3.8: falling through END_FINALLY/POP_FINALLY means the finally
+        // state was not an exception (that re-raises), so the path that
+        // entered by the handler (one more EXCEPT_HANDLER block) is not here.
+        if (s.eh_max > s.eh_min) s.eh_max -= 1;
+        break;
+      case Role::BeginFinally:
+        s.stack.resize(s.stack.size() - 6);
+        for (int k = 0; k < 5; ++k) s.stack.push_back({kPhantom, kUnknown});
+        s.stack.push_back({kNull, kUnknown});
+        break;
+      default:
+        break;
+    }
+    return true;
+  }
+
+  // 3.8: CALL_FINALLY's target must be the handler of a SETUP_FINALLY.
+  bool finally_target(const Instr& in) {
+    for (const Instr& other : code_.instrs)
+      if (name(other) == "SETUP_FINALLY" && other.target == in.target) return true;
+    return fail(in, "CALL_FINALLY must jump to the handler of a SETUP_FINALLY");
+  }
+
+  bool make_function(const Instr& in, State& s, std::vector<Slot>& pushed) {
+    uint32_t a = in.arg;
+    auto top = [&](int k) -> const Slot& {
+      return s.stack[s.stack.size() - 1 - static_cast<size_t>(k)];
+    };
+    int k = 0;
+    if (minor_ <= 10) {
+      if (top(0).kind != kStr)
+        return fail(in, "MAKE_FUNCTION needs the qualified name (a str constant) on top");
+      k = 1;
+    }
+    const Slot& code = top(k);
+    const Object* o = const_at(code.extra);
+    if (code.kind != kCode || !o || o->kind != ObjKind::Code)
+      return fail(in, "MAKE_FUNCTION needs a code object constant " +
+                          std::string(minor_ <= 10 ? "below the qualified name" : "on top") +
+                          "; on this path it may be something else");
+    int nfree = static_cast<int>(o->code->freevars.size());
+    int slot = k + 1;
+    auto next = [&]() -> const Slot& { return top(slot++); };
+    if (minor_ <= 12) {
+      if (a & 8) {
+        const Slot& c = next();
+        if (c.kind != (kClosure | kTuple))
+          return fail(in, "the closure must be a tuple of cells (BUILD_TUPLE of LOAD_CLOSUREs)");
+        if (c.extra != nfree)
+          return fail(in, "the closure has " + (c.extra < 0 ? std::string("an unknown number of") : std::to_string(c.extra)) +
+                              " cells but the code has " + std::to_string(nfree) +
+                              " free variables");
+      } else if (nfree) {
+        return fail(in, "the code has free variables, so MAKE_FUNCTION needs the closure flag "
+                        "and a tuple of " + std::to_string(nfree) + " cells");
+      }
+      if (a & 4) next();
+      if (a & 2) {
+        if (!(next().kind & kDict)) return fail(in, "function keyword defaults must be a dict");
+      }
+      if (a & 1) {
+        if (!(next().kind & kTuple)) return fail(in, "function defaults must be a tuple");
+      }
+      nfree = 0;
+    }
+    pushed.push_back({static_cast<uint16_t>(nfree ? kFuncPending : kFunc), nfree});
+    return true;
+  }
+
+  const Code& code_;
+  const OpcodeTable& table_;
+  const SourceFile& file_;
+  Diagnostics& diags_;
+  int minor_;
+  std::vector<State> in_;
+  std::vector<bool> leader_;
+  std::vector<bool> queued_;
+  std::vector<size_t> work_;
+  std::string kinds_;
+  bool ok_ = true;
+  int max_depth_ = 0;
+};
+
+bool verify_tree(const Code& code, const SourceFile& file, Diagnostics& diags, int& budget) {
+  bool ok = true;
+  if (code.version.at_least(8)) ok = Verifier(code, file, diags).run();
+  for (const ObjectPtr& c : code.consts)
+    if (c->kind == ObjKind::Code && --budget > 0) ok &= verify_tree(*c->code, file, diags, budget);
+  return ok;
+}
+
+}  // namespace
+
+bool verify(const Code& code, const SourceFile& file, Diagnostics& diags) {
+  int budget = 1 << 20;
+  return verify_tree(code, file, diags, budget);
+}
+
+}  // namespace pyasm

@@ -1,0 +1,298 @@
+// What each instruction takes from the stack, for the verifier: how many
+// values it pops (as a closed form of the oparg), how many of the bottom
+// ones it leaves in place, and the role that gives it special treatment in
+// src/verifier.cpp. The pushes follow from the net stack effect in the
+// opcode tables. Read from CPython's ceval.c (3.8-3.11) and bytecodes.c /
+// generated metadata (3.12-3.13); docs/verifier.md says what is checked.
+#include "verifier_ops.hpp"
+
+#include <array>
+#include <bit>
+
+namespace pyasm::verifier {
+
+namespace {
+
+struct Row {
+  std::string_view name;
+  int lo, hi;  // minor versions
+  OpRule rule;
+};
+
+constexpr OpRule K(int n, int keep = 0, Role r = Role::None) {
+  return {PopForm::Const, static_cast<int16_t>(n), 0, static_cast<uint8_t>(keep), r};
+}
+constexpr OpRule A(int c, int k, int keep = 0, Role r = Role::None) {
+  return {PopForm::Linear, static_cast<int16_t>(c), static_cast<int16_t>(k),
+          static_cast<uint8_t>(keep), r};
+}
+constexpr OpRule R(Role r, int n = 0, PopForm f = PopForm::Const, int k = 0) {
+  return {f, static_cast<int16_t>(n), static_cast<int16_t>(k), 0, r};
+}
+
+// Oldest version first; a later row for the same name wins for its range.
+constexpr Row kRows[] = {
+    {"NOP", 6, 13, K(0)},
+    {"RESUME", 11, 13, K(0)},
+    {"EXTENDED_ARG", 6, 13, K(0)},
+    {"CACHE", 11, 13, R(Role::Never)},
+    {"RESERVED", 12, 13, R(Role::Never)},
+    {"INTERPRETER_EXIT", 12, 13, R(Role::Never)},
+    {"ENTER_EXECUTOR", 13, 13, R(Role::Never)},
+    {"POP_TOP", 6, 13, K(1)},
+    {"ROT_TWO", 6, 10, R(Role::Rot, 2)},
+    {"ROT_THREE", 6, 10, R(Role::Rot, 3)},
+    {"ROT_FOUR", 8, 10, R(Role::Rot, 4)},
+    {"ROT_N", 10, 10, R(Role::RotN)},
+    {"DUP_TOP", 6, 10, R(Role::Dup, 1)},
+    {"DUP_TOP_TWO", 6, 10, R(Role::Dup, 2)},
+    {"COPY", 11, 13, R(Role::Copy)},
+    {"SWAP", 11, 13, R(Role::Swap)},
+    {"UNARY_POSITIVE", 6, 11, K(1)},
+    {"UNARY_NEGATIVE", 6, 13, K(1)},
+    {"UNARY_NOT", 6, 13, K(1)},
+    {"UNARY_INVERT", 6, 13, K(1)},
+    {"TO_BOOL", 13, 13, K(1)},
+    {"BINARY_OP", 11, 13, K(2)},
+    {"BINARY_ADD", 6, 10, K(2)},
+    {"INPLACE_ADD", 6, 10, K(2)},
+    {"BINARY_AND", 6, 10, K(2)},
+    {"INPLACE_AND", 6, 10, K(2)},
+    {"BINARY_FLOOR_DIVIDE", 6, 10, K(2)},
+    {"INPLACE_FLOOR_DIVIDE", 6, 10, K(2)},
+    {"BINARY_LSHIFT", 6, 10, K(2)},
+    {"INPLACE_LSHIFT", 6, 10, K(2)},
+    {"BINARY_MATRIX_MULTIPLY", 6, 10, K(2)},
+    {"INPLACE_MATRIX_MULTIPLY", 6, 10, K(2)},
+    {"BINARY_MODULO", 6, 10, K(2)},
+    {"INPLACE_MODULO", 6, 10, K(2)},
+    {"BINARY_MULTIPLY", 6, 10, K(2)},
+    {"INPLACE_MULTIPLY", 6, 10, K(2)},
+    {"BINARY_OR", 6, 10, K(2)},
+    {"INPLACE_OR", 6, 10, K(2)},
+    {"BINARY_POWER", 6, 10, K(2)},
+    {"INPLACE_POWER", 6, 10, K(2)},
+    {"BINARY_RSHIFT", 6, 10, K(2)},
+    {"INPLACE_RSHIFT", 6, 10, K(2)},
+    {"BINARY_SUBTRACT", 6, 10, K(2)},
+    {"INPLACE_SUBTRACT", 6, 10, K(2)},
+    {"BINARY_TRUE_DIVIDE", 6, 10, K(2)},
+    {"INPLACE_TRUE_DIVIDE", 6, 10, K(2)},
+    {"BINARY_XOR", 6, 10, K(2)},
+    {"INPLACE_XOR", 6, 10, K(2)},
+    {"BINARY_SUBSCR", 6, 13, K(2)},
+    {"BINARY_SLICE", 12, 13, K(3)},
+    {"STORE_SLICE", 12, 13, K(4)},
+    {"STORE_SUBSCR", 6, 13, K(3)},
+    {"DELETE_SUBSCR", 6, 13, K(2)},
+    {"GET_ITER", 6, 13, R(Role::GetIter, 1)},
+    {"GET_YIELD_FROM_ITER", 6, 13, K(1)},
+    {"GET_AITER", 6, 13, K(1)},
+    {"GET_ANEXT", 6, 13, K(1, 1)},
+    {"GET_AWAITABLE", 6, 13, K(1)},
+    {"GET_LEN", 10, 13, K(1, 1)},
+    {"MATCH_MAPPING", 10, 13, K(1, 1)},
+    {"MATCH_SEQUENCE", 10, 13, K(1, 1)},
+    {"MATCH_KEYS", 10, 13, K(2, 2)},
+    {"MATCH_CLASS", 10, 13, K(3)},
+    {"COPY_DICT_WITHOUT_KEYS", 10, 10, K(2, 1)},
+    {"PRINT_EXPR", 6, 11, K(1)},
+    {"LOAD_BUILD_CLASS", 6, 13, K(0)},
+    {"LOAD_ASSERTION_ERROR", 9, 13, K(0)},
+    {"LOAD_LOCALS", 12, 13, K(0)},
+    {"SETUP_ANNOTATIONS", 6, 13, K(0)},
+    {"IMPORT_STAR", 6, 11, K(1)},
+    {"IMPORT_NAME", 6, 13, K(2)},
+    {"IMPORT_FROM", 6, 13, K(1, 1)},
+    {"YIELD_VALUE", 6, 13, R(Role::Yield, 1)},
+    {"YIELD_FROM", 6, 10, R(Role::Yield, 2)},
+    {"GEN_START", 10, 10, R(Role::Yield, 1)},
+    {"RETURN_VALUE", 6, 13, K(1)},
+    {"RETURN_CONST", 12, 13, K(0)},
+    {"RETURN_GENERATOR", 11, 13, R(Role::ReturnGenerator)},
+    {"STORE_NAME", 6, 13, K(1)},
+    {"DELETE_NAME", 6, 13, K(0)},
+    {"UNPACK_SEQUENCE", 6, 13, K(1)},
+    {"UNPACK_EX", 6, 13, K(1)},
+    {"FOR_ITER", 6, 13, R(Role::ForIter, 1)},
+    {"STORE_ATTR", 6, 13, K(2)},
+    {"DELETE_ATTR", 6, 13, K(1)},
+    {"STORE_GLOBAL", 6, 13, K(1)},
+    {"DELETE_GLOBAL", 6, 13, K(0)},
+    {"LOAD_CONST", 6, 13, R(Role::LoadConst)},
+    {"LOAD_NAME", 6, 13, K(0)},
+    {"LOAD_GLOBAL", 6, 13, R(Role::LoadGlobal)},
+    {"LOAD_FROM_DICT_OR_GLOBALS", 12, 13, K(1)},
+    {"LOAD_ATTR", 6, 13, R(Role::LoadAttr, 1)},
+    {"LOAD_METHOD", 7, 11, R(Role::LoadMethod, 1)},
+    {"LOAD_SUPER_ATTR", 12, 13, R(Role::LoadAttr, 3)},
+    {"BUILD_TUPLE", 6, 13, R(Role::BuildTuple, 0, PopForm::Linear, 1)},
+    {"BUILD_LIST", 6, 13, A(0, 1)},
+    {"BUILD_SET", 6, 13, A(0, 1)},
+    {"BUILD_STRING", 6, 13, A(0, 1)},
+    {"BUILD_MAP", 6, 13, R(Role::BuildDict, 0, PopForm::Linear, 2)},
+    {"BUILD_CONST_KEY_MAP", 6, 13, R(Role::BuildDict, 1, PopForm::Linear, 1)},
+    {"BUILD_TUPLE_UNPACK", 6, 8, R(Role::BuildTuple, 0, PopForm::Linear, 1)},
+    {"BUILD_TUPLE_UNPACK_WITH_CALL", 6, 8, R(Role::BuildTuple, 0, PopForm::Linear, 1)},
+    {"BUILD_LIST_UNPACK", 6, 8, A(0, 1)},
+    {"BUILD_SET_UNPACK", 6, 8, A(0, 1)},
+    {"BUILD_MAP_UNPACK", 6, 8, R(Role::BuildDict, 0, PopForm::Linear, 1)},
+    {"BUILD_MAP_UNPACK_WITH_CALL", 6, 8, R(Role::BuildDict, 0, PopForm::Linear, 1)},
+    {"BUILD_SLICE", 6, 13, {PopForm::Slice, 2, 0, 0, Role::None}},
+    {"LIST_TO_TUPLE", 9, 11, R(Role::ToTuple, 1)},
+    // Containers below the operand: they stay, so the pops reach them.
+    {"LIST_APPEND", 6, 13, A(1, 1, 255)},
+    {"SET_ADD", 6, 13, A(1, 1, 255)},
+    {"MAP_ADD", 8, 13, A(2, 1, 255)},
+    {"LIST_EXTEND", 9, 13, A(1, 1, 255)},
+    {"SET_UPDATE", 9, 13, A(1, 1, 255)},
+    {"DICT_UPDATE", 9, 13, A(1, 1, 255)},
+    {"DICT_MERGE", 9, 13, A(1, 1, 255)},
+    {"COMPARE_OP", 6, 13, K(2)},
+    {"IS_OP", 9, 13, K(2)},
+    {"CONTAINS_OP", 9, 13, K(2)},
+    {"JUMP_FORWARD", 6, 13, K(0)},
+    {"JUMP_ABSOLUTE", 6, 10, K(0)},
+    {"JUMP_BACKWARD", 11, 13, K(0)},
+    {"JUMP_BACKWARD_NO_INTERRUPT", 11, 13, K(0)},
+    {"POP_JUMP_IF_FALSE", 6, 13, K(1)},
+    {"POP_JUMP_IF_TRUE", 6, 13, K(1)},
+    {"POP_JUMP_IF_NONE", 12, 13, K(1)},
+    {"POP_JUMP_IF_NOT_NONE", 12, 13, K(1)},
+    {"POP_JUMP_FORWARD_IF_FALSE", 11, 11, K(1)},
+    {"POP_JUMP_FORWARD_IF_TRUE", 11, 11, K(1)},
+    {"POP_JUMP_FORWARD_IF_NONE", 11, 11, K(1)},
+    {"POP_JUMP_FORWARD_IF_NOT_NONE", 11, 11, K(1)},
+    {"POP_JUMP_BACKWARD_IF_FALSE", 11, 11, K(1)},
+    {"POP_JUMP_BACKWARD_IF_TRUE", 11, 11, K(1)},
+    {"POP_JUMP_BACKWARD_IF_NONE", 11, 11, K(1)},
+    {"POP_JUMP_BACKWARD_IF_NOT_NONE", 11, 11, K(1)},
+    {"JUMP_IF_FALSE_OR_POP", 6, 11, K(1, 1)},
+    {"JUMP_IF_TRUE_OR_POP", 6, 11, K(1, 1)},
+    {"JUMP_IF_NOT_EXC_MATCH", 9, 10, K(2)},
+    {"LOAD_FAST", 6, 13, R(Role::LoadFast)},
+    {"LOAD_FAST_CHECK", 12, 13, R(Role::LoadFast)},
+    {"LOAD_FAST_AND_CLEAR", 12, 13, R(Role::LoadFast)},
+    {"LOAD_FAST_LOAD_FAST", 13, 13, R(Role::LoadFast)},
+    {"STORE_FAST", 6, 13, R(Role::StoreFast, 1)},
+    {"STORE_FAST_LOAD_FAST", 13, 13, R(Role::StoreFast, 1)},
+    {"STORE_FAST_STORE_FAST", 13, 13, R(Role::StoreFast, 2)},
+    {"DELETE_FAST", 6, 13, R(Role::StoreFast)},
+    {"MAKE_CELL", 11, 13, R(Role::Cell)},
+    {"COPY_FREE_VARS", 11, 13, R(Role::Cell)},
+    {"LOAD_CLOSURE", 6, 12, R(Role::Cell)},
+    {"LOAD_DEREF", 6, 13, R(Role::Cell)},
+    {"LOAD_CLASSDEREF", 6, 11, R(Role::Cell)},
+    {"LOAD_FROM_DICT_OR_DEREF", 12, 13, R(Role::Cell, 1)},
+    {"STORE_DEREF", 6, 13, R(Role::Cell, 1)},
+    {"DELETE_DEREF", 6, 13, R(Role::Cell)},
+    {"RAISE_VARARGS", 6, 13, A(0, 1)},
+    {"CALL_FUNCTION", 6, 10, A(1, 1)},
+    {"CALL_FUNCTION_KW", 6, 10, R(Role::CallKw, 2, PopForm::Linear, 1)},
+    {"CALL_FUNCTION_EX", 6, 10, {PopForm::Bit, 2, 1, 0, Role::None}},
+    {"CALL_FUNCTION_EX", 11, 13, {PopForm::Bit, 3, 1, 0, Role::CallEx}},
+    {"CALL_METHOD", 7, 10, R(Role::Call, 2, PopForm::Linear, 1)},
+    {"PRECALL", 11, 11, R(Role::Precall, 0, PopForm::Linear, 1)},
+    {"CALL", 11, 11, R(Role::Call, 2)},
+    {"CALL", 12, 13, R(Role::Call, 2, PopForm::Linear, 1)},
+    {"CALL_KW", 13, 13, R(Role::Call, 3, PopForm::Linear, 1)},
+    {"KW_NAMES", 11, 12, R(Role::KwNames)},
+    {"PUSH_NULL", 11, 13, R(Role::PushNull)},
+    {"CALL_INTRINSIC_1", 12, 13, R(Role::Intrinsic, 1)},
+    {"CALL_INTRINSIC_2", 12, 13, R(Role::Intrinsic, 2)},
+    {"MAKE_FUNCTION", 6, 10, R(Role::MakeFunction, 2, PopForm::PopCount, 1)},
+    {"MAKE_FUNCTION", 11, 12, R(Role::MakeFunction, 1, PopForm::PopCount, 1)},
+    {"MAKE_FUNCTION", 13, 13, R(Role::MakeFunction, 1)},
+    {"SET_FUNCTION_ATTRIBUTE", 13, 13, R(Role::SetFunctionAttribute, 2)},
+    {"FORMAT_VALUE", 6, 12, {PopForm::FormatSpec, 1, 0, 0, Role::None}},
+    {"CONVERT_VALUE", 13, 13, K(1)},
+    {"FORMAT_SIMPLE", 13, 13, K(1)},
+    {"FORMAT_WITH_SPEC", 13, 13, K(2)},
+    {"EXIT_INIT_CHECK", 13, 13, K(1)},
+    {"BEFORE_WITH", 11, 13, K(1)},
+    {"BEFORE_ASYNC_WITH", 6, 13, K(1)},
+    {"END_FOR", 12, 12, K(2)},
+    {"END_FOR", 13, 13, K(1)},
+    {"END_SEND", 12, 13, K(2)},
+    {"SEND", 11, 13, R(Role::Send, 2)},
+    {"ASYNC_GEN_WRAP", 11, 11, K(1)},
+    // Exception handling, 3.8-3.10 (block stack).
+    {"SETUP_FINALLY", 6, 10, R(Role::Setup, 0)},
+    {"SETUP_WITH", 6, 10, R(Role::Setup, 1)},
+    {"SETUP_ASYNC_WITH", 6, 10, R(Role::Setup, 1)},
+    {"POP_BLOCK", 6, 10, R(Role::PopBlock)},
+    {"POP_EXCEPT", 7, 10, R(Role::PopExcept, 3)},
+    {"RERAISE", 9, 10, R(Role::Reraise, 3)},
+    {"WITH_EXCEPT_START", 9, 10, K(7, 7)},
+    {"END_ASYNC_FOR", 8, 10, R(Role::EndAsyncFor, 7)},
+    {"BEGIN_FINALLY", 8, 8, R(Role::BeginFinally)},
+    {"CALL_FINALLY", 8, 8, R(Role::CallFinally)},
+    {"END_FINALLY", 8, 8, R(Role::EndFinally, 6)},
+    {"POP_FINALLY", 8, 8, R(Role::EndFinally, 6)},
+    {"WITH_CLEANUP_START", 8, 8, R(Role::WithCleanupStart, 7)},
+    {"WITH_CLEANUP_FINISH", 8, 8, R(Role::WithCleanupFinish, 3)},
+    // Exception handling, 3.11+ (exception table).
+    {"PUSH_EXC_INFO", 11, 13, R(Role::PushExcInfo, 1)},
+    {"POP_EXCEPT", 11, 13, R(Role::PopExcept, 1)},
+    {"RERAISE", 11, 13, {PopForm::Linear, 1, 1, 255, Role::Reraise}},
+    {"CHECK_EXC_MATCH", 11, 13, K(2, 1)},
+    {"CHECK_EG_MATCH", 11, 13, R(Role::ExcResult, 2)},
+    {"PREP_RERAISE_STAR", 11, 11, R(Role::ExcResult, 2)},
+    {"WITH_EXCEPT_START", 11, 13, K(4, 4, Role::WithExceptStart)},
+    {"END_ASYNC_FOR", 11, 13, R(Role::EndAsyncFor, 2)},
+    {"CLEANUP_THROW", 12, 13, R(Role::CleanupThrow, 3)},
+};
+
+struct Table {
+  std::array<OpRule, 256> rules{};
+  std::array<bool, 256> known{};
+};
+
+Table build(const OpcodeTable& t) {
+  Table out;
+  int minor = t.version.minor;
+  for (const Row& row : kRows) {
+    if (minor < row.lo || minor > row.hi) continue;
+    const OpInfo* op = t.find(row.name);
+    if (!op) continue;
+    out.rules[op->code] = row.rule;
+    out.known[op->code] = true;
+  }
+  return out;
+}
+
+}  // namespace
+
+const OpRule* rule_for(const OpcodeTable& t, uint8_t opcode) {
+  static const std::array<Table, 8> tables = [] {
+    std::array<Table, 8> all;
+    for (const OpcodeTable* ot : all_opcode_tables())
+      if (ot->version.minor >= 6 && ot->version.minor <= 13)
+        all[static_cast<size_t>(ot->version.minor - 6)] = build(*ot);
+    return all;
+  }();
+  int minor = t.version.minor;
+  if (minor < 6 || minor > 13) return nullptr;
+  const Table& tab = tables[static_cast<size_t>(minor - 6)];
+  return tab.known[opcode] ? &tab.rules[opcode] : nullptr;
+}
+
+int OpRule::pops(uint32_t a) const {
+  switch (form) {
+    case PopForm::Const:
+      return c;
+    case PopForm::Linear:
+      return static_cast<int>(std::min<int64_t>(c + k * static_cast<int64_t>(a), 1 << 20));
+    case PopForm::Bit:
+      return c + k * static_cast<int>(a & 1);
+    case PopForm::PopCount:
+      return c + k * std::popcount(a & 0xfu);
+    case PopForm::Slice:
+      return c + (a == 3 ? 1 : 0);
+    case PopForm::FormatSpec:
+      return c + ((a & 4) ? 1 : 0);
+  }
+  return 0;
+}
+
+}  // namespace pyasm::verifier
