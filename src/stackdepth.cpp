@@ -8,6 +8,7 @@
 
 #include "pyasm/assembler.hpp"
 #include "pyasm/opcodes.hpp"
+#include "flow.hpp"
 
 namespace pyasm {
 
@@ -112,14 +113,7 @@ class Analysis {
   // keep the walk finite. An explicit stack replaces the recursion.
   int walk_3_6() {
     const size_t n = code_.instrs.size();
-    std::vector<bool> leader(n + 1, false), on_path(n, false);
-    leader[0] = true;
-    for (size_t i = 0; i < n; ++i) {
-      const Instr& in = code_.instrs[i];
-      const OpInfo& op = *table_.find(in.opcode);
-      if (op.jumps() && in.target >= 0) leader[static_cast<size_t>(in.target)] = true;
-      if (op.jumps() || op.terminates()) leader[i + 1] = true;
-    }
+    std::vector<bool> leader = block_starts(code_, table_, false), on_path(n, false);
     struct Frame {
       size_t block;   // first instruction
       int depth;
@@ -246,6 +240,21 @@ class Analysis {
 };
 
 }  // namespace
+
+std::vector<bool> block_starts(const Code& code, const OpcodeTable& table, bool handlers) {
+  const size_t n = code.instrs.size();
+  std::vector<bool> start(n + 1, false);
+  start[0] = true;
+  for (size_t i = 0; i < n; ++i) {
+    const Instr& in = code.instrs[i];
+    const OpInfo& op = *table.find(in.opcode);
+    if (op.jumps() && in.target >= 0) start[static_cast<size_t>(in.target)] = true;
+    if (op.jumps() || op.terminates()) start[i + 1] = true;
+  }
+  if (handlers)
+    for (const ExceptionEntry& e : code.exceptions) start[static_cast<size_t>(e.handler)] = true;
+  return start;
+}
 
 int compute_stacksize(const Code& code, const SourceFile& file, Diagnostics& diags) {
   return Analysis(code, file, diags).run();

@@ -15,6 +15,7 @@
 
 #include "pyasm/object.hpp"
 #include "pyasm/opcodes.hpp"
+#include "flow.hpp"
 #include "verifier_ops.hpp"
 
 namespace pyasm {
@@ -84,15 +85,7 @@ class Verifier {
     const size_t n = code_.instrs.size();
     if (n == 0) return true;
     if (!check_flags()) return false;
-    leader_.assign(n + 1, false);
-    leader_[0] = true;
-    for (size_t i = 0; i < n; ++i) {
-      const Instr& in = code_.instrs[i];
-      const OpInfo& op = *table_.find(in.opcode);
-      if (op.jumps() && in.target >= 0) leader_[static_cast<size_t>(in.target)] = true;
-      if (op.jumps() || op.terminates()) leader_[i + 1] = true;
-    }
-    for (const ExceptionEntry& e : code_.exceptions) leader_[static_cast<size_t>(e.handler)] = true;
+    leader_ = block_starts(code_, table_, true);
     State entry;
     entry.live = true;
     if (generator() && minor_ >= 10 && minor_ <= 12) entry.stack.push_back({kVal, kUnknown});
@@ -183,6 +176,10 @@ class Verifier {
   // ---- joining states ----------------------------------------------------
 
   void join(size_t i, State s, const Instr* from) {
+    // A loop that enters handlers without leaving them would raise the
+    // upper bound forever; past the limit it carries no information.
+    s.eh_max = std::min(s.eh_max, kMaxBlocks + 1);
+    for (Block& b : s.blocks) b.eh_max = std::min(b.eh_max, kMaxBlocks + 1);
     State& cur = in_[i];
     if (!cur.live) {
       cur = std::move(s);
@@ -274,36 +271,20 @@ class Verifier {
                         "this path gives something else");
   }
 
-  // Instructions that cannot raise have no exception edge: the interpreter
-  // never unwinds from them (stack shuffles, PUSH_EXC_INFO, ...).
-  bool cannot_raise(const Instr& in) const {
-    static constexpr std::string_view kNames[] = {
-        "NOP", "PUSH_EXC_INFO", "SWAP", "COPY", "POP_TOP", "PUSH_NULL", "LOAD_CONST",
-        "STORE_FAST", "JUMP_FORWARD", "END_FOR", "END_SEND", "RETURN_CONST", "ROT_TWO", "ROT_THREE",
-        "ROT_FOUR", "ROT_N", "DUP_TOP", "DUP_TOP_TWO", "POP_BLOCK", "SETUP_FINALLY",
-        "SETUP_ASYNC_WITH", "BEGIN_FINALLY", "EXTENDED_ARG"};
-    std::string_view n = name(in);
-    if (n == "POP_EXCEPT") return minor_ >= 11;
-    for (std::string_view k : kNames)
-      if (n == k) return true;
-    return false;
-  }
-
   int pushes_of(const Instr& in, int pops) const {
     return pops + table_.find(in.opcode)->fall.eval(in.arg);
   }
 
   // Exception edges from instruction i with state s (before it runs).
-  bool exception_edges(size_t i, const State& s, int pops) {
+  bool exception_edges(size_t i, const State& s, const OpRule& r, int pops) {
     const Instr& in = instr(i);
     int depth = static_cast<int>(s.stack.size());
-    if (cannot_raise(in)) return true;
+    if (r.cannot_raise) return true;
     // An instruction that raises must not have eaten into what the handler
     // keeps: its inputs are gone when it unwinds. A throw() into a suspended
     // frame arrives after the yield, with the stack the yield leaves.
     int pushes = pushes_of(in, pops);
-    const OpRule* r = verifier::rule_for(table_, in.opcode);
-    int kept = std::min({static_cast<int>(r->keep), pops, std::max(pushes, 0)});
+    int kept = std::min({static_cast<int>(r.keep), pops, std::max(pushes, 0)});
     int low = name(in) == "YIELD_VALUE" ? depth - pops + pushes : depth - pops + kept;
     if (minor_ >= 11) {
       for (const ExceptionEntry& e : code_.exceptions) {
@@ -350,16 +331,30 @@ class Verifier {
     return index;
   }
 
-  // The compiler passes a comprehension's iterator as its parameter `.0`
-  // (a name Python source cannot write); the verifier trusts that, as
-  // CPython does, and allows nothing else to be stored there.
-  bool is_dot0(uint32_t index) const {
-    return index == 0 && !code_.varnames.empty() && code_.varnames[0] == ".0" &&
-           code_.argcount >= 1;
+  // Parameters only CPython's compiler can name (Python source cannot
+  // write a leading dot), and what it always passes in them: a
+  // comprehension's iterator `.0`, and 3.12's `.defaults`/`.kwdefaults` of a
+  // generic function's annotation scope. The verifier trusts these, as
+  // CPython does, and allows nothing else to be stored there. 0 if `index`
+  // is no such parameter.
+  uint16_t trusted_param(uint32_t index) const {
+    if (index >= code_.varnames.size() || static_cast<int>(index) >= code_.argcount) return 0;
+    const std::string& n = code_.varnames[index];
+    if (n == ".0" && index == 0) return kIter;
+    if (n == ".defaults") return kTuple;
+    if (n == ".kwdefaults") return kDict;
+    return 0;
+  }
+
+  bool store_trusted(const Instr& in, uint32_t index, const Slot* v) {
+    uint16_t k = trusted_param(index);
+    if (!k || (v && v->kind == k)) return true;
+    return fail(in, "the compiler's parameter " + code_.varnames[index] +
+                        " may only be given what the compiler passes there");
   }
 
   Slot load_local(const Instr& in, State& s, uint32_t index, bool checked, bool clear) {
-    if (is_dot0(index) && !clear) return {kIter, kUnknown};
+    if (uint16_t k = trusted_param(index); k && !clear) return {k, kUnknown};
     auto slot = local_slot(in, index);
     if (!slot) return {};
     uint8_t st = s.locals[*slot];
@@ -376,7 +371,10 @@ class Verifier {
     if (st & kUnbound) kind |= clear ? kNull : 0;
     if (clear) s.locals[*slot] = kUnbound;
     // After a checked load the local is bound (else it raised).
-    if (checked && !clear && (st & (kBound | kHoldsCell))) s.locals[*slot] &= ~kUnbound;
+    if (checked && !clear && (st & kUnbound)) {
+      st &= ~kUnbound;
+      s.locals[*slot] = st ? st : kBound;  // only reached when it was bound
+    }
     if (kind == 0) kind = kVal;  // LOAD_FAST_CHECK of an unbound local raises
     return {kind, kUnknown};
   }
@@ -437,7 +435,7 @@ class Verifier {
       return fail(in, "stack underflow: " + std::string(op.name) + " needs " +
                           std::to_string(pops) + " stack items, " + std::to_string(depth) +
                           " are there");
-    if (!exception_edges(i, s, pops)) return false;
+    if (!exception_edges(i, s, *r, pops)) return false;
     auto top = [&](int k) -> Slot& { return s.stack[s.stack.size() - 1 - static_cast<size_t>(k)]; };
 
     // Stack shuffles keep their slots' kinds.
@@ -454,7 +452,8 @@ class Verifier {
       case Role::Copy:
       case Role::Dup: {
         if (r->role == Role::Copy && a < 1) return fail(in, "COPY needs an oparg of at least 1");
-        std::vector<Slot> copies(s.stack.end() - (r->role == Role::Copy ? pops : pops),
+        // COPY n copies the n-th item; DUP_TOP(_TWO) the top one (two).
+        std::vector<Slot> copies(s.stack.end() - pops,
                                  s.stack.end() - (r->role == Role::Copy ? pops - 1 : 0));
         for (const Slot& c : copies)
           if (!need_value(in, c, "a stack item")) return false;
@@ -499,14 +498,16 @@ class Verifier {
 
     // Role checks on the inputs; `pushed` gives the kinds of the results.
     std::vector<Slot> pushed;  // bottom first, fall-through results
-    bool custom_push = false;
+    bool custom_push = false;  // `pushed` replaces the generic results
+    auto push = [&](std::initializer_list<Slot> slots) {
+      pushed.insert(pushed.end(), slots);
+      custom_push = true;
+    };
     switch (r->role) {
       case Role::ForIter:
         if (top(0).kind != kIter)
           return fail(in, "FOR_ITER needs an iterator (from GET_ITER) on top of the stack; "
                           "on this path it may be something else");
-        break;
-      case Role::Yield:
         break;
       case Role::MakeFunction: {
         if (!make_function(in, s, pushed)) return false;
@@ -530,8 +531,7 @@ class Verifier {
         } else if (a == 2 && !(attr.kind & kDict)) {
           return fail(in, "function keyword defaults must be a dict");
         }
-        pushed.push_back(func);
-        custom_push = true;
+        push({func});
         break;
       }
       case Role::CallKw: {
@@ -609,8 +609,7 @@ class Verifier {
       }
       case Role::PushExcInfo:
         if (!need_exc(in, top(0), "the exception")) return false;
-        pushed = {{kExc, kUnknown}, {kExc, kUnknown}};
-        custom_push = true;
+        push({{kExc, kUnknown}, {kExc, kUnknown}});
         break;
       case Role::WithExceptStart:
         if (!need_exc(in, top(0), "the exception")) return false;
@@ -634,9 +633,8 @@ class Verifier {
           if (!need_exc(in, top(0), "the exception")) return false;
           prep = true;
         }
-        pushed.push_back({static_cast<uint16_t>(prep ? kExc : to_tuple ? (kVal | kTuple) : kVal),
-                          -1});
-        custom_push = true;
+        push({{static_cast<uint16_t>(prep ? kExc : to_tuple ? (kVal | kTuple) : kVal),
+                          -1}});
         break;
       }
       case Role::EndFinally: {
@@ -671,8 +669,7 @@ class Verifier {
         pushed.push_back(tos);
         pushed.push_back({kPhantom, kUnknown});
         pushed.push_back(tos);
-        pushed.push_back({kVal, kUnknown});
-        custom_push = true;
+        push({{kVal, kUnknown}});
         break;
       }
       case Role::WithCleanupFinish:
@@ -689,7 +686,6 @@ class Verifier {
     int jump_effect = op.jump.eval(a);
     std::vector<Slot> inputs(s.stack.end() - pops, s.stack.end());  // bottom first
     s.stack.resize(s.stack.size() - static_cast<size_t>(pops));
-    const std::vector<Slot> below = s.stack;  // for the jump branch
 
     auto results = [&](int effect, bool jump) {
       std::vector<Slot> out;
@@ -723,34 +719,28 @@ class Verifier {
         if (o && o->kind == ObjKind::Code) v = {kCode, static_cast<int32_t>(a)};
         if (o && o->kind == ObjKind::Tuple) v = {kTuple, static_cast<int32_t>(a)};
         if (o && o->kind == ObjKind::Str) v = {kStr, static_cast<int32_t>(a)};
-        pushed.push_back(v);
-        custom_push = true;
+        push({v});
         break;
       }
       case Role::GetIter:
-        pushed.push_back({kIter, kUnknown});
-        custom_push = true;
+        push({{kIter, kUnknown}});
         break;
       case Role::PushNull:
-        pushed.push_back({kNull, kUnknown});
-        custom_push = true;
+        push({{kNull, kUnknown}});
         break;
       case Role::BuildTuple: {
+        // BUILD_TUPLE of cells is a closure (not the *_UNPACK forms).
         bool cells = op.name == "BUILD_TUPLE";
         for (const Slot& v : inputs) cells &= v.kind == kCellObj;
-        uint16_t kind = kTuple;
-        if (cells && op.name == "BUILD_TUPLE") kind |= kClosure;
-        pushed.push_back({kind, cells ? static_cast<int32_t>(inputs.size()) : kUnknown});
-        custom_push = true;
+        uint16_t kind = cells ? kTuple | kClosure : kTuple;
+        push({{kind, cells ? static_cast<int32_t>(inputs.size()) : kUnknown}});
         break;
       }
       case Role::BuildDict:
-        pushed.push_back({kDict, kUnknown});
-        custom_push = true;
+        push({{kDict, kUnknown}});
         break;
       case Role::ToTuple:
-        pushed.push_back({kTuple, kUnknown});
-        custom_push = true;
+        push({{kTuple, kUnknown}});
         break;
       case Role::LoadGlobal:
         if (minor_ >= 11 && (a & 1)) {
@@ -762,8 +752,7 @@ class Verifier {
         custom_push = true;
         break;
       case Role::LoadMethod:
-        pushed = {{kVal | kNull, kUnknown}, {kVal, kUnknown}};
-        custom_push = true;
+        push({{kVal | kNull, kUnknown}, {kVal, kUnknown}});
         break;
       case Role::LoadAttr: {
         bool method = minor_ >= 12 && (a & 1);
@@ -777,8 +766,8 @@ class Verifier {
       }
       case Role::LoadFast: {
         if (minor_ < 11) {
-          pushed.push_back({static_cast<uint16_t>(is_dot0(a) ? kIter : kVal), kUnknown});
-          custom_push = true;
+          uint16_t k = trusted_param(a);
+          push({{k ? k : kVal, kUnknown}});
           break;
         }
         bool clear = op.name == "LOAD_FAST_AND_CLEAR";
@@ -794,11 +783,13 @@ class Verifier {
         break;
       }
       case Role::StoreFast:
-        if (op.name != "STORE_FAST_STORE_FAST" && is_dot0(op.name == "STORE_FAST_LOAD_FAST" ? a >> 4 : a) &&
-            (op.name == "DELETE_FAST" || inputs.back().kind != kIter))
-          return fail(in, "the comprehension's iterator parameter .0 may only be given an iterator");
-        if (op.name == "STORE_FAST_STORE_FAST" && (is_dot0(a >> 4) || is_dot0(a & 15)))
-          return fail(in, "the comprehension's iterator parameter .0 may only be given an iterator");
+        if (op.name == "STORE_FAST_STORE_FAST") {
+          if (!store_trusted(in, a >> 4, &inputs[1]) || !store_trusted(in, a & 15, &inputs[0]))
+            return false;
+        } else if (!store_trusted(in, op.name == "STORE_FAST_LOAD_FAST" ? a >> 4 : a,
+                                  op.name == "DELETE_FAST" ? nullptr : &inputs.back())) {
+          return false;
+        }
         if (minor_ < 11) break;
         if (op.name == "DELETE_FAST") {
           if (auto slot = local_slot(in, a)) {
@@ -809,32 +800,28 @@ class Verifier {
           store_local(in, s, a & 15, inputs[0]);
         } else if (op.name == "STORE_FAST_LOAD_FAST") {
           store_local(in, s, a >> 4, inputs[0]);
-          pushed.push_back(load_local(in, s, a & 15, false, false));
-          custom_push = true;
+          push({load_local(in, s, a & 15, false, false)});
         } else {
           store_local(in, s, a, inputs[0]);
         }
         if (!ok_) return false;
-        if (!custom_push) custom_push = true;  // pushes nothing
+        custom_push = true;  // nothing, or the local STORE_FAST_LOAD_FAST loaded
         break;
       case Role::Cell: {
         if (minor_ < 11) {
-          if (op.name == "LOAD_CLOSURE") pushed.push_back({kCellObj, kUnknown}), custom_push = true;
+          if (op.name == "LOAD_CLOSURE") push({{kCellObj, kUnknown}});
           break;
         }
         if (op.name == "MAKE_CELL") {
           if (auto slot = local_slot(in, a)) s.locals[*slot] = kHoldsCell;
-          custom_push = true;
         } else if (op.name == "COPY_FREE_VARS") {
           if (a != code_.freevars.size())
             return fail(in, "COPY_FREE_VARS " + std::to_string(a) + " but the code has " +
                                 std::to_string(code_.freevars.size()) + " free variables");
           for (size_t k = s.locals.size() - a; k < s.locals.size(); ++k) s.locals[k] = kHoldsCell;
-          custom_push = true;
         } else if (op.name == "LOAD_CLOSURE") {
           if (!need_cell(in, s, a)) return false;
-          pushed.push_back({kCellObj, kUnknown});
-          custom_push = true;
+          push({{kCellObj, kUnknown}});
         } else {
           if (!need_cell(in, s, a)) return false;
         }
@@ -849,9 +836,11 @@ class Verifier {
       if (r->role == Role::CallFinally) {
         if (!finally_target(in)) return false;
       } else if (op.follows_target() || r->role == Role::Setup) {
+        // Taken before the fall-through results are pushed: s.stack holds
+        // what lies below the inputs.
         State j;
         j.live = true;
-        j.stack = below;
+        j.stack = s.stack;
         std::vector<Slot> out = results(jump_effect, true);
         j.stack.insert(j.stack.end(), out.begin(), out.end());
         j.blocks = s.blocks;

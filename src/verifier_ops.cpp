@@ -8,6 +8,7 @@
 
 #include <array>
 #include <bit>
+#include <string_view>
 
 namespace pyasm::verifier {
 
@@ -243,6 +244,15 @@ constexpr Row kRows[] = {
     {"CLEANUP_THROW", 12, 13, R(Role::CleanupThrow, 3)},
 };
 
+// Instructions that cannot raise (stack shuffles, loads of constants,
+// PUSH_EXC_INFO, ...): they get no exception edge. 3.11+ POP_EXCEPT too; up
+// to 3.10 it raises SystemError outside a handler.
+constexpr std::string_view kCannotRaise[] = {
+    "NOP", "EXTENDED_ARG", "PUSH_EXC_INFO", "SWAP", "COPY", "POP_TOP", "PUSH_NULL",
+    "LOAD_CONST", "STORE_FAST", "JUMP_FORWARD", "END_FOR", "END_SEND", "RETURN_CONST",
+    "ROT_TWO", "ROT_THREE", "ROT_FOUR", "ROT_N", "DUP_TOP", "DUP_TOP_TWO", "POP_BLOCK",
+    "SETUP_FINALLY", "SETUP_ASYNC_WITH", "BEGIN_FINALLY"};
+
 struct Table {
   std::array<OpRule, 256> rules{};
   std::array<bool, 256> known{};
@@ -255,8 +265,10 @@ Table build(const OpcodeTable& t) {
     if (minor < row.lo || minor > row.hi) continue;
     const OpInfo* op = t.find(row.name);
     if (!op) continue;
-    out.rules[op->code] = row.rule;
+    OpRule& rule = out.rules[op->code] = row.rule;
     out.known[op->code] = true;
+    for (std::string_view n : kCannotRaise) rule.cannot_raise |= n == row.name;
+    if (row.name == "POP_EXCEPT") rule.cannot_raise = minor >= 11;
   }
   return out;
 }

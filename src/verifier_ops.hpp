@@ -31,6 +31,7 @@ struct OpRule {
   int16_t k;
   uint8_t keep;  // bottom inputs left in place (255: all but the popped top)
   Role role;
+  bool cannot_raise = false;  // no exception edge: the interpreter never unwinds here
   int pops(uint32_t oparg) const;
 };
 

@@ -98,5 +98,20 @@ check "disasm of a truncated pyc: error at an offset, no output" 1 $s $?
 "$PYASM" disasm "$tmp/missing.pyc" 2>"$tmp/err"; s=$?
 grep -q "missing.pyc: No such file" "$tmp/err"; check "disasm of a missing file" 1 $s $?
 
+# The verifier: `check` reports and writes nothing; `build` refuses code that
+# would crash CPython unless --no-verify.
+printf '.python 3.12\nRESUME 0\nPUSH_NULL\nRETURN_VALUE\n' >"$tmp/null.pyasm"
+"$PYASM" check "$tmp/null.pyasm" 2>"$tmp/err"; s=$?
+grep -q "/null.pyasm:4:1: error: RETURN_VALUE uses a stack item that is NULL" "$tmp/err" &&
+  [ ! -e "$tmp/null.pyc" ]
+check "check reports a verifier error and writes nothing" 1 $s $?
+"$PYASM" build "$tmp/null.pyasm" -o "$tmp/null.pyc" 2>/dev/null; s=$?
+[ ! -e "$tmp/null.pyc" ]; check "build rejects what the verifier rejects" 1 $s $?
+"$PYASM" build --no-verify "$tmp/null.pyasm" -o "$tmp/null.pyc" 2>/dev/null; s=$?
+[ -s "$tmp/null.pyc" ]; check "build --no-verify writes it anyway" 0 $s $?
+printf '.python 3.12\nRESUME 0\nRETURN_CONST None\n' >"$tmp/ok.pyasm"
+"$PYASM" check "$tmp/ok.pyasm" >"$tmp/out" 2>&1; s=$?
+[ ! -s "$tmp/out" ] && [ ! -e "$tmp/ok.pyc" ]; check "check of good code: silent, no file" 0 $s $?
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
