@@ -508,6 +508,19 @@ class Verifier {
         if (top(0).kind != kIter)
           return fail(in, "FOR_ITER needs an iterator (from GET_ITER) on top of the stack; "
                           "on this path it may be something else");
+        // 3.12+: an exhausted FOR_ITER jumps past its target, taking it to be
+        // END_FOR (3.13: END_FOR, POP_TOP) without running it.
+        if (minor_ >= 12 && in.target >= 0) {
+          size_t t = static_cast<size_t>(in.target);
+          bool ok = t < code_.instrs.size() && name(instr(t)) == "END_FOR";
+          if (minor_ >= 13)
+            ok = ok && t + 1 < code_.instrs.size() && name(instr(t + 1)) == "POP_TOP";
+          if (!ok)
+            return fail(in, std::string("FOR_ITER must jump to END_FOR") +
+                                (minor_ >= 13 ? " followed by POP_TOP" : "") +
+                                ": CPython " + code_.version.str() +
+                                " skips that instruction when the iterator is exhausted");
+        }
         break;
       case Role::MakeFunction: {
         if (!make_function(in, s, pushed)) return false;
