@@ -511,15 +511,19 @@ class Verifier {
         // 3.12+: an exhausted FOR_ITER jumps past its target, taking it to be
         // END_FOR (3.13: END_FOR, POP_TOP) without running it.
         if (minor_ >= 12 && in.target >= 0) {
+          // Skipped by code units: neither may carry an EXTENDED_ARG prefix.
+          auto plain = [&](size_t k, std::string_view want) {
+            return k < code_.instrs.size() && name(instr(k)) == want && instr(k).arg <= 0xff &&
+                   instr(k).prefixes == 0;
+          };
           size_t t = static_cast<size_t>(in.target);
-          bool ok = t < code_.instrs.size() && name(instr(t)) == "END_FOR";
-          if (minor_ >= 13)
-            ok = ok && t + 1 < code_.instrs.size() && name(instr(t + 1)) == "POP_TOP";
+          bool ok = plain(t, "END_FOR") && (minor_ < 13 || plain(t + 1, "POP_TOP"));
           if (!ok)
             return fail(in, std::string("FOR_ITER must jump to END_FOR") +
                                 (minor_ >= 13 ? " followed by POP_TOP" : "") +
+                                ", without EXTENDED_ARG" +
                                 ": CPython " + code_.version.str() +
-                                " skips that instruction when the iterator is exhausted");
+                                " skips them unexecuted when the iterator is exhausted");
         }
         break;
       case Role::MakeFunction: {
