@@ -784,7 +784,7 @@ class Verifier {
       case Role::LoadFast: {
         if (minor_ < 11) {
           uint16_t k = trusted_param(a);
-          push({{k ? k : kVal, kUnknown}});
+          push({{static_cast<uint16_t>(k ? k : kVal), kUnknown}});
           break;
         }
         bool clear = op.name == "LOAD_FAST_AND_CLEAR";
