@@ -87,7 +87,7 @@ std::optional<size_t> written(size_t k, size_t base) {
 
 void choose_tables(View& v) {
   const Code& c = *v.orig;
-  Sim sim{v, c.version.at_least(11), {}};
+  Sim sim{v, c.version.at_least(11), {}, {}};
   size_t nsig = 0;
   if (v.signature) {
     nsig = static_cast<size_t>(c.argcount + c.kwonlyargcount) + ((c.flags & kVarArgs) ? 1 : 0) +

@@ -41,6 +41,10 @@ enum Kind : uint16_t {
   kFunc = 2048,         // a function ready to call
   kClosure = 4096,      // a tuple of cells (extra: how many)
   kFuncPending = 8192,  // 3.13: a function whose closure is not set (extra: free vars)
+  // The exception state a handler saved (what POP_EXCEPT restores): ≤3.10 the
+  // three slots under the exception, of which the traceback and value may be
+  // NULL; 3.11+ the slot PUSH_EXC_INFO pushes under it, which may be None.
+  kExcSaved = 16384,
 };
 constexpr uint16_t kNotValue = kNull | kPhantom;
 constexpr int kUnknown = -2;
@@ -48,7 +52,6 @@ constexpr int kUnknown = -2;
 struct Slot {
   uint16_t kind = kVal;
   int32_t extra = kUnknown;
-  friend bool operator==(const Slot&, const Slot&) = default;
 };
 
 // 3.11+: what a localsplus slot may hold.
@@ -162,11 +165,12 @@ class Verifier {
   void entry_locals(State& s) {
     LocalsPlus lp = localsplus(code_);
     kinds_ = lp.kinds;
-    int nargs = code_.argcount + code_.kwonlyargcount + ((code_.flags & kVarArgs) ? 1 : 0) +
-                ((code_.flags & kVarKeywords) ? 1 : 0);
+    // A pyc's counts are anything up to 2^31 each: sum them wide.
+    int64_t nargs = int64_t{code_.argcount} + code_.kwonlyargcount +
+                    ((code_.flags & kVarArgs) ? 1 : 0) + ((code_.flags & kVarKeywords) ? 1 : 0);
     s.locals.assign(lp.names.size(), kUnbound);
     for (size_t i = 0; i < s.locals.size(); ++i)
-      if (static_cast<int>(i) < nargs) s.locals[i] = kBound;
+      if (static_cast<int64_t>(i) < nargs) s.locals[i] = kBound;
   }
 
   bool is_cell_kind(size_t slot) const {
@@ -251,24 +255,47 @@ class Verifier {
 
   static std::string kind_text(uint16_t k) {
     if (k & kPhantom) return "nothing (a slot 3.8's compiler counts for BEGIN_FINALLY)";
+    if (k & kExcSaved)
+      return "the saved exception state, possibly NULL (only POP_EXCEPT may take it)";
     if (k == kNull) return "NULL";
     if (k & kNull) return "possibly NULL";
     return "a value";
   }
 
   bool need_value(const Instr& in, const Slot& s, const char* what) {
-    if (!(s.kind & kNotValue)) return true;
+    if (!(s.kind & kNotValue) && !(minor_ <= 10 && (s.kind & kExcSaved))) return true;
     return fail(in, std::string(name(in)) + " uses " + what + " that is " + kind_text(s.kind) +
                         (s.kind & kNull && minor_ >= 11
                              ? " (only CALL's self-or-NULL slot may hold NULL)"
                              : ""));
   }
 
-  bool need_exc(const Instr& in, const Slot& s, const char* what) {
-    if (s.kind == kExc) return true;
+  // `saved`: the saved exception state (kExcSaved) will do as well.
+  bool need_exc(const Instr& in, const Slot& s, const char* what, bool saved = false) {
+    uint16_t ok = saved ? kExc | kExcSaved : kExc;
+    if (s.kind != 0 && !(s.kind & ~ok)) return true;
     return fail(in, std::string(name(in)) + " needs " + what +
                         " pushed by the interpreter when it entered an exception handler; "
-                        "this path gives something else");
+                        "this path gives something else" +
+                        (s.kind & kExcSaved ? " (the saved state under the exception)" : ""));
+  }
+
+  // POP_EXCEPT restores the exception state from what it pops: ≤3.10 exactly
+  // the (type, value, traceback) saved under the exception (anything else
+  // leaves sys.exc_info() holding objects of the wrong kind, which crashes
+  // the next raise that chains it); 3.11+ an exception or the None saved.
+  bool need_saved(const Instr& in, const Slot& s) {
+    if (minor_ >= 11) return need_exc(in, s, "an exception or the saved exception state", true);
+    if (s.kind == kExcSaved) return true;
+    return fail(in, "POP_EXCEPT needs the exception state saved under the exception "
+                    "on top (pop the exception's type, value and traceback first)");
+  }
+
+  // ≤3.10: what entering a SETUP_* handler pushes: the saved exception state
+  // (traceback, value, type), then the exception (traceback, value, type).
+  static void push_handler_entry(std::vector<Slot>& stack) {
+    for (int k = 0; k < 3; ++k) stack.push_back({kExcSaved, kUnknown});
+    for (int k = 0; k < 3; ++k) stack.push_back({kExc, kUnknown});
   }
 
   int pushes_of(const Instr& in, int pops) const {
@@ -312,7 +339,7 @@ class Verifier {
     State h;
     h.live = true;
     h.stack.assign(s.stack.begin(), s.stack.begin() + b.level);
-    for (int k = 0; k < 6; ++k) h.stack.push_back({kExc, kUnknown});
+    push_handler_entry(h.stack);
     h.blocks.assign(s.blocks.begin(), s.blocks.end() - 1);
     // Unwinding pops the EXCEPT_HANDLER blocks above this one.
     h.eh_min = b.eh_min + 1;
@@ -373,7 +400,7 @@ class Verifier {
     // After a checked load the local is bound (else it raised).
     if (checked && !clear && (st & kUnbound)) {
       st &= ~kUnbound;
-      s.locals[*slot] = st ? st : kBound;  // only reached when it was bound
+      s.locals[*slot] = st ? st : static_cast<uint8_t>(kBound);  // only reached when it was bound
     }
     if (kind == 0) kind = kVal;  // LOAD_FAST_CHECK of an unbound local raises
     return {kind, kUnknown};
@@ -483,7 +510,14 @@ class Verifier {
       case Role::EndFinally:
       case Role::WithCleanupStart:
       case Role::WithCleanupFinish:
+      case Role::PopExcept:
+      case Role::EndAsyncFor:
         for (int k = 0; k < pops; ++k) exempt_at(k);
+        break;
+      case Role::WithExceptStart:
+        // ≤3.10: [__exit__, saved state (3), exception (3)]; it reads them.
+        if (minor_ <= 10)
+          for (int k = 3; k < 6; ++k) exempt_at(k);
         break;
       default:
         break;
@@ -596,7 +630,7 @@ class Verifier {
       }
       case Role::PopExcept:
         for (int k = 0; k < pops; ++k)
-          if (!need_exc(in, top(k), "the saved exception state")) return false;
+          if (!need_saved(in, top(k))) return false;
         if (minor_ <= 10) {
           if (s.eh_min < 1)
             return fail(in, "POP_EXCEPT outside an exception handler (no EXCEPT_HANDLER block)");
@@ -621,12 +655,14 @@ class Verifier {
       case Role::EndAsyncFor: {
         int n = minor_ >= 11 ? 1 : 6;
         for (int k = 0; k < n; ++k)
-          if (!need_exc(in, top(k), "the exception")) return false;
+          if (!need_exc(in, top(k), "the exception", k >= 3)) return false;
+        for (int k = n; k < pops; ++k)
+          if (!need_value(in, top(k), "a stack item")) return false;
         break;
       }
       case Role::PushExcInfo:
         if (!need_exc(in, top(0), "the exception")) return false;
-        push({{kExc, kUnknown}, {kExc, kUnknown}});
+        push({{kExcSaved, kUnknown}, {kExc, kUnknown}});
         break;
       case Role::WithExceptStart:
         if (!need_exc(in, top(0), "the exception")) return false;
@@ -663,7 +699,7 @@ class Verifier {
           return fail(in, std::string(op.name) + " needs what SETUP_FINALLY's handler, "
                                                  "BEGIN_FINALLY or CALL_FINALLY pushed on top");
         for (int k = base + 1; k < base + 6; ++k)
-          if (top(k).kind & ~(kPhantom | kExc))
+          if (top(k).kind & ~(kPhantom | kExc | kExcSaved))
             return fail(in, std::string(op.name) + " would pop values the finally block "
                                                    "did not push");
         if (base) {
@@ -678,7 +714,7 @@ class Verifier {
         if (tos.kind & ~(kNull | kExc))
           return fail(in, "WITH_CLEANUP_START needs the finally state of SETUP_WITH on top");
         for (int k = 1; k < 6; ++k)
-          if (top(k).kind & ~(kPhantom | kExc))
+          if (top(k).kind & ~(kPhantom | kExc | kExcSaved))
             return fail(in, "WITH_CLEANUP_START would use values the with block did not push");
         if (!need_value(in, top(6), "the __exit__ method")) return false;
         // The accounting gives 9 slots: keep END_FINALLY's view of the state.
@@ -716,8 +752,10 @@ class Verifier {
           if (!out.empty()) out[0] = {kIter, kUnknown};
           break;
         case Role::Setup:
-          if (jump)
-            for (int k = 0; k < 6 && k < n; ++k) out[out.size() - 1 - static_cast<size_t>(k)] = {kExc, kUnknown};
+          if (jump && n >= 6) {
+            out.resize(out.size() - 6);
+            push_handler_entry(out);
+          }
           break;
         case Role::Send:
           if (jump && minor_ == 11 && !out.empty()) out[0] = {kVal, kUnknown};
@@ -784,7 +822,7 @@ class Verifier {
       case Role::LoadFast: {
         if (minor_ < 11) {
           uint16_t k = trusted_param(a);
-          push({{static_cast<uint16_t>(k ? k : kVal), kUnknown}});
+          push({{k ? k : static_cast<uint16_t>(kVal), kUnknown}});
           break;
         }
         bool clear = op.name == "LOAD_FAST_AND_CLEAR";

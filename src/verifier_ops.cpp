@@ -224,7 +224,7 @@ constexpr Row kRows[] = {
     {"POP_BLOCK", 6, 10, R(Role::PopBlock)},
     {"POP_EXCEPT", 7, 10, R(Role::PopExcept, 3)},
     {"RERAISE", 9, 10, R(Role::Reraise, 3)},
-    {"WITH_EXCEPT_START", 9, 10, K(7, 7)},
+    {"WITH_EXCEPT_START", 9, 10, K(7, 7, Role::WithExceptStart)},
     {"END_ASYNC_FOR", 8, 10, R(Role::EndAsyncFor, 7)},
     {"BEGIN_FINALLY", 8, 8, R(Role::BeginFinally)},
     {"CALL_FINALLY", 8, 8, R(Role::CallFinally)},

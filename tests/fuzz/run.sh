@@ -47,11 +47,17 @@ for t in "${targets[@]}"; do
   echo "== $t: $seconds s, corpus $corpus"
   # -rss_limit_mb: any input must stay well inside it (bounded memory);
   # -timeout: any input must finish in seconds (no hangs).
+  # PYASM_FUZZ_SEED fixes libFuzzer's random seed (CI: a smoke test that
+  # replays the same exploration; the long run explores anew each time).
+  [ -n "${PYASM_FUZZ_SEED:-}" ] && opts+=(-seed="$PYASM_FUZZ_SEED")
   if ! $out/tests/fuzz/$t "${opts[@]}" -max_total_time="$seconds" -timeout=10 \
       -rss_limit_mb=1024 -print_final_stats=1 \
       -artifact_prefix=$out/artifacts/$t- "$corpus" 2> $out/$t.log; then
     status=1
     echo "$t: FAILED, see $out/$t.log and $out/artifacts/"
+    # The report itself, so a CI log shows what failed.
+    grep -E -A12 'ERROR: |runtime error:|SUMMARY:|deadly signal|Test unit written' $out/$t.log |
+      head -n 60 || true
   fi
   grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|#[0-9]+ *DONE)' $out/$t.log || true
   tail -n 3 $out/$t.log
