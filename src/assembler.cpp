@@ -1,13 +1,27 @@
 // The whole text-to-pyc pipeline.
 #include "pyasm/assembler.hpp"
 
+#include "pyasm/include.hpp"
 #include "pyasm/parser.hpp"
 #include "pyasm/verifier.hpp"
 
 namespace pyasm {
 
-std::optional<std::string> assemble(const SourceFile& file, const AssembleOptions& options,
+std::optional<std::string> assemble(const SourceFile& source, const AssembleOptions& options,
                                     Diagnostics& diags) {
+  // `.include`: the rest of the pipeline reads the expanded text, which the
+  // diagnostics keep alive (they point into it).
+  const SourceFile* expanded = &source;
+  if (has_includes(source.text)) {
+    IncludeOptions io;
+    io.dirs = options.include_dirs;
+    io.dependencies = options.dependencies;
+    io.allowed = options.includes;
+    auto text = expand_includes(source, io, diags);
+    diags.keep(text);
+    expanded = text.get();
+  }
+  const SourceFile& file = *expanded;
   Module module = parse(file, diags);
   std::optional<Version> requested = options.version;
   bool has_directive = false;

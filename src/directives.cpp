@@ -257,6 +257,7 @@ void Resolver::directive(const Statement& st) {
       error(st.offset, ".python belongs at the top of the file");
     return;  // read by target_version()
   }
+  if (d == "include") return;  // expanded before parsing (include.cpp)
   if (d == "code") return open_block(st);
   if (d == "end") return close_block(st.offset);
   if (d == "line") return line_directive(st);
@@ -317,7 +318,7 @@ std::vector<std::string_view> directive_names() {
           "varnames",       "hidden",   "cellvars",    "freevars", "name",
           "qualname",       "filename", "firstlineno", "argcount", "posonlyargcount",
           "kwonlyargcount", "stacksize", "pyc",         "lnotab",   "linetable",
-          "exceptiontable", "nlocals",  "marshal"};
+          "exceptiontable", "nlocals",  "marshal",     "include"};
 }
 
 }  // namespace pyasm::detail

@@ -166,7 +166,7 @@ std::string expected_text(const std::vector<int>& expected) {
 
 void ParseContext::syntax_error(const Token& t, const std::vector<int>& expected) {
   if (t.type == TK_ERROR) return;  // already reported by the lexer
-  uint32_t line = static_cast<uint32_t>(file_.line_col(t.begin).line);
+  uint32_t line = file_.line_start(t.begin);
   if (line == last_error_line_) return;
   last_error_line_ = line;
   std::string what;
@@ -182,7 +182,7 @@ void ParseContext::syntax_error(const Token& t, const std::vector<int>& expected
 }
 
 void ParseContext::lexical_error(const Token& t) {
-  last_error_line_ = static_cast<uint32_t>(file_.line_col(t.begin).line);
+  last_error_line_ = file_.line_start(t.begin);
   std::string msg = t.error;
   if (msg == "unexpected character") {
     unsigned char c = static_cast<unsigned char>(file_.text[t.begin]);
@@ -202,7 +202,7 @@ void ParseContext::parse_failure() {
 }
 
 void ParseContext::stack_overflow() {
-  last_error_line_ = static_cast<uint32_t>(file_.line_col(current_).line);
+  last_error_line_ = file_.line_start(current_);
   diags_.error(file_, current_, "expression nested too deeply (more than the parser's 1000 "
                                 "levels)");
 }

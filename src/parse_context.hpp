@@ -55,7 +55,7 @@ class ParseContext {
   Diagnostics& diags_;
   Module& out_;
   std::vector<Statement> line_;  // the current line's label and statement
-  uint32_t last_error_line_ = 0;  // one syntax error per line
+  uint32_t last_error_line_ = UINT32_MAX;  // one syntax error per line (its start offset)
   uint32_t current_ = 0;
   std::vector<ExprList*> spare_;  // emptied lists, for list() to reuse
 };

@@ -43,6 +43,12 @@ struct AssembleOptions {
   // Run the bytecode verifier (docs/verifier.md); off only for tests that
   // need code CPython would crash on.
   bool verify = true;
+  // `.include` (docs/language.md): the folders searched after the including
+  // file's own (`-I`), and, when not null, every file read, for `-MD`.
+  // `includes = false` makes every `.include` an error (no file is read).
+  std::vector<std::string> include_dirs;
+  std::vector<std::string>* dependencies = nullptr;
+  bool includes = true;
 };
 
 // Text to pyc bytes. nullopt when anything was reported as an error.

@@ -23,6 +23,9 @@ inline void text_one(const uint8_t* data, size_t size) {
                          std::string(reinterpret_cast<const char*>(data) + 1, size - 1)};
   pyasm::AssembleOptions opts;
   opts.default_version = [version] { return version; };
+  // `.include` lines are parsed, but no file is read: the fuzzer must not
+  // wander the file system (test_include.cpp covers reading).
+  opts.includes = false;
   pyasm::Diagnostics diags;
   (void)pyasm::assemble(file, opts, diags);
   // Rendering walks every diagnostic's position: it must hold too.
