@@ -725,8 +725,11 @@ def classify(text, version, pyasm, python, timeout, work):
         return 'crashed', 'exit %d\n%s' % (p.returncode, err[-4000:])
     if p.returncode == 0:
         return 'clean', ''
-    if p.returncode == 1 and 'Traceback' in err:
-        last = err.strip().splitlines()[-1] if err.strip() else ''
+    last = err.strip().splitlines()[-1] if err.strip() else ''
+    # An exception raised before RESUME (3.11+: the frame is not complete
+    # yet) is printed without a traceback: only its `Name: message` line.
+    bare = re.match(r'[A-Za-z_][\w.]*(: |$)', last) is not None
+    if p.returncode == 1 and ('Traceback' in err or bare):
         if last.startswith('SystemError'):
             return 'system-error', err[-4000:]
         return 'exception', last
