@@ -2,6 +2,7 @@
 // explicit tables and the code-object attributes.
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <functional>
 
 #include "resolver_impl.hpp"
@@ -63,9 +64,17 @@ void Resolver::line_directive(const Statement& st) {
     if (!v) return;
     loc = {*v, *v, -1, -1};
   } else if (a.kind == Expr::kSpan) {
-    // L:C-EC or L:C-EL:EC
+    // L:C-EC or L:C-EL:EC (the lexer's `span`: digits and separators only).
     int n[4] = {0, 0, 0, 0};
-    int count = sscanf(a.value.c_str(), "%d:%d-%d:%d", &n[0], &n[1], &n[2], &n[3]);
+    int count = 0;
+    const char* p = a.value.data();
+    const char* end = p + a.value.size();
+    while (p < end && count < 4) {
+      auto [next, ec] = std::from_chars(p, end, n[count]);
+      if (ec != std::errc()) return error(a.offset, "line or column number out of range");
+      ++count;
+      p = next < end ? next + 1 : end;  // past ':' or '-'
+    }
     if (count == 3)
       loc = {n[0], n[0], n[1], n[2]};
     else
