@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # The pyasm command as a build tool sees it: exit codes, stdin/stdout, output
-# files only on success, deterministic bytes. Usage: cli_test.sh PYASM EXAMPLES_DIR
+# files only on success, deterministic bytes; many inputs (-d, -j), make
+# dependency files, headers, run, opcodes, diagnostics options (docs/cli.md).
+# Usage: cli_test.sh PYASM EXAMPLES_DIR
+# The checks against each installed interpreter are tests/check_cli_pipeline.py.
 set -u
-PYASM=$1
-EXAMPLES=$2
+PYASM=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")  # some checks run in other folders
+EXAMPLES=$(cd "$2" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0
@@ -112,6 +115,180 @@ check "check reports a verifier error and writes nothing" 1 $s $?
 printf '.python 3.12\nRESUME 0\nRETURN_CONST None\n' >"$tmp/ok.pyasm"
 "$PYASM" check "$tmp/ok.pyasm" >"$tmp/out" 2>&1; s=$?
 [ ! -s "$tmp/out" ] && [ ! -e "$tmp/ok.pyc" ]; check "check of good code: silent, no file" 0 $s $?
+
+# --- The pipeline CLI (issue 6) ----------------------------------------------
+"$PYASM" version >"$tmp/v" 2>&1; s=$?
+grep -q '^pyasm [0-9]' "$tmp/v" && grep -q '3\.6, .*3\.13' "$tmp/v"
+check "version names pyasm's and the CPython versions" 0 $s $?
+
+# Many inputs: -d keeps relative paths, -j2 gives the bytes one-at-a-time
+# builds give, a package imports sourceless from the output tree.
+PROGRAMS=$(dirname "$EXAMPLES")/testdata/programs
+mkdir -p "$tmp/tree/pkg/sub"
+cp "$EXAMPLES/hello.pyasm" "$tmp/tree/pkg/__init__.pyasm"
+cp "$EXAMPLES/hello.pyasm" "$tmp/tree/pkg/sub/__init__.pyasm"
+cp "$EXAMPLES/hello-3.8.pyasm" "$tmp/tree/pkg/old.pyasm"
+n=0
+for f in "$PROGRAMS"/3.1[123]/*.pyasm; do
+  cp "$f" "$tmp/tree/pkg/sub/m$n.pyasm"; n=$((n + 1)); [ $n = 8 ] && break
+done
+(
+  cd "$tmp/tree" || exit 1
+  inputs=$(find pkg -name '*.pyasm' | sort)
+  for f in $inputs; do "$PYASM" build "$f" -o "one-${f//\//_}.pyc" || exit 1; done
+  "$PYASM" build -j2 -d out $inputs || exit 1
+  for f in $inputs; do cmp -s "one-${f//\//_}.pyc" "out/${f%.pyasm}.pyc" || exit 1; done
+  [ "$(find out -name '*.pyc' | wc -l)" = "$(echo "$inputs" | wc -l)" ] || exit 1
+  "$PYASM" build -j 0 -d out2 ./pkg/../pkg/old.pyasm "$PWD/pkg/sub/__init__.pyasm" || exit 1
+  cmp -s out/pkg/old.pyc out2/pkg/old.pyc && cmp -s out/pkg/sub/__init__.pyc out2/pkg/sub/__init__.pyc
+); check "build -j2 -d DIR: DIR/path.pyc, the bytes of single builds" 0 $?
+if python3 -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null; then
+  (cd "$tmp/tree/out" && python3 -c 'import pkg.sub' >"$tmp/out") &&
+    [ "$(grep -c 'Hello, world!' "$tmp/out")" = 2 ]
+  check "the -d tree imports sourceless (pkg/__init__.pyc)" 0 $?
+fi
+(cd "$tmp/tree" && "$PYASM" build -d out ../hello.pyasm 2>"$tmp/err"); s=$?
+grep -q "outside the current directory" "$tmp/err"; check "-d with an input outside ." 2 $s $?
+"$PYASM" build -d "$tmp/o" - <"$tmp/hello.pyasm" 2>/dev/null; check "-d with standard input" 2 $?
+"$PYASM" build "$tmp/hello.pyasm" "$tmp/ok.pyasm" -o "$tmp/x.pyc" 2>/dev/null
+check "-o with two inputs is a usage error" 2 $?
+"$PYASM" build "$tmp/hello.pyasm" -o "$tmp/x.pyc" -d "$tmp/o" 2>/dev/null
+check "-o and -d together" 2 $?
+"$PYASM" build - - -d "$tmp/o" </dev/null 2>/dev/null; check "two '-' inputs" 2 $?
+"$PYASM" disasm "$tmp/a.pyc" "$tmp/c.pyc" 2>/dev/null; check "disasm of two pycs needs -d" 2 $?
+(cd "$tmp/tree" && "$PYASM" disasm -j2 -d dis out/pkg/old.pyc out/pkg/sub/m0.pyc &&
+  "$PYASM" build dis/out/pkg/old.pyasm -o old2.pyc && cmp -s old2.pyc out/pkg/old.pyc &&
+  [ -s dis/out/pkg/sub/m0.pyasm ]); check "disasm -j2 -d DIR: DIR/path.pyasm" 0 $?
+
+# Diagnostics of many files come out per file, in input order, whatever
+# order they finish in: the first file is slow (a big one), the second fast.
+{ echo ".python 3.11"; echo "RESUME 0"
+  for i in $(seq 1 6000); do echo "LOAD_CONST $i"; echo "POP_TOP"; done
+  echo "LOAD_CONS 1"; echo "RETURN_VALUE"; } >"$tmp/slow.pyasm"
+printf '.python 3.11\nRESUME 0\nLOAD_CONS 2\nRETURN_VALUE\n' >"$tmp/fast.pyasm"
+"$PYASM" check -j2 "$tmp/slow.pyasm" "$tmp/fast.pyasm" "$tmp/ok.pyasm" "$tmp/bad.pyasm" 2>"$tmp/err2"; s=$?
+"$PYASM" check -j1 "$tmp/slow.pyasm" "$tmp/fast.pyasm" "$tmp/ok.pyasm" "$tmp/bad.pyasm" 2>"$tmp/err1"
+grep -o '^[^:]*\.pyasm' "$tmp/err2" | xargs -n1 basename | tr '\n' ' ' >"$tmp/order"
+cmp -s "$tmp/err1" "$tmp/err2" && [ "$(cat "$tmp/order")" = "slow.pyasm fast.pyasm bad.pyasm " ]
+check "-j2 prints each file's diagnostics in input order" 1 $s $?
+
+# Make dependency files, as cc writes them.
+cp "$tmp/hello.pyasm" "$tmp/dep in.pyasm"
+"$PYASM" build "$tmp/dep in.pyasm" -o "$tmp/d\$1.pyc" -MD -MP; s=$?
+printf '%s\n' "$tmp/d\$\$1.pyc: $tmp/dep\\ in.pyasm" | sed 's/ \\ / \\ /' >"$tmp/want"
+cmp -s "$tmp/want" "$tmp/d\$1.d"; check "-MD writes OUT.d; spaces and \$ escaped" 0 $s $?
+"$PYASM" build "$tmp/hello.pyasm" -o "$tmp/x.pyc" -MF "$tmp/deps/x.dep"; s=$?
+[ "$(cat "$tmp/deps/x.dep")" = "$tmp/x.pyc: $tmp/hello.pyasm" ]; check "-MF FILE (implies -MD)" 0 $s $?
+"$PYASM" build "$tmp/hello.pyasm" -o "$tmp/x.pyc" -MF- >"$tmp/out"; s=$?
+[ "$(cat "$tmp/out")" = "$tmp/x.pyc: $tmp/hello.pyasm" ]; check "-MF - writes to standard output" 0 $s $?
+(cd "$tmp/tree" && "$PYASM" build -d dd -MD pkg/old.pyasm pkg/sub/__init__.pyasm &&
+  [ "$(cat dd/pkg/old.d)" = "dd/pkg/old.pyc: pkg/old.pyasm" ] && [ -s dd/pkg/sub/__init__.d ])
+check "-MD with -d: DIR/path.d for each input" 0 $?
+"$PYASM" build "$tmp/hello.pyasm" -o - -MD >/dev/null 2>&1; check "-MD with -o - needs -MF" 2 $?
+"$PYASM" build "$tmp/hello.pyasm" -o "$tmp/x.pyc" -MP 2>/dev/null; check "-MP alone" 2 $?
+rm -f "$tmp/bad.d"; "$PYASM" build "$tmp/bad.pyasm" -MD 2>/dev/null; s=$?
+[ ! -e "$tmp/bad.d" ]; check "no dependency file after errors" 1 $s $?
+mkdir -p "$tmp/inc/lib"
+printf '.include "lib/part.pyasm"\n    RETURN_VALUE\n' >"$tmp/inc/main.pyasm"
+printf '.python 3.11\n    RESUME 0\n.include "const.pyasm"\n' >"$tmp/inc/lib/part.pyasm"
+printf '    LOAD_CONST None\n' >"$tmp/inc/lib/const.pyasm"
+if "$PYASM" check "$tmp/inc/main.pyasm" 2>/dev/null; then
+  (cd "$tmp/inc" && "$PYASM" build main.pyasm -o main.pyc -MD -MP &&
+    printf 'main.pyc: main.pyasm \\\n  lib/part.pyasm \\\n  lib/const.pyasm\n\nlib/part.pyasm:\n\nlib/const.pyasm:\n' >want &&
+    cmp -s want main.d); check "-MD -MP lists every .include, with phony targets" 0 $?
+  mv "$tmp/inc/lib/const.pyasm" "$tmp/inc/const.pyasm"
+  (cd "$tmp/inc" && "$PYASM" build -I . main.pyasm -o main.pyc -MF - | grep -q ' const.pyasm$')
+  check "-I DIR finds an .include" 0 $?
+else
+  echo "skip .include tests (the assembler has no .include yet)"
+fi
+
+# Headers: an explicit mode or source wins over a .pyc directive.
+"$PYASM" build "$tmp/a.pyasm" -o "$tmp/h.pyc" --invalidation-mode unchecked-hash; s=$?
+[ "$(od -An -tx1 -j4 -N12 "$tmp/h.pyc" | tr -d ' \n')" = 010000000000000000000000 ]
+check "--invalidation-mode replaces a .pyc directive" 0 $s $?
+printf 'print(1)\n' >"$tmp/src.py"
+"$PYASM" build "$tmp/hello.pyasm" -o "$tmp/h1.pyc" --source "$tmp/src.py" --invalidation-mode checked-hash
+SOURCE_DATE_EPOCH=1 "$PYASM" build "$tmp/hello.pyasm" -o "$tmp/h2.pyc" --source "$tmp/src.py"; s=$?
+cmp -s "$tmp/h1.pyc" "$tmp/h2.pyc"; check "SOURCE_DATE_EPOCH: checked-hash by default" 0 $s $?
+SOURCE_DATE_EPOCH=1 "$PYASM" build "$tmp/hello.pyasm" -o "$tmp/h3.pyc" --source "$tmp/src.py" --invalidation-mode timestamp
+[ "$(od -An -tx1 -j4 -N4 "$tmp/h3.pyc" | tr -d ' \n')" = 00000000 ] &&
+  [ "$(od -An -tu4 -j12 -N4 "$tmp/h3.pyc" | tr -d ' \n')" = 9 ]
+check "SOURCE_DATE_EPOCH: an explicit mode wins" 0 $?
+SOURCE_DATE_EPOCH=1 "$PYASM" build "$tmp/hello.pyasm" -o "$tmp/h4.pyc"
+cmp -s "$tmp/h4.pyc" "$tmp/a.pyc"; check "SOURCE_DATE_EPOCH without --source: header unchanged" 0 $?
+"$PYASM" build "$tmp/hello.pyasm" -o "$tmp/h5.pyc" --source "$tmp/missing.py" 2>"$tmp/err"; s=$?
+grep -q "missing.py: No such file" "$tmp/err" && [ ! -e "$tmp/h5.pyc" ]; check "--source missing" 1 $s $?
+"$PYASM" build "$tmp/nover.pyasm" --python 3.6 --invalidation-mode checked-hash -o "$tmp/h6.pyc" 2>/dev/null
+check "hash mode with --python 3.6" 2 $?
+"$PYASM" build "$EXAMPLES/../testdata/programs/3.6/greet.pyasm" --invalidation-mode checked-hash \
+  -o "$tmp/h6.pyc" 2>"$tmp/err"; s=$?
+grep -q "checked-hash needs CPython 3.7 or later" "$tmp/err"; check "hash mode for a 3.6 file" 1 $s $?
+"$PYASM" build "$tmp/hello.pyasm" "$tmp/ok.pyasm" --source "$tmp/src.py" 2>/dev/null
+check "--source with two inputs" 2 $?
+
+# Diagnostics: colour, --quiet, --error-limit.
+"$PYASM" build "$tmp/bad.pyasm" --color=always 2>"$tmp/err"; grep -q $'\033\\[' "$tmp/err"
+check "--color=always colours" 0 $?
+NO_COLOR=1 "$PYASM" build "$tmp/bad.pyasm" --color=always 2>"$tmp/err"; grep -q $'\033\\[' "$tmp/err"
+check "--color=always wins over NO_COLOR" 0 $?
+"$PYASM" build "$tmp/bad.pyasm" 2>"$tmp/err"; grep -q $'\033' "$tmp/err"
+check "no colour when standard error is not a terminal" 1 $?
+"$PYASM" build "$tmp/bad.pyasm" --color=never 2>"$tmp/err"; grep -q $'\033' "$tmp/err"
+check "--color=never" 1 $?
+"$PYASM" build "$tmp/bad.pyasm" --color=sometimes 2>/dev/null; check "--color=sometimes" 2 $?
+printf '.python 3.11\n.marshal "+consts.7"\nRESUME 0\nLOAD_CONST None\nRETURN_VALUE\n' >"$tmp/warn.pyasm"
+"$PYASM" build "$tmp/warn.pyasm" -o "$tmp/w.pyc" 2>"$tmp/err"; s=$?
+grep -q "warning: marshal note" "$tmp/err"; check "a warning is shown" 0 $s $?
+"$PYASM" build -q "$tmp/warn.pyasm" -o "$tmp/w.pyc" 2>"$tmp/err"; s=$?
+[ ! -s "$tmp/err" ]; check "--quiet: no warnings" 0 $s $?
+"$PYASM" build --quiet "$tmp/bad.pyasm" 2>"$tmp/err"; s=$?
+grep -q "error: unknown opcode" "$tmp/err"; check "--quiet still shows errors" 1 $s $?
+{ echo ".python 3.11"; echo "RESUME 0"; for i in 1 2 3 4 5; do echo "LOAD_CONS $i"; done
+  echo "RETURN_VALUE"; } >"$tmp/five.pyasm"
+"$PYASM" check "$tmp/five.pyasm" --error-limit 2 2>"$tmp/err"; s=$?
+[ "$(grep -c ': error:' "$tmp/err")" = 2 ] && grep -q 'too many errors' "$tmp/err"
+check "--error-limit 2" 1 $s $?
+"$PYASM" check "$tmp/five.pyasm" --error-limit 0 2>"$tmp/err"
+[ "$(grep -c ': error:' "$tmp/err")" = 5 ]; check "--error-limit 0: every error" 0 $?
+"$PYASM" check "$tmp/five.pyasm" --error-limit -1 2>/dev/null; check "--error-limit -1" 2 $?
+
+# stdin/stdout everywhere.
+"$PYASM" check - <"$tmp/hello.pyasm"; check "check -" 0 $?
+"$PYASM" build - -o - <"$tmp/hello.pyasm" | "$PYASM" disasm - -o - >"$tmp/s.pyasm"; s=$?
+cmp -s "$tmp/s.pyasm" "$tmp/a.pyasm"; check "build - -o - | disasm - -o -" 0 $s $?
+
+# opcodes.
+"$PYASM" opcodes --python 3.11 >"$tmp/out"; s=$?
+grep -Eq '^ *100 +LOAD_CONST +const +\+1 +- +0$' "$tmp/out"; check "opcodes: the table" 0 $s $?
+"$PYASM" opcodes --python 3.12 LOAD_ATTR >"$tmp/out"; s=$?
+grep -q 'inline caches: 9' "$tmp/out"; check "opcodes NAME: details" 0 $s $?
+"$PYASM" opcodes --python 3.11 LOAD_CONS 2>"$tmp/err"; s=$?
+grep -q "did you mean 'LOAD_CONST'" "$tmp/err"; check "opcodes: an unknown name" 1 $s $?
+"$PYASM" opcodes --python 3.11 BINARY_ADD 2>"$tmp/err"; s=$?
+grep -q "it exists in 3.6" "$tmp/err"; check "opcodes: a name of other versions" 1 $s $?
+"$PYASM" opcodes --python 2.7 >/dev/null 2>&1; check "opcodes --python 2.7" 2 $?
+
+# run: the program's exit status and arguments; the temporary pyc is removed.
+if command -v python3 >/dev/null && python3 -c 'import py_compile' 2>/dev/null; then
+  printf 'import sys\nprint(sys.argv[1:])\nsys.exit(int(sys.argv[1]))\n' >"$tmp/prog.py"
+  python3 -c "import py_compile, sys; py_compile.compile(sys.argv[1], cfile=sys.argv[2])" \
+    "$tmp/prog.py" "$tmp/prog.pyc" && "$PYASM" disasm "$tmp/prog.pyc" -o "$tmp/prog.pyasm"
+  mkdir -p "$tmp/runtmp"
+  TMPDIR=$tmp/runtmp "$PYASM" run "$tmp/prog.pyasm" --interpreter python3 -- 3 -x "a b" -MD \
+    >"$tmp/out"; s=$?
+  [ "$(cat "$tmp/out")" = "['3', '-x', 'a b', '-MD']" ] && [ -z "$(ls -A "$tmp/runtmp")" ]
+  check "run: exit status, arguments, temporary pyc removed" 3 $s $?
+  "$PYASM" run - --interpreter python3 -- 0 <"$tmp/prog.pyasm" >"$tmp/out"; s=$?
+  [ "$(cat "$tmp/out")" = "['0']" ]; check "run - (program from standard input)" 0 $s $?
+  printf 'import os, signal\nos.kill(os.getpid(), signal.SIGTERM)\n' >"$tmp/kill.py"
+  python3 -c "import py_compile, sys; py_compile.compile(sys.argv[1], cfile=sys.argv[2])" \
+    "$tmp/kill.py" "$tmp/kill.pyc" && "$PYASM" disasm "$tmp/kill.pyc" -o "$tmp/kill.pyasm"
+  "$PYASM" run "$tmp/kill.pyasm" --interpreter python3; check "run: killed by SIGTERM is 143" 143 $?
+fi
+"$PYASM" run "$tmp/hello.pyasm" --interpreter "$tmp/no-such-python" 2>"$tmp/err"; s=$?
+grep -q "cannot run" "$tmp/err"; check "run: interpreter not found" 127 $s $?
+"$PYASM" run "$tmp/bad.pyasm" 2>/dev/null; check "run: errors in the input" 1 $?
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
