@@ -20,6 +20,8 @@
                                              the repository), in that order; a
                                              line `...` stands for any lines
         <!-- check_examples: session -->    the next fenced block is a session
+        <!-- check_examples: session needs PROG -->
+                                             ... skipped when PROG is not on PATH
 
       A session is `$ COMMAND` lines (a line ending in a backslash goes on
       to the next), each followed by the output it must print (standard
@@ -185,7 +187,7 @@ def package(f, pyasm, python, tmp):
 
 # --- Shell sessions in the manual ----------------------------------------------
 
-MARK = re.compile(r'^<!-- check_examples: (file (\S+)|excerpt (\S+)|session) -->\n'
+MARK = re.compile(r'^<!-- check_examples: (file (\S+)|excerpt (\S+)|session(?: needs (\S+))?) -->\n'
                   r'(?:<!--[^\n]*-->\n)*```[^\n]*\n(.*?)^```$', re.M | re.S)
 
 
@@ -239,10 +241,12 @@ def is_excerpt(body, path):
 
 
 def run_session(steps, cwd, env):
-    """Runs the commands in one bash; returns [(status, output lines)]."""
+    """Runs the commands in one bash; returns [(exit status, output)], one
+    per command that ran."""
     script = ''.join('%s\nprintf "\\036%%d\\n" $?\n' % command for command, _ in steps)
     run = subprocess.run(['bash', '-c', 'exec 2>&1\n' + script], cwd=cwd, env=env,
-                         stdout=subprocess.PIPE, text=True, timeout=120)
+                         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True,
+                         timeout=120)
     # Each piece after the first starts with the status of the command
     # before it, then holds the next command's output.
     pieces = run.stdout.split('\x1e')
@@ -279,7 +283,7 @@ def sessions(f, doc, pyasm, library, python, tmp):
     count = 0
     for m in MARK.finditer(text):
         line = text.count('\n', 0, m.start()) + 1
-        name, excerpt, body = m.group(2), m.group(3), m.group(4)
+        name, excerpt, needs, body = m.group(2), m.group(3), m.group(4), m.group(5)
         if excerpt:
             f.check(is_excerpt(body, os.path.join(ROOT, excerpt)),
                     '%s:%d: an excerpt of %s' % (os.path.basename(doc), line, excerpt),
@@ -296,6 +300,9 @@ def sessions(f, doc, pyasm, library, python, tmp):
         if not library and 'PYASM_LIBRARY' in body:
             print('skip %s: no --library (libpyasm.so) given' % what)
             continue
+        if needs and not shutil.which(needs):
+            print('skip %s: %s is not installed' % (what, needs))
+            continue
         results = run_session(steps, root, env)
         bad = []
         for k, (command, expected) in enumerate(steps):
@@ -307,7 +314,7 @@ def sessions(f, doc, pyasm, library, python, tmp):
                 continue
             status, out = results[k]
             got = out.split('\n')
-            if got and got[-1] == '':
+            while got and got[-1] == '':  # as in the expected output
                 got.pop()
             if status != want_status or not output_matches(expected, got):
                 bad.append('$ %s\n  exit %d (expected %d); printed:\n%s\n  expected:\n%s' % (
