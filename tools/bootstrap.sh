@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(cmake g++ make re2c lemon libcli11-dev doctest-dev python3)
+packages=(cmake g++ make re2c lemon libcli11-dev doctest-dev python3 pkg-config)
 [ "${PYASM_BOOTSTRAP_CLANG:-0}" = 1 ] && packages+=(clang)
 missing=()
 for p in "${packages[@]}"; do
