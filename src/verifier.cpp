@@ -102,6 +102,7 @@ class Verifier {
     }
     // `.stacksize N unchecked` is written as given; the frame must still hold
     // every path's deepest stack, or the interpreter writes past it.
+    if (ok_ && !check_interruptible()) return false;
     if (ok_ && code_.stacksize < max_depth_)
       return fail(instr(0), "co_stacksize " + std::to_string(code_.stacksize) +
                                 " is below the " + std::to_string(max_depth_) +
@@ -180,6 +181,7 @@ class Verifier {
   // ---- joining states ----------------------------------------------------
 
   void join(size_t i, State s, const Instr* from) {
+    if (from) edge(static_cast<size_t>(from - code_.instrs.data()), i);
     // A loop that enters handlers without leaving them would raise the
     // upper bound forever; past the limit it carries no information.
     s.eh_max = std::min(s.eh_max, kMaxBlocks + 1);
@@ -225,6 +227,73 @@ class Verifier {
     if (changed) queue(i);
   }
 
+  void edge(size_t from, size_t to) {
+    if (succ_.empty()) succ_.resize(code_.instrs.size());
+    auto& out = succ_[from];
+    if (std::find(out.begin(), out.end(), static_cast<uint32_t>(to)) == out.end())
+      out.push_back(static_cast<uint32_t>(to));
+  }
+
+  // Does taking the edge from -> to let CPython check for signals (Ctrl-C)
+  // and thread switches? Measured on each version (a loop closed by any
+  // other instruction never answers SIGINT): 3.10 JUMP_ABSOLUTE and the
+  // taken POP_JUMP_IF_*; 3.11 JUMP_BACKWARD and the taken
+  // POP_JUMP_BACKWARD_IF_*; 3.12+ JUMP_BACKWARD; and a yield, which leaves
+  // the frame. JUMP_BACKWARD_NO_INTERRUPT does not check, but CPython 3.13's
+  // own compiler closes loops with it (test_compile), so it is let pass.
+  bool interrupts(size_t from, size_t to) const {
+    const Instr& in = code_.instrs[from];
+    std::string_view n = name(in);
+    if (n == "YIELD_VALUE" || n == "YIELD_FROM") return true;
+    bool taken = in.target >= 0 && static_cast<size_t>(in.target) == to;
+    if (!taken) return false;
+    if (minor_ == 10 && (n == "JUMP_ABSOLUTE" || n.starts_with("POP_JUMP_IF_"))) return true;
+    if (minor_ >= 11 && (n == "JUMP_BACKWARD" || n == "JUMP_BACKWARD_NO_INTERRUPT")) return true;
+    if (minor_ == 11 && n.starts_with("POP_JUMP_BACKWARD_IF_")) return true;
+    return false;
+  }
+
+  // Every loop (jumps, fall-through and exception edges alike) must pass an
+  // instruction that checks for signals, or no Ctrl-C can stop it: a
+  // handler that covers itself, or 3.8's backward POP_JUMP_IF_TRUE, spins
+  // for ever. An iterative depth-first search over the other edges.
+  //
+  // 3.8/3.9 are not checked: their own compiler closes loops with
+  // instructions that skip the check (a `for` loop that continues on a
+  // comparison: FOR_ITER, STORE_FAST, LOAD_FAST, COMPARE_OP, a backward
+  // POP_JUMP_IF_FALSE), so CPython code itself cannot always be interrupted.
+  bool check_interruptible() {
+    if (minor_ <= 9) return true;
+    const size_t n = code_.instrs.size();
+    if (succ_.empty()) return true;
+    std::vector<uint8_t> color(n, 0);  // 0 new, 1 on the path, 2 done
+    std::vector<std::pair<uint32_t, uint32_t>> path;  // node, next edge
+    for (size_t root = 0; root < n; ++root) {
+      if (color[root] || succ_[root].empty()) continue;
+      path.push_back({static_cast<uint32_t>(root), 0});
+      color[root] = 1;
+      while (!path.empty()) {
+        auto& [v, k] = path.back();
+        if (k >= succ_[v].size()) {
+          color[v] = 2;
+          path.pop_back();
+          continue;
+        }
+        uint32_t w = succ_[v][k++];
+        if (interrupts(v, w)) continue;
+        if (color[w] == 1)
+          return fail(instr(v), "this loop never lets CPython check for signals: nothing can "
+                                "stop it, not even Ctrl-C; close it with " +
+                                    std::string(minor_ >= 11 ? "JUMP_BACKWARD" : "JUMP_ABSOLUTE"));
+        if (color[w] == 0) {
+          color[w] = 1;
+          path.push_back({w, 0});
+        }
+      }
+    }
+    return true;
+  }
+
   void queue(size_t i) {
     if (queued_.empty()) queued_.assign(code_.instrs.size(), false);
     if (!queued_[i]) queued_[i] = true, work_.push_back(i);
@@ -250,6 +319,7 @@ class Verifier {
         join(i, std::move(s), &instr(i - 1));
         return;
       }
+      edge(i - 1, i);
     }
   }
 
@@ -1008,6 +1078,7 @@ class Verifier {
   Diagnostics& diags_;
   int minor_;
   std::vector<State> in_;
+  std::vector<std::vector<uint32_t>> succ_;  // every edge the walk took
   std::vector<bool> leader_;
   std::vector<bool> queued_;
   std::vector<size_t> work_;
