@@ -116,7 +116,9 @@ int build(const BuildArgs& a, bool check_only) {
     Assembled built = assemble_input(in, settings);
     JobResult r{built.pyc ? kOk : kInputError, std::move(built.messages)};
     if (!built.pyc || check_only) return r;
-    bool mkdirs = !a.dir.empty() || !plan.depfiles.empty();
+    // Outputs get their folder made, whichever option named them (-o, -d,
+    // -MF), so a Makefile rule into a fresh build/ tree needs no mkdir.
+    bool mkdirs = true;
     if (!write_file(plan.outputs[i], *built.pyc, mkdirs, r, color)) return r;
     if (!plan.depfiles.empty())
       write_file(plan.depfiles[i],

@@ -62,7 +62,7 @@ JobResult disasm_one(const std::string& input, const std::string& output, const 
                           color);
     for (const std::string& p : st.problems) r.messages += "  " + p + "\n";
   }
-  if ((!a.dir.empty() && !make_parent_dirs(output, err)) || !write_output(output, *text, err))
+  if ((output != "-" && !make_parent_dirs(output, err)) || !write_output(output, *text, err))
     return {kInputError, r.messages + message(Severity::kError, err, color)};
   return r;
 }

@@ -287,5 +287,10 @@ fi
 grep -q "cannot run" "$tmp/err"; check "run: interpreter not found" 127 $s $?
 "$PYASM" run "$tmp/bad.pyasm" 2>/dev/null; check "run: errors in the input" 1 $?
 
+"$PYASM" build "$EXAMPLES/hello.pyasm" -o "$tmp/new/dir/h.pyc" 2>/dev/null; s=$?
+[ -f "$tmp/new/dir/h.pyc" ]; check "-o into a folder that does not exist yet" 0 $s $?
+"$PYASM" disasm "$tmp/new/dir/h.pyc" -o "$tmp/new/other/h.pyasm" 2>/dev/null; s=$?
+[ -f "$tmp/new/other/h.pyasm" ]; check "disasm -o into a new folder" 0 $s $?
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
