@@ -99,23 +99,30 @@ def md_mentions(body):
     return words
 
 
-def check_markdown(helps):
-    with open(os.path.join(ROOT, 'docs', 'cli.md')) as f:
-        text = f.read()
-    sections = md_sections(text)
-    diag = sections.get('Diagnostics options', '')
-    diag_cmds = named_commands(diag)
-    diag_opts = md_table_options(diag)
+def check_sections(doc, heading, sections, common, tags, mentions, helps):
+    """Each command's section of `doc` lists exactly the options its --help
+    does (with the `common` section's, for the commands that one names) and
+    mentions no other; `tags` reads a section's listed options, `mentions`
+    every option it names anywhere."""
+    common_cmds, common_opts = named_commands(common), tags(common)
     for cmd in [None] + COMMANDS:
         title = 'pyasm' + (' ' + cmd if cmd else '')
         body = sections.get(title)
         if body is None:
-            check('cli.md has ## ' + title, False, 'no such section')
+            check(doc + ' has ' + heading + ' ' + title, False, 'no such section')
             continue
-        documented = md_table_options(body) | (diag_opts if cmd in diag_cmds else set())
-        compare('cli.md: ' + title, documented, helps[cmd] - HELP)
-        unknown = sorted(md_mentions(body) - helps[cmd] - {'--'})
-        check('cli.md: ' + title + ' mentions only its options', not unknown, ' '.join(unknown))
+        documented = tags(body) | (common_opts if cmd in common_cmds else set())
+        compare(doc + ': ' + title, documented, helps[cmd] - HELP)
+        unknown = sorted(mentions(body) - helps[cmd] - {'--'})
+        check(doc + ': ' + title + ' mentions only its options', not unknown, ' '.join(unknown))
+
+
+def check_markdown(helps):
+    with open(os.path.join(ROOT, 'docs', 'cli.md')) as f:
+        text = f.read()
+    sections = md_sections(text)
+    check_sections('cli.md', '##', sections, sections.get('Diagnostics options', ''),
+                   md_table_options, md_mentions, helps)
     check('cli.md mentions --help', '--help' in text)
 
 
@@ -155,20 +162,11 @@ def check_man(helps):
     with open(os.path.join(ROOT, 'docs', 'pyasm.1')) as f:
         text = f.read()
     sections = roff_sections(text)
-    common = sections.get('COMMON OPTIONS', '')
-    common_cmds = named_commands(common)
-    common_opts = roff_tags(common)
-    for cmd in [None] + COMMANDS:
-        title = 'pyasm' + (' ' + cmd if cmd else '')
-        body = sections.get(title)
-        if body is None:
-            check('pyasm.1 has .SS ' + title, False, 'no such section')
-            continue
-        documented = roff_tags(body) | (common_opts if cmd in common_cmds else set())
-        compare('pyasm.1: ' + title, documented, helps[cmd] - HELP)
-        mentioned = {w for line in body.splitlines() for w in roff_words(line) if OPTION.match(w)}
-        unknown = sorted(mentioned - helps[cmd] - {'--'})
-        check('pyasm.1: ' + title + ' mentions only its options', not unknown, ' '.join(unknown))
+
+    def mentioned(body):
+        return {w for line in body.splitlines() for w in roff_words(line) if OPTION.match(w)}
+    check_sections('pyasm.1', '.SS', sections, sections.get('COMMON OPTIONS', ''),
+                   roff_tags, mentioned, helps)
     if shutil.which('man'):
         r = subprocess.run(['man', '--warnings', '-l', os.path.join(ROOT, 'docs', 'pyasm.1')],
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, universal_newlines=True,

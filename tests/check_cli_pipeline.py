@@ -15,6 +15,7 @@ Then, once: colours on a terminal (a pty), NO_COLOR and TERM=dumb.
 
 Usage: check_cli_pipeline.py PYASM. Exit 77 when no interpreter is installed.
 """
+import json
 import os
 import pty
 import re
@@ -95,15 +96,21 @@ def check_headers(pyasm, ver, python, d):
     check_import(pyasm, ver, python, d)
 
 
+def pyasm_of(pyasm, python, d, name, source):
+    """The .pyasm of `source` as `python` compiles it (d/NAME.py -> .pyc -> .pyasm)."""
+    path = os.path.join(d, name + '.py')
+    with open(path, 'w') as f:
+        f.write(source)
+    py_compile(python, path, os.path.join(d, name + '.pyc'))
+    text = os.path.join(d, name + '.pyasm')
+    run([pyasm, 'disasm', os.path.join(d, name + '.pyc'), '-o', text])
+    return text
+
+
 def check_import(pyasm, ver, python, d):
     """A pyc in __pycache__ built from other code than mod.py is the one
     imported while its header matches mod.py, and not once mod.py changes."""
-    marker = os.path.join(d, 'marker.py')
-    with open(marker, 'w') as f:
-        f.write('print("from pyasm")\n')
-    py_compile(python, marker, os.path.join(d, 'marker.pyc'))
-    text = os.path.join(d, 'marker.pyasm')
-    run([pyasm, 'disasm', os.path.join(d, 'marker.pyc'), '-o', text])
+    text = pyasm_of(pyasm, python, d, 'marker', 'print("from pyasm")\n')
     tag = run([python, '-c', 'import sys; print(sys.implementation.cache_tag)']).stdout.strip()
     cached = os.path.join(d, '__pycache__', 'mod.%s.pyc' % tag)
     os.makedirs(os.path.dirname(cached), exist_ok=True)
@@ -129,8 +136,7 @@ def check_opcodes(pyasm, ver, python):
             table[m.group(2)] = int(m.group(1))
     m = re.search(r'\((\d+) more names', r.stdout)
     more = int(m.group(1)) if m else 0
-    code = ('import dis, json, sys; json.dump(dis.opmap, sys.stdout)')
-    import json
+    code = 'import dis, json, sys; json.dump(dis.opmap, sys.stdout)'
     opmap = json.loads(run([python, '-c', code]).stdout)
     wrong = sorted(n for n, c in table.items() if opmap.get(n) != c)
     check('%s: opcodes: %d numbers and names as dis.opmap' % (ver, len(table)),
@@ -144,12 +150,8 @@ def check_opcodes(pyasm, ver, python):
 
 
 def check_run(pyasm, ver, python, d):
-    prog = os.path.join(d, 'prog.py')
-    with open(prog, 'w') as f:
-        f.write('import sys\nprint(sys.argv[1:])\nsys.exit(int(sys.argv[1]))\n')
-    py_compile(python, prog, os.path.join(d, 'prog.pyc'))
-    text = os.path.join(d, 'prog.pyasm')
-    run([pyasm, 'disasm', os.path.join(d, 'prog.pyc'), '-o', text])
+    text = pyasm_of(pyasm, python, d, 'prog',
+                    'import sys\nprint(sys.argv[1:])\nsys.exit(int(sys.argv[1]))\n')
     r = run([pyasm, 'run', text, '--interpreter', python, '--', '7', 'a b', '--x'])
     check('%s: run --interpreter: status and arguments' % ver,
           r.returncode == 7 and r.stdout == "['7', 'a b', '--x']\n", '%d %r %s' % (r.returncode, r.stdout, r.stderr))
