@@ -28,14 +28,8 @@
 
 %token ERROR.
 
-// Only the expression nonterminals own memory.
-%destructor operand { delete $$; (void)ctx; }
-%destructor expr { delete $$; }
-%destructor union { delete $$; }
-%destructor term { delete $$; }
-%destructor atom { delete $$; }
-%destructor words { delete $$; }
-%destructor word { delete $$; }
+// Expression nodes live in the module's arena (ast.hpp); only the lists
+// that collect items for a node own memory.
 
 
 program ::= lines.
@@ -58,8 +52,8 @@ statement ::= IDENT(A) operands(B). { ctx->statement(pyasm::Statement::kInstruct
 statement ::= DIRECTIVE(A) operands(B). { ctx->statement(pyasm::Statement::kDirective, A, B); }
 
 %type operands {pyasm::ExprList*}
-%destructor operands { delete $$; }
-operands(L) ::= . { L = new pyasm::ExprList; }
+%destructor operands { delete $$; (void)ctx; }
+operands(L) ::= . { L = nullptr; }
 operands(L) ::= oplist(X). { L = X; }
 
 %type oplist {pyasm::ExprList*}
@@ -92,7 +86,7 @@ atom(E) ::= IDENT(T). { E = ctx->leaf(pyasm::Expr::kIdent, T); }
 atom(E) ::= SPAN(T). { E = ctx->leaf(pyasm::Expr::kSpan, T); }
 atom(E) ::= CODEREF(T). { E = ctx->leaf(pyasm::Expr::kCodeRef, T); }
 atom(E) ::= RAW(T). { E = ctx->leaf(pyasm::Expr::kRaw, T); }
-atom(E) ::= words(W). { E = W; }
+atom(E) ::= words(W). { E = ctx->words(W); }
 atom(E) ::= OPSYM(T) atom(X). { E = ctx->prefix(T, X); }
 atom(E) ::= LPAREN(T) RPAREN. { E = ctx->group(pyasm::Expr::kTuple, T, nullptr); }
 atom(E) ::= LPAREN(T) expr(X) RPAREN. { E = ctx->group(pyasm::Expr::kParen, T, ctx->list(X)); }
@@ -114,8 +108,10 @@ itemlist(L) ::= expr(E). { L = ctx->list(E); }
 itemlist(L) ::= itemlist(X) COMMA expr(E). { L = ctx->append(X, E); }
 
 // Space-separated words: `not in`, `OPTIMIZED NEWLOCALS`, `L1 L2 L3 depth 1`.
-words(W) ::= word(A) word(B). { W = ctx->words(A, B); }
-words(W) ::= words(X) word(B). { W = ctx->more_words(X, B); }
+%type words {pyasm::ExprList*}
+%destructor words { delete $$; }
+words(W) ::= word(A) word(B). { W = ctx->append(ctx->list(A), B); }
+words(W) ::= words(X) word(B). { W = ctx->append(X, B); }
 word(E) ::= IDENT(T). { E = ctx->leaf(pyasm::Expr::kIdent, T); }
 word(E) ::= INT(T). { E = ctx->leaf(pyasm::Expr::kInt, T); }
 word(E) ::= FLOAT(T). { E = ctx->leaf(pyasm::Expr::kFloat, T); }

@@ -8,7 +8,7 @@
 
 namespace pyasm {
 
-bool all_name_chars(const std::string& s) {
+bool all_name_chars(std::string_view s) {
   for (unsigned char c : s)
     if (!(std::isalnum(c) || c == '_') || c >= 0x80) return false;
   return true;
@@ -16,28 +16,28 @@ bool all_name_chars(const std::string& s) {
 
 std::string describe(const Expr& e) {
   switch (e.kind) {
-    case Expr::kInt: return "integer " + e.value;
-    case Expr::kFloat: return "float " + e.value;
-    case Expr::kImag: return "complex " + e.value;
+    case Expr::kInt: return "integer " + std::string(e.value);
+    case Expr::kFloat: return "float " + std::string(e.value);
+    case Expr::kImag: return "complex " + std::string(e.value);
     case Expr::kStr: return "a string";
     case Expr::kBytes: return "a bytes literal";
-    case Expr::kIdent: return "'" + e.value + "'";
-    case Expr::kSpan: return "span " + e.value;
-    case Expr::kCodeRef: return "code reference @" + e.value;
-    case Expr::kRaw: return "raw oparg $" + e.value;
-    case Expr::kSymbol: return "'" + e.value + "'";
+    case Expr::kIdent: return "'" + std::string(e.value) + "'";
+    case Expr::kSpan: return "span " + std::string(e.value);
+    case Expr::kCodeRef: return "code reference @" + std::string(e.value);
+    case Expr::kRaw: return "raw oparg $" + std::string(e.value);
+    case Expr::kSymbol: return "'" + std::string(e.value) + "'";
     case Expr::kWords: {
       std::string out;
-      for (const ExprPtr& k : e.kids) out += (out.empty() ? "" : " ") + k->value;
+      for (const Expr* k : e.kids) out += (out.empty() ? "" : " ") + std::string(k->value);
       return "'" + out + "' (separate items with commas)";
     }
     case Expr::kTuple: return "a tuple";
     case Expr::kSet: return "a set";
     case Expr::kParen: return "a parenthesised expression";
-    case Expr::kCall: return e.value + "(...)";
+    case Expr::kCall: return std::string(e.value) + "(...)";
     case Expr::kBinary: return "an expression";
     case Expr::kNeg: return "a negated expression";
-    case Expr::kPrefix: return "'" + e.value + "...'";
+    case Expr::kPrefix: return "'" + std::string(e.value) + "...'";
   }
   return "an operand";
 }
@@ -49,8 +49,8 @@ std::string strip_underscores(std::string s) {
   return s;
 }
 
-double parse_float(const std::string& text) {
-  std::string s = strip_underscores(text);
+double parse_float(std::string_view text) {
+  std::string s = strip_underscores(std::string(text));
   if (!s.empty() && (s.back() == 'j' || s.back() == 'J')) s.pop_back();
   errno = 0;
   return std::strtod(s.c_str(), nullptr);  // overflow gives inf, as in Python
@@ -84,7 +84,7 @@ ObjectPtr negate(const ObjectPtr& o) {
 
 ObjectPtr eval_items(const Expr& e, const CodeRefs& children, const Sink& sink, bool as_set) {
   std::vector<ObjectPtr> items;
-  for (const ExprPtr& k : e.kids) {
+  for (const Expr* k : e.kids) {
     ObjectPtr o = eval_const(*k, children, sink);
     if (!o) return nullptr;
     items.push_back(std::move(o));
@@ -102,7 +102,7 @@ ObjectPtr eval_call(const Expr& e, const CodeRefs& children, const Sink& sink) {
     return nullptr;
   }
   if (e.value == "float" && e.kids.size() == 1 && e.kids[0]->kind == Expr::kStr) {
-    std::string s = e.kids[0]->value;
+    std::string s(e.kids[0]->value);
     for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     char* end = nullptr;
     double v = std::strtod(s.c_str(), &end);
@@ -116,7 +116,7 @@ ObjectPtr eval_call(const Expr& e, const CodeRefs& children, const Sink& sink) {
     sink.error(e.offset, "complex(re, im) takes two real numbers");
     return nullptr;
   }
-  sink.error(e.offset, "unknown constant constructor '" + e.value +
+  sink.error(e.offset, "unknown constant constructor '" + std::string(e.value) +
                            "(...)'; expected frozenset(...), float('...') or complex(re, im)");
   return nullptr;
 }
@@ -140,15 +140,15 @@ ObjectPtr eval_const(const Expr& e, const CodeRefs& children, const Sink& sink) 
     case Expr::kInt: {
       auto v = BigInt::parse(e.value);
       if (!v) {
-        sink.error(e.offset, "invalid integer literal '" + e.value + "'");
+        sink.error(e.offset, "invalid integer literal '" + std::string(e.value) + "'");
         return nullptr;
       }
       return Object::integer(*v);
     }
     case Expr::kFloat: return Object::floating(parse_float(e.value));
     case Expr::kImag: return Object::complex(0.0, parse_float(e.value));
-    case Expr::kStr: return Object::str(e.value, all_name_chars(e.value));
-    case Expr::kBytes: return Object::bytes(e.value);
+    case Expr::kStr: return Object::str(std::string(e.value), all_name_chars(e.value));
+    case Expr::kBytes: return Object::bytes(std::string(e.value));
     case Expr::kIdent:
       if (e.value == "None") return Object::none();
       if (e.value == "True") return Object::boolean(true);
@@ -156,13 +156,13 @@ ObjectPtr eval_const(const Expr& e, const CodeRefs& children, const Sink& sink) 
       if (e.value == "Ellipsis" || e.value == "...") return Object::ellipsis();
       if (e.value == "inf") return Object::floating(std::numeric_limits<double>::infinity());
       if (e.value == "nan") return Object::floating(std::numeric_limits<double>::quiet_NaN());
-      sink.error(e.offset, "unknown constant '" + e.value + "' (strings need quotes: \"" +
-                               e.value + "\")");
+      sink.error(e.offset, "unknown constant '" + std::string(e.value) + "' (strings need quotes: \"" +
+                               std::string(e.value) + "\")");
       return nullptr;
     case Expr::kCodeRef: {
       auto it = children.find(e.value);
       if (it == children.end()) {
-        sink.error(e.offset, "no code block '" + e.value + "' inside this one");
+        sink.error(e.offset, "no code block '" + std::string(e.value) + "' inside this one");
         return nullptr;
       }
       if (!it->second) return nullptr;  // it failed, and said why

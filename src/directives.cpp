@@ -14,18 +14,18 @@ std::optional<int> Resolver::int_arg(const Statement& st, int min) {
     auto v = BigInt::parse(st.args[0]->value);
     auto i = v ? v->to_int64() : std::nullopt;
     if (i && *i >= min && *i <= 0x7FFFFFFF) return static_cast<int>(*i);
-    error(st.args[0]->offset, "." + st.name + " value out of range");
+    error(st.args[0]->offset, "." + std::string(st.name) + " value out of range");
     return std::nullopt;
   }
-  error(st.args.empty() ? st.offset : st.args[0]->offset, "." + st.name + " takes one integer");
+  error(st.args.empty() ? st.offset : st.args[0]->offset, "." + std::string(st.name) + " takes one integer");
   return std::nullopt;
 }
 
 std::optional<std::string> Resolver::str_arg(const Statement& st) {
   if (st.args.size() == 1 && (st.args[0]->kind == Expr::kStr || st.args[0]->kind == Expr::kIdent))
-    return st.args[0]->value;
+    return std::string(st.args[0]->value);
   error(st.args.empty() ? st.offset : st.args[0]->offset,
-        "." + st.name + " takes one name or string");
+        "." + std::string(st.name) + " takes one name or string");
   return std::nullopt;
 }
 
@@ -34,7 +34,7 @@ std::optional<std::vector<std::string>> Resolver::name_list(const Statement& st)
   std::vector<std::string> out;
   std::function<bool(const Expr&)> add = [&](const Expr& e) {
     if (e.kind == Expr::kWords) {
-      for (const ExprPtr& k : e.kids)
+      for (const Expr* k : e.kids)
         if (!add(*k)) return false;
       return true;
     }
@@ -43,10 +43,10 @@ std::optional<std::vector<std::string>> Resolver::name_list(const Statement& st)
       error(e.offset, "expected a name, got " + describe(e));
       return false;
     }
-    out.push_back(e.value);
+    out.emplace_back(e.value);
     return true;
   };
-  for (const ExprPtr& a : st.args)
+  for (const Expr* a : st.args)
     if (!add(*a)) return std::nullopt;
   return out;
 }
@@ -68,7 +68,7 @@ void Resolver::line_directive(const Statement& st) {
     int n[4] = {0, 0, 0, 0};
     int count = 0;
     const char* p = a.value.data();
-    const char* end = p + a.value.size();
+    const char* end = p + std::string(a.value).size();
     while (p < end && count < 4) {
       auto [next, ec] = std::from_chars(p, end, n[count]);
       if (ec != std::errc()) return error(a.offset, "line or column number out of range");
@@ -108,7 +108,7 @@ void Resolver::flags_directive(const Statement& st) {
   uint32_t flags = 0;
   std::function<bool(const Expr&)> add = [&](const Expr& e) {
     if (e.kind == Expr::kWords || (e.kind == Expr::kBinary && e.value == "|")) {
-      for (const ExprPtr& k : e.kids)
+      for (const Expr* k : e.kids)
         if (!add(*k)) return false;
       return true;
     }
@@ -132,7 +132,7 @@ void Resolver::flags_directive(const Statement& st) {
                         (near.empty() ? "" : "; did you mean '" + near + "'?"));
     return false;
   };
-  for (const ExprPtr& a : st.args)
+  for (const Expr* a : st.args)
     if (!add(*a)) return;
   cur().code->flags = flags;
   cur().flags_set = true;
@@ -143,11 +143,11 @@ namespace {
 // A directive's arguments as one list of words: `a b, c` -> a b c.
 std::vector<const Expr*> flat_words(const Statement& st) {
   std::vector<const Expr*> words;
-  for (const ExprPtr& a : st.args) {
+  for (const Expr* a : st.args) {
     if (a->kind == Expr::kWords)
-      for (const ExprPtr& k : a->kids) words.push_back(k.get());
+      for (const Expr* k : a->kids) words.push_back(k);
     else
-      words.push_back(a.get());
+      words.push_back(a);
   }
   return words;
 }
@@ -175,7 +175,7 @@ bool Resolver::handler_tail(const std::vector<const Expr*>& words, size_t i, Han
                                             (n ? ", got " + describe(*n) : std::string()));
         return false;
       }
-      spec.depth = std::stoi(n->value);
+      spec.depth = std::stoi(std::string(n->value));
       ++i;
     } else {
       error(w.offset, "unexpected " + describe(w) + "; expected depth N or lasti");
@@ -231,14 +231,14 @@ void Resolver::table_directive(const Statement& st) {
   if (st.name == "consts") {
     if (b.consts_fixed) return error(st.offset, "duplicate .consts");
     b.consts_fixed = true;
-    for (const ExprPtr& a : st.args) b.explicit_consts.push_back(a.get());
+    for (const Expr* a : st.args) b.explicit_consts.push_back(a);
     return;
   }
   auto names = name_list(st);
   if (!names) return;
   Code& c = *b.code;
   auto set = [&](bool& fixed, std::vector<std::string>& dst) {
-    if (fixed) return error(st.offset, "duplicate ." + st.name);
+    if (fixed) return error(st.offset, "duplicate ." + std::string(st.name));
     fixed = true;
     dst = *names;
   };
@@ -260,7 +260,7 @@ void Resolver::table_directive(const Statement& st) {
 void Resolver::directive(const Statement& st) {
   Block& b = cur();
   Code& c = *b.code;
-  const std::string& d = st.name;
+  std::string_view d = st.name;
   if (d == "python") {
     if (!b.is_module || stack_.size() > 1)
       error(st.offset, ".python belongs at the top of the file");
@@ -318,7 +318,7 @@ void Resolver::directive(const Statement& st) {
   }
   std::string near = nearest(d, directive_names());
   error(st.offset,
-        "unknown directive '." + d + "'" + (near.empty() ? "" : "; did you mean '." + near + "'?"));
+        "unknown directive '." + std::string(d) + "'" + (near.empty() ? "" : "; did you mean '." + near + "'?"));
 }
 
 std::vector<std::string_view> directive_names() {

@@ -22,7 +22,7 @@ struct Word {
 
 void flatten(const Expr& e, std::vector<Word>& out) {
   if (e.kind == Expr::kWords) {
-    for (const ExprPtr& k : e.kids) flatten(*k, out);
+    for (const Expr* k : e.kids) flatten(*k, out);
   } else if (e.kind == Expr::kBinary && e.value == "-") {
     flatten(*e.kids[0], out);
     out.push_back({"-", Expr::kSymbol, e.kids[1]->offset});
@@ -31,13 +31,13 @@ void flatten(const Expr& e, std::vector<Word>& out) {
     out.push_back({"-", Expr::kSymbol, e.offset});
     flatten(*e.kids[0], out);
   } else {
-    out.push_back({e.value, e.kind, e.offset});
+    out.push_back({std::string(e.value), e.kind, e.offset});
   }
 }
 
 std::vector<Word> words_of(const Statement& st) {
   std::vector<Word> out;
-  for (const ExprPtr& a : st.args) flatten(*a, out);
+  for (const Expr* a : st.args) flatten(*a, out);
   return out;
 }
 
@@ -127,7 +127,7 @@ void Resolver::pyc_directive(const Statement& st) {
 void Resolver::raw_table_directive(const Statement& st) {
   Block& b = cur();
   Code& c = *b.code;
-  const std::string& d = st.name;
+  std::string d(st.name);
   bool wrong_version = d == "lnotab" ? version_.at_least(10)
                        : d == "linetable" ? !version_.at_least(10)
                                           : !version_.at_least(11);
@@ -142,7 +142,7 @@ void Resolver::raw_table_directive(const Statement& st) {
                  "." + d + " takes the table's bytes as a bytes literal, b'...'");
   std::optional<std::string>& slot = d == "exceptiontable" ? c.raw_exceptiontable : c.raw_linetable;
   if (slot) return error(st.offset, "duplicate ." + d);
-  slot = st.args[0]->value;
+  slot = std::string(st.args[0]->value);
 }
 
 // .stacksize N [unchecked]

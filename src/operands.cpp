@@ -55,7 +55,7 @@ const char* kind_wants(ArgKind k) {
   return "an operand";
 }
 
-std::optional<uint32_t> parse_u32(const std::string& text) {
+std::optional<uint32_t> parse_u32(std::string_view text) {
   auto v = BigInt::parse(text);
   if (!v) return std::nullopt;
   auto i = v->to_int64();
@@ -65,7 +65,7 @@ std::optional<uint32_t> parse_u32(const std::string& text) {
 
 // A name operand: identifier, string literal, or a dotted compiler name
 // such as `.0` (which lexes as a float).
-std::optional<std::string> as_name(const Expr& e) {
+std::optional<std::string_view> as_name(const Expr& e) {
   if (e.kind == Expr::kIdent || e.kind == Expr::kStr) return e.value;
   if (e.kind == Expr::kFloat && e.value.size() > 1 && e.value[0] == '.' &&
       std::all_of(e.value.begin() + 1, e.value.end(), ::isdigit))
@@ -74,15 +74,15 @@ std::optional<std::string> as_name(const Expr& e) {
 }
 
 // Index of `name` in co_names, appending it when the table is not fixed.
-std::optional<uint32_t> name_index(OperandContext& ctx, const std::string& name, uint32_t at) {
+std::optional<uint32_t> name_index(OperandContext& ctx, std::string_view name, uint32_t at) {
   auto& names = ctx.tables.code.names;
   int i = ctx.tables.names_ix.find(names, name);
   if (i >= 0) return i;
   if (ctx.tables.names_fixed) {
-    report(ctx, at, "name '" + name + "' is not listed in .names");
+    report(ctx, at, "name '" + std::string(name) + "' is not listed in .names");
     return std::nullopt;
   }
-  names.push_back(name);
+  names.emplace_back(name);
   return static_cast<uint32_t>(names.size() - 1);
 }
 
@@ -90,7 +90,7 @@ bool uses_localsplus(const OperandContext& ctx) { return ctx.table.version.at_le
 
 // 3.11+: the localsplus index of a known name. While the tables still grow
 // (the collect pass) indices are not final and not needed: 0 stands in.
-std::optional<uint32_t> localsplus_index(OperandContext& ctx, const std::string& name) {
+std::optional<uint32_t> localsplus_index(OperandContext& ctx, std::string_view name) {
   Tables& t = ctx.tables;
   if (ctx.collect) return 0;
   if (t.localsplus_ix.empty()) {
@@ -105,7 +105,7 @@ std::optional<uint32_t> localsplus_index(OperandContext& ctx, const std::string&
 }
 
 // Local (LOAD_FAST) index: co_varnames, or localsplus from 3.11.
-std::optional<uint32_t> local_index(OperandContext& ctx, const std::string& name, uint32_t at) {
+std::optional<uint32_t> local_index(OperandContext& ctx, std::string_view name, uint32_t at) {
   Tables& t = ctx.tables;
   Code& code = t.code;
   bool known = t.varnames_ix.find(code.varnames, name) >= 0;
@@ -114,10 +114,10 @@ std::optional<uint32_t> local_index(OperandContext& ctx, const std::string& name
             t.freevars_ix.find(code.freevars, name) >= 0;
   if (!known) {
     if (t.varnames_fixed) {
-      report(ctx, at, "local variable '" + name + "' is not listed in .varnames");
+      report(ctx, at, "local variable '" + std::string(name) + "' is not listed in .varnames");
       return std::nullopt;
     }
-    code.varnames.push_back(name);
+    code.varnames.emplace_back(name);
   }
   if (uses_localsplus(ctx)) return localsplus_index(ctx, name);
   return static_cast<uint32_t>(t.varnames_ix.find(code.varnames, name));
@@ -125,17 +125,17 @@ std::optional<uint32_t> local_index(OperandContext& ctx, const std::string& name
 
 // Cell/free (LOAD_DEREF) index: cellvars then freevars up to 3.10,
 // localsplus from 3.11. An undeclared name becomes a cell variable.
-std::optional<uint32_t> deref_index(OperandContext& ctx, const std::string& name, uint32_t at) {
+std::optional<uint32_t> deref_index(OperandContext& ctx, std::string_view name, uint32_t at) {
   Tables& t = ctx.tables;
   Code& code = t.code;
   int cell = t.cellvars_ix.find(code.cellvars, name);
   int free = t.freevars_ix.find(code.freevars, name);
   if (cell < 0 && free < 0) {
     if (t.cellvars_fixed) {
-      report(ctx, at, "'" + name + "' is not listed in .cellvars or .freevars");
+      report(ctx, at, "'" + std::string(name) + "' is not listed in .cellvars or .freevars");
       return std::nullopt;
     }
-    code.cellvars.push_back(name);
+    code.cellvars.emplace_back(name);
     cell = static_cast<int>(code.cellvars.size() - 1);
   }
   if (uses_localsplus(ctx)) return localsplus_index(ctx, name);
@@ -161,16 +161,16 @@ std::optional<uint32_t> const_index(OperandContext& ctx, const Expr& e) {
 
 // The symbol text of an operator operand: `<`, `not in`, `+=`.
 std::optional<std::string> as_symbol(const Expr& e) {
-  if (e.kind == Expr::kSymbol || e.kind == Expr::kIdent) return e.value;
+  if (e.kind == Expr::kSymbol || e.kind == Expr::kIdent) return std::string(e.value);
   if (e.kind == Expr::kWords) {
     std::string s;
-    for (const ExprPtr& w : e.kids) s += (s.empty() ? "" : " ") + w->value;
+    for (const Expr* w : e.kids) s += (s.empty() ? "" : " ") + std::string(w->value);
     return s;
   }
   return std::nullopt;
 }
 
-std::optional<uint32_t> index_in(std::span<const std::string_view> list, const std::string& s) {
+std::optional<uint32_t> index_in(std::span<const std::string_view> list, std::string_view s) {
   for (size_t i = 0; i < list.size(); ++i)
     if (list[i] == s) return static_cast<uint32_t>(i);
   return std::nullopt;
@@ -189,7 +189,7 @@ Result compare(OperandContext& ctx, const Expr& e) {
   bool to_bool = false;
   if (e.kind == Expr::kCall && e.value == "bool" && e.kids.size() == 1) {
     to_bool = true;
-    inner = e.kids[0].get();
+    inner = e.kids[0];
   }
   auto sym = as_symbol(*inner);
   auto idx = sym ? index_in(compare_ops(ctx.table), *sym) : std::nullopt;
@@ -228,7 +228,7 @@ Result name_with_flag(OperandContext& ctx, const Expr& e, std::string_view flag_
       return fail();
     }
     bit = 1;
-    name = e.kids[before ? 1 : 0].get();
+    name = e.kids[before ? 1 : 0];
   }
   auto n = as_name(*name);
   if (!n) {
@@ -242,7 +242,7 @@ Result name_with_flag(OperandContext& ctx, const Expr& e, std::string_view flag_
 
 // LOAD_SUPER_ATTR: (name << 2) | (two-argument super(C, self) << 1) | method.
 // dis does not show the two-argument bit; pyasm spells it `two_arg`.
-Result super_attr(OperandContext& ctx, const std::vector<ExprPtr>& args) {
+Result super_attr(OperandContext& ctx, std::span<const Expr* const> args) {
   bool two_arg = args.size() == 2 && args[1]->kind == Expr::kIdent && args[1]->value == "two_arg";
   if (args.size() > 2 || (args.size() == 2 && !two_arg)) {
     report(ctx, args.back()->offset, "LOAD_SUPER_ATTR takes a name, optionally with NULL|self "
@@ -259,7 +259,7 @@ bool function_flags(OperandContext& ctx, const Expr& e, uint32_t& out) {
   static const std::pair<std::string_view, uint32_t> kFlags[] = {
       {"defaults", 1}, {"kwdefaults", 2}, {"annotations", 4}, {"closure", 8}};
   if (e.kind == Expr::kWords || (e.kind == Expr::kBinary && e.value == "|")) {
-    for (const ExprPtr& k : e.kids)
+    for (const Expr* k : e.kids)
       if (!function_flags(ctx, *k, out)) return false;
     return true;
   }
@@ -312,11 +312,11 @@ Result jump(OperandContext& ctx, const Expr& e) {
   }
   auto it = ctx.labels.find(e.value);
   if (it == ctx.labels.end()) {
-    report(ctx, e.offset, "undefined label '" + e.value + "'");
+    report(ctx, e.offset, "undefined label '" + std::string(e.value) + "'");
     return fail();
   }
   if (it->second.index >= ctx.instr_count) {
-    report(ctx, e.offset, "label '" + e.value + "' marks the end of the code; a jump needs an " +
+    report(ctx, e.offset, "label '" + std::string(e.value) + "' marks the end of the code; a jump needs an " +
                               "instruction after its label");
     return fail();
   }
@@ -330,7 +330,7 @@ Result single(const OpInfo& op, const Expr& e, OperandContext& ctx) {
       if (e.kind == Expr::kInt) {
         auto v = parse_u32(e.value);
         if (v) return {*v};
-        report(ctx, e.offset, "oparg " + e.value + " is out of range (0..4294967295)");
+        report(ctx, e.offset, "oparg " + std::string(e.value) + " is out of range (0..4294967295)");
         return fail();
       }
       break;
@@ -457,7 +457,7 @@ ResolvedOperand resolve_operand(const OpInfo& op, const Statement& st, OperandCo
     // (3.10's ROT_TWO 2, a NOP that replaced something); `$N` keeps it.
     if (args.size() == 1 && args[0]->kind == Expr::kRaw) {
       auto v = parse_u32(args[0]->value);
-      if (!v) report(ctx, args[0]->offset, "raw oparg $" + args[0]->value + " is out of range");
+      if (!v) report(ctx, args[0]->offset, "raw oparg $" + std::string(args[0]->value) + " is out of range");
       return v ? Result{*v} : fail();
     }
     if (!args.empty()) {
@@ -478,7 +478,7 @@ ResolvedOperand resolve_operand(const OpInfo& op, const Statement& st, OperandCo
       return fail();
     }
     auto v = parse_u32(args[0]->value);
-    if (!v) report(ctx, args[0]->offset, "raw oparg $" + args[0]->value + " is out of range");
+    if (!v) report(ctx, args[0]->offset, "raw oparg $" + std::string(args[0]->value) + " is out of range");
     if (v && !ctx.collect && !raw_index_in_range(op, *v, ctx, args[0]->offset)) return fail();
     return v ? Result{*v} : fail();
   }
@@ -512,7 +512,7 @@ ResolvedOperand resolve_operand(const OpInfo& op, const Statement& st, OperandCo
   }
   if (lists) {
     uint32_t v = 0;
-    for (const ExprPtr& a : args) {
+    for (const Expr* a : args) {
       bool ok = op.kind == ArgKind::FunctionFlags ? function_flags(ctx, *a, v)
                                                    : format_flags(ctx, *a, v, true);
       if (!ok) return fail();

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <map>
+#include <string_view>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -21,16 +22,24 @@ struct LabelDef {
 // Where each name stands in a table that only grows: indexed lazily, so a
 // lookup is a hash probe rather than a scan. The first occurrence wins, as
 // a linear search would find it.
+// Hash and equality that look std::string keys up by std::string_view.
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+template <class T>
+using StringMap = std::unordered_map<std::string, T, StringHash, std::equal_to<>>;
+
 class NameIndex {
  public:
-  int find(const std::vector<std::string>& v, const std::string& name) {
+  int find(const std::vector<std::string>& v, std::string_view name) {
     for (; synced_ < v.size(); ++synced_) pos_.emplace(v[synced_], static_cast<int>(synced_));
     auto it = pos_.find(name);
     return it == pos_.end() ? -1 : it->second;
   }
 
  private:
-  std::unordered_map<std::string, int> pos_;
+  StringMap<int> pos_;
   size_t synced_ = 0;
 };
 
@@ -43,7 +52,7 @@ struct Tables {
   std::map<std::string, int> const_index;  // const_key -> index
   NameIndex names_ix, varnames_ix, cellvars_ix, freevars_ix;
   // 3.11+ localsplus positions, built once the tables are final.
-  std::unordered_map<std::string, int> localsplus_ix;
+  StringMap<int> localsplus_ix;
   size_t localsplus_size = 0;
 };
 
@@ -51,7 +60,7 @@ struct OperandContext {
   const OpcodeTable& table;
   Tables& tables;
   const CodeRefs& children;
-  const std::map<std::string, LabelDef>& labels;
+  const std::map<std::string, LabelDef, std::less<>>& labels;
   const Sink& sink;
   int instr_count;  // labels at this index mark the end of the code
   // First pass: grow the tables, report errors. Second: tables are final,

@@ -4,8 +4,8 @@
 
 namespace pyasm {
 
-std::string ParseContext::text(const Token& t) const {
-  return file_.text.substr(t.begin, t.end - t.begin);
+std::string_view ParseContext::text(const Token& t) const {
+  return std::string_view(file_.text).substr(t.begin, t.end - t.begin);
 }
 
 ParseContext::ParseContext(const SourceFile& file, Diagnostics& diags, Module& out)
@@ -26,10 +26,7 @@ void ParseContext::label(const Token& t) {
 void ParseContext::statement(Statement::Kind kind, const Token& name, ExprList* args) {
   // The dot of a directive is not part of its name.
   uint32_t skip = kind == Statement::kDirective ? 1 : 0;
-  line_.push_back({kind, name.begin,
-                   file_.text.substr(name.begin + skip, name.end - name.begin - skip),
-                   std::move(*args)});
-  recycle(args);
+  line_.push_back({kind, name.begin, text(name).substr(skip), kids(args)});
 }
 
 void ParseContext::commit_line() {
@@ -45,85 +42,83 @@ void ParseContext::recycle(ExprList* l) {
   spare_.push_back(l);
 }
 
+// The list's items as the node's array in the arena; the list is recycled.
+std::span<const Expr* const> ParseContext::kids(ExprList* l) {
+  if (!l) return {};
+  auto out = out_.arena.copy(std::span<const Expr* const>(*l));
+  recycle(l);
+  return out;
+}
+
 void ParseContext::drop_line() { line_.clear(); }
 
 Expr* ParseContext::leaf(Expr::Kind kind, const Token& t) {
-  std::string v = text(t);
-  if (kind == Expr::kCodeRef || kind == Expr::kRaw) v.erase(0, 1);  // '@' or '$'
-  return new Expr(kind, t.begin, std::move(v));
+  std::string_view v = text(t);
+  if (kind == Expr::kCodeRef || kind == Expr::kRaw) v.remove_prefix(1);  // '@' or '$'
+  return out_.arena.make<Expr>(kind, t.begin, v);
 }
 
 Expr* ParseContext::string(const Token& t) {
   bool is_bytes = false;
-  std::string value, error;
+  std::string error;
   size_t at = 0;
-  if (!decode_string_literal(text(t), is_bytes, value, error, at))
+  decoded_.clear();
+  if (!decode_string_literal(text(t), is_bytes, decoded_, error, at))
     diags_.error(file_, t.begin + static_cast<uint32_t>(at), error);
-  return new Expr(is_bytes ? Expr::kBytes : Expr::kStr, t.begin, std::move(value));
+  return out_.arena.make<Expr>(is_bytes ? Expr::kBytes : Expr::kStr, t.begin,
+                               out_.arena.copy(decoded_));
 }
 
 Expr* ParseContext::symbol(const Token& t) {
-  return new Expr(Expr::kSymbol, t.begin, text(t));
+  return out_.arena.make<Expr>(Expr::kSymbol, t.begin, text(t));
 }
 
 Expr* ParseContext::binary(const Token& op, Expr* a, Expr* b) {
-  auto* e = new Expr(Expr::kBinary, a->offset, text(op));
-  e->kids.emplace_back(a);
-  e->kids.emplace_back(b);
+  auto* e = out_.arena.make<Expr>(Expr::kBinary, a->offset, text(op));
+  const Expr* both[] = {a, b};
+  e->kids = out_.arena.copy(std::span<const Expr* const>(both));
   return e;
 }
 
 Expr* ParseContext::negate(const Token& op, Expr* x) {
-  auto* e = new Expr(Expr::kNeg, op.begin);
-  e->kids.emplace_back(x);
+  auto* e = out_.arena.make<Expr>(Expr::kNeg, op.begin);
+  e->kids = out_.arena.copy(std::span<const Expr* const>(&x, 1));
   return e;
 }
 
 Expr* ParseContext::prefix(const Token& op, Expr* x) {
-  auto* e = new Expr(Expr::kPrefix, op.begin, text(op));
-  e->kids.emplace_back(x);
+  auto* e = out_.arena.make<Expr>(Expr::kPrefix, op.begin, text(op));
+  e->kids = out_.arena.copy(std::span<const Expr* const>(&x, 1));
   return e;
 }
 
 Expr* ParseContext::group(Expr::Kind kind, const Token& open, ExprList* items) {
-  auto* e = new Expr(kind, open.begin);
-  if (items) {
-    e->kids = std::move(*items);
-    recycle(items);
-  }
+  auto* e = out_.arena.make<Expr>(kind, open.begin);
+  e->kids = kids(items);
   return e;
 }
 
 Expr* ParseContext::call(const Token& name, ExprList* args) {
-  auto* e = new Expr(Expr::kCall, name.begin, text(name));
-  if (args) {
-    e->kids = std::move(*args);
-    recycle(args);
-  }
+  auto* e = out_.arena.make<Expr>(Expr::kCall, name.begin, text(name));
+  e->kids = kids(args);
   return e;
 }
 
-Expr* ParseContext::words(Expr* a, Expr* b) {
-  auto* e = new Expr(Expr::kWords, a->offset);
-  e->kids.emplace_back(a);
-  e->kids.emplace_back(b);
+Expr* ParseContext::words(ExprList* l) {
+  auto* e = out_.arena.make<Expr>(Expr::kWords, l->front()->offset);
+  e->kids = kids(l);
   return e;
-}
-
-Expr* ParseContext::more_words(Expr* w, Expr* b) {
-  w->kids.emplace_back(b);
-  return w;
 }
 
 ExprList* ParseContext::list(Expr* e) {
   ExprList* l = spare_.empty() ? new ExprList : spare_.back();
   if (!spare_.empty()) spare_.pop_back();
-  l->emplace_back(e);
+  l->push_back(e);
   return l;
 }
 
 ExprList* ParseContext::append(ExprList* l, Expr* e) {
-  l->emplace_back(e);
+  l->push_back(e);
   return l;
 }
 
@@ -175,7 +170,7 @@ void ParseContext::syntax_error(const Token& t, const std::vector<int>& expected
   else if (t.type == TK_NEWLINE)
     what = "end of line";
   else
-    what = "'" + text(t) + "'";
+    what = "'" + std::string(text(t)) + "'";
   std::string want = expected_text(expected);
   diags_.error(file_, t.begin, want.empty() ? "syntax error: unexpected " + what
                                             : "syntax error: expected " + want + ", got " + what);

@@ -10,7 +10,9 @@
 
 namespace pyasm {
 
-using ExprList = std::vector<ExprPtr>;
+// Items being collected for a node; the node gets them as an arena array
+// and the list goes back to a pool.
+using ExprList = std::vector<const Expr*>;
 
 class ParseContext {
  public:
@@ -25,7 +27,8 @@ class ParseContext {
   void commit_line();
   void drop_line();
 
-  // Expressions. Each takes ownership of its Expr*/ExprList* arguments.
+  // Expressions. Nodes live in the module's arena; each function takes
+  // ownership of its ExprList* arguments.
   Expr* leaf(Expr::Kind kind, const Token& t);
   Expr* string(const Token& t);
   Expr* symbol(const Token& t);
@@ -34,8 +37,7 @@ class ParseContext {
   Expr* prefix(const Token& op, Expr* x);
   Expr* group(Expr::Kind kind, const Token& open, ExprList* items);
   Expr* call(const Token& name, ExprList* args);
-  Expr* words(Expr* a, Expr* b);
-  Expr* more_words(Expr* w, Expr* b);
+  Expr* words(ExprList* l);
   ExprList* list(Expr* e);
   ExprList* append(ExprList* l, Expr* e);
   ExprList* prepend(Expr* e, ExprList* l);
@@ -49,8 +51,9 @@ class ParseContext {
   void set_current(const Token& t) { current_ = t.begin; }
 
  private:
-  std::string text(const Token& t) const;
+  std::string_view text(const Token& t) const;
   void recycle(ExprList* l);
+  std::span<const Expr* const> kids(ExprList* l);
   const SourceFile& file_;
   Diagnostics& diags_;
   Module& out_;
@@ -58,6 +61,7 @@ class ParseContext {
   uint32_t last_error_line_ = UINT32_MAX;  // one syntax error per line (its start offset)
   uint32_t current_ = 0;
   std::vector<ExprList*> spare_;  // emptied lists, for list() to reuse
+  std::string decoded_;           // a string literal's value, before the arena
 };
 
 // Decodes a Python string or bytes literal token (with prefix and quotes).

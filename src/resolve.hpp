@@ -22,7 +22,7 @@ struct Sink {
 };
 
 // Children already built, by the id given in `.code ID`.
-using CodeRefs = std::map<std::string, std::shared_ptr<const Code>>;
+using CodeRefs = std::map<std::string, std::shared_ptr<const Code>, std::less<>>;
 
 // Evaluates a constant expression (a Python literal, @code reference,
 // tuple, frozenset...). Reports and returns nullptr on error.
@@ -32,6 +32,6 @@ ObjectPtr eval_const(const Expr& e, const CodeRefs& children, const Sink& sink);
 std::string describe(const Expr& e);
 
 // Python's rule for interning a string constant: made only of [A-Za-z0-9_].
-bool all_name_chars(const std::string& s);
+bool all_name_chars(std::string_view s);
 
 }  // namespace pyasm

@@ -63,13 +63,13 @@ void Resolver::statement(const Statement& st) {
       bool pending = std::find(b.pending_labels.begin(), b.pending_labels.end(), st.name) !=
                      b.pending_labels.end();
       if (it != b.labels.end() || pending) {
-        error(st.offset, "duplicate label '" + st.name + "'");
+        error(st.offset, "duplicate label '" + std::string(st.name) + "'");
         if (it != b.labels.end())
           sink_.diags.note(sink_.file, it->second.src, "first defined here");
         return;
       }
-      b.labels[st.name] = LabelDef{-1, st.offset};
-      b.pending_labels.push_back(st.name);
+      b.labels.emplace(st.name, LabelDef{-1, st.offset});
+      b.pending_labels.emplace_back(st.name);
       return;
     }
     case Statement::kInstruction:
@@ -84,23 +84,23 @@ void Resolver::unknown_opcode(const Statement& st) {
     std::string instead(n->instead);
     switch (n->kind) {
       case NotInPycKind::Specialized:
-        return error(st.offset, st.name + " is a specialized form of " + instead +
+        return error(st.offset, std::string(st.name) + " is a specialized form of " + instead +
                                     " that CPython " + version_.str() +
                                     " creates at run time; a pyc holds " + instead);
       case NotInPycKind::Instrumented:
-        return error(st.offset, st.name +
+        return error(st.offset, std::string(st.name) +
                                     " is created at run time by sys.monitoring; a pyc "
                                     "holds " +
                                     instead);
       case NotInPycKind::Pseudo:
-        return error(st.offset, st.name + " is a pseudo-instruction of CPython " + version_.str() +
+        return error(st.offset, std::string(st.name) + " is a pseudo-instruction of CPython " + version_.str() +
                                     "'s compiler, gone before the pyc is " + "written" +
                                     (instead == "nothing"
                                          ? "; protected regions are written with .try or .except"
                                          : "; write " + instead));
     }
   }
-  std::string msg = "unknown opcode '" + st.name + "' for CPython " + version_.str();
+  std::string msg = "unknown opcode '" + std::string(st.name) + "' for CPython " + version_.str();
   std::string elsewhere = versions_with_opcode(st.name);
   if (!elsewhere.empty()) msg += " (it exists in " + elsewhere + ")";
   std::vector<std::string_view> names;
@@ -166,10 +166,10 @@ void Resolver::open_block(const Statement& st) {
     int positional = 0, kwonly_count = 0;
     std::vector<std::string> pos, kw;
     std::string star, dstar;
-    for (const ExprPtr& a : h.kids) {
+    for (const Expr* a : h.kids) {
       bool dotted = a->kind == Expr::kFloat && a->value.size() > 1 && a->value[0] == '.';
       if (a->kind == Expr::kIdent || a->kind == Expr::kStr || dotted) {
-        (kwonly ? kw : pos).push_back(a->value);
+        (kwonly ? kw : pos).emplace_back(a->value);
         (kwonly ? kwonly_count : positional)++;
       } else if (a->kind == Expr::kSymbol && a->value == "/" && !posonly_seen && !kwonly) {
         posonly_seen = true;

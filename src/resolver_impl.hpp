@@ -59,7 +59,7 @@ struct Block {
   std::vector<std::string> signature;  // argument names from `.code f(...)`
   uint32_t sig_flags = 0;              // VARARGS / VARKEYWORDS from the signature
   std::vector<PendingInstr> instrs;
-  std::map<std::string, LabelDef> labels;
+  std::map<std::string, LabelDef, std::less<>> labels;
   std::vector<std::string> pending_labels;
   std::vector<const Statement*> pending_prefixes;  // EXTENDED_ARG lines so far
   size_t labels_before_prefixes = 0;

@@ -1,6 +1,8 @@
 // The text front end: tokens, statements and operand expressions.
 #include <doctest/doctest.h>
 
+#include <deque>
+
 #include "pyasm/parser.hpp"
 
 using pyasm::Expr;
@@ -8,8 +10,11 @@ using pyasm::Statement;
 
 namespace {
 
+// A Module points into its source text, which must outlive it: the texts
+// of a test run are kept here.
 pyasm::Module parse_ok(const std::string& text) {
-  pyasm::SourceFile file{"t.pyasm", text};
+  static std::deque<pyasm::SourceFile> sources;
+  const pyasm::SourceFile& file = sources.emplace_back(pyasm::SourceFile{"t.pyasm", text});
   pyasm::Diagnostics diags;
   pyasm::Module m = pyasm::parse(file, diags);
   INFO(diags.render());
