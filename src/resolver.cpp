@@ -289,11 +289,44 @@ bool Resolver::check_signature(Block& b) {
   return true;
 }
 
+namespace {
+
+// Whether the oparg the collecting pass computed can still change. Tables
+// only grow by appending, so the index of a name or a constant is final
+// when first found, as are labels and symbolic opargs; not final are the
+// localsplus indices of 3.11+ (locals, cells, frees), free-variable
+// indices before that (they come after every cell), and `$N`, which is
+// range-checked against the final tables.
+bool needs_second_pass(const OpInfo& op, const Statement& st, Version v) {
+  if (st.args.size() == 1 && st.args[0]->kind == Expr::kRaw) return true;
+  switch (op.kind) {
+    case ArgKind::Local: return v.at_least(11);
+    case ArgKind::Free:
+    case ArgKind::FastPair: return true;
+    default: return false;
+  }
+}
+
+}  // namespace
+
 void Resolver::resolve_instrs(Block& b, Tables& tables, bool collect, bool& ok) {
   Code& c = *b.code;
-  c.instrs.clear();
   OperandContext ctx{table_, tables, b.children, b.labels, sink_, static_cast<int>(b.instrs.size()),
                      collect};
+  if (!collect) {
+    // The second pass: only what the first could not know yet.
+    for (size_t i = 0; i < b.instrs.size(); ++i) {
+      const PendingInstr& pi = b.instrs[i];
+      if (!needs_second_pass(*pi.op, *pi.stmt, version_)) continue;
+      ResolvedOperand r = resolve_operand(*pi.op, *pi.stmt, ctx);
+      if (!r.ok) ok = false;
+      c.instrs[i].arg = r.arg;
+      c.instrs[i].target = r.target;
+    }
+    return;
+  }
+  c.instrs.clear();
+  c.instrs.reserve(b.instrs.size());
   for (const PendingInstr& pi : b.instrs) {
     ResolvedOperand r = resolve_operand(*pi.op, *pi.stmt, ctx);
     if (!r.ok) ok = false;
@@ -305,7 +338,7 @@ void Resolver::resolve_instrs(Block& b, Tables& tables, bool collect, bool& ok) 
     in.line_start = pi.line_start;
     in.src = pi.stmt->offset;
     in.prefixes = static_cast<uint8_t>(std::min<size_t>(pi.prefixes.size(), 3));
-    if (collect && pi.prefixes.size() > 3) {
+    if (pi.prefixes.size() > 3) {
       error(pi.prefixes[3]->offset, "at most 3 EXTENDED_ARG prefixes fit a 32-bit oparg");
       ok = false;
     }
@@ -436,7 +469,8 @@ std::shared_ptr<Code> Resolver::finalize(Block& b) {
   bool ok = check_signature(b);
   set_defaults(b);
   // Pass 1 grows the tables in first-use order; pass 2 computes the opargs
-  // against the final tables (3.11 localsplus indices depend on all of them).
+  // that depend on the final tables (3.11 localsplus indices depend on all
+  // of them; see needs_second_pass).
   resolve_instrs(b, tables, true, ok);
   if (ok) {
     tables.names_fixed = tables.varnames_fixed = tables.cellvars_fixed = tables.consts_fixed = true;
