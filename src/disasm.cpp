@@ -214,6 +214,14 @@ void decide(View& v, const ForceMap& forces) {
   for (auto& c : v.children) decide(*c, forces);
 }
 
+// What only the printer needs goes before the rebuild check parses the
+// text: the next round's decide() makes it again.
+void release_printing(View& v) {
+  v.operands = std::vector<Operand>();  // (`= {}` would keep the capacity)
+  v.labels = std::vector<std::string>();
+  for (auto& c : v.children) release_printing(*c);
+}
+
 void count(const View& v, DisasmStats& s) {
   ++s.code_objects;
   s.raw_linetables += !v.lines_ok;
@@ -246,6 +254,7 @@ std::optional<std::string> disassemble(const Pyc& pyc, const std::string& name,
     text = print_module(*module, pyc, &stats);
     problems.clear();
     if (!options.verify) break;
+    release_printing(*module);
     if ((stats.verified = verify(text, *module, forces, problems))) break;
   }
   count(*module, stats);

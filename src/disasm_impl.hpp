@@ -94,7 +94,8 @@ std::string print_module(View& module, const Pyc& pyc, DisasmStats* stats);
 
 // Assembles `text` and compares each code object with the one read; marks
 // in `force` what differs. True when everything agrees (disasm_verify.cpp).
-bool verify(const std::string& text, const View& module, ForceMap& force,
+// `text` is parsed in place and given back unchanged.
+bool verify(std::string& text, const View& module, ForceMap& force,
             std::vector<std::string>& problems);
 
 }  // namespace pyasm::disasm

@@ -309,6 +309,7 @@ std::string format_const(const Object& o, const View& v) {
 void format_operands(View& v) {
   Tables tb(v);
   v.operands.clear();
+  v.operands.reserve(v.ir.instrs.size());
   for (size_t i = 0; i < v.ir.instrs.size(); ++i) {
     Operand out;
     auto text = symbolic(tb, v, i, out);

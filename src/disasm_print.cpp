@@ -156,7 +156,11 @@ std::vector<LineMark> line_marks(const View& v) {
 class Printer {
  public:
   explicit Printer(DisasmStats* stats) : stats_(stats) {}
-  std::string take() { return std::move(out_); }
+  std::string take() {
+    // Grown by doubling: up to twice its size, for the whole rebuild check.
+    out_.shrink_to_fit();
+    return std::move(out_);
+  }
 
   void emit(int depth, const std::string& s) {
     out_.append(4 * depth, ' ');

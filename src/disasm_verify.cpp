@@ -105,14 +105,23 @@ void force_all(const View& v, ForceMap& forces) {
 
 }  // namespace
 
-bool verify(const std::string& text, const View& module, ForceMap& forces,
+bool verify(std::string& text, const View& module, ForceMap& forces,
             std::vector<std::string>& problems) {
-  SourceFile file{"<disassembly>", text};
+  // The text moves in and back out: a copy would be the largest single
+  // allocation of a large file's disassembly.
+  SourceFile file{"<disassembly>", std::move(text)};
+  struct GiveBack {
+    std::string& to;
+    SourceFile& from;
+    ~GiveBack() { to = std::move(from.text); }
+  } give_back{text, file};
   Diagnostics diags;
-  Module m = parse(file, diags);
-  auto version = target_version(m, file, std::nullopt, diags);
   std::shared_ptr<const Code> code;
-  if (version && !diags.has_errors()) code = resolve(m, file, *version, diags);
+  {
+    Module m = parse(file, diags);
+    auto version = target_version(m, file, std::nullopt, diags);
+    if (version && !diags.has_errors()) code = resolve(m, file, *version, diags);
+  }  // the AST goes before the comparison
   if (!code || diags.has_errors()) {
     // Text that does not assemble: write everything out next time.
     problems.push_back("the text does not assemble:\n" + diags.render());
