@@ -48,16 +48,15 @@ line ::= error NEWLINE. { ctx->drop_line(); yypParser->yyerrcnt = -1; }
 
 label ::= IDENT(A) COLON. { ctx->label(A); }
 
-statement ::= IDENT(A) operands(B). { ctx->statement(pyasm::Statement::kInstruction, A, B); }
-statement ::= DIRECTIVE(A) operands(B). { ctx->statement(pyasm::Statement::kDirective, A, B); }
-
-%type operands {pyasm::ExprList*}
-%destructor operands { delete $$; (void)ctx; }
-operands(L) ::= . { L = nullptr; }
-operands(L) ::= oplist(X). { L = X; }
+// Each reduction costs the table engine as much as a token: the operand
+// list and the expressions below have no unit rules they can do without.
+statement ::= IDENT(A). { ctx->statement(pyasm::Statement::kInstruction, A, nullptr); }
+statement ::= IDENT(A) oplist(B). { ctx->statement(pyasm::Statement::kInstruction, A, B); }
+statement ::= DIRECTIVE(A). { ctx->statement(pyasm::Statement::kDirective, A, nullptr); }
+statement ::= DIRECTIVE(A) oplist(B). { ctx->statement(pyasm::Statement::kDirective, A, B); }
 
 %type oplist {pyasm::ExprList*}
-%destructor oplist { delete $$; }
+%destructor oplist { delete $$; (void)ctx; }
 oplist(L) ::= operand(E). { L = ctx->list(E); }
 oplist(L) ::= oplist(X) COMMA operand(E). { L = ctx->append(X, E); }
 
@@ -67,15 +66,16 @@ operand(E) ::= MINUS(T). { E = ctx->symbol(T); }
 operand(E) ::= PIPE(T). { E = ctx->symbol(T); }
 operand(E) ::= OPSYM(T). { E = ctx->symbol(T); }
 
-// `|` binds tighter than `+` and `-`: NULL|self + name, name + NULL|self, 1+2j.
-expr(E) ::= union(X). { E = X; }
-expr(E) ::= expr(A) PLUS(T) union(B). { E = ctx->binary(T, A, B); }
-expr(E) ::= expr(A) MINUS(T) union(B). { E = ctx->binary(T, A, B); }
-union(E) ::= term(X). { E = X; }
-union(E) ::= union(A) PIPE(T) term(B). { E = ctx->binary(T, A, B); }
-
-term(E) ::= atom(X). { E = X; }
-term(E) ::= MINUS(T) term(X). { E = ctx->negate(T, X); }
+// `|` binds tighter than `+` and `-`: NULL|self + name, name + NULL|self, 1+2j;
+// a negation tighter than both (NEG is no token, only a precedence).
+%left PLUS MINUS.
+%left PIPE.
+%right NEG.
+expr(E) ::= atom(X). { E = X; }
+expr(E) ::= expr(A) PLUS(T) expr(B). { E = ctx->binary(T, A, B); }
+expr(E) ::= expr(A) MINUS(T) expr(B). { E = ctx->binary(T, A, B); }
+expr(E) ::= expr(A) PIPE(T) expr(B). { E = ctx->binary(T, A, B); }
+expr(E) ::= MINUS(T) expr(X). [NEG] { E = ctx->negate(T, X); }
 
 atom(E) ::= INT(T). { E = ctx->leaf(pyasm::Expr::kInt, T); }
 atom(E) ::= FLOAT(T). { E = ctx->leaf(pyasm::Expr::kFloat, T); }
