@@ -14,7 +14,12 @@ namespace pyasm::disasm {
 
 namespace {
 
-using Keys = std::vector<std::string>;
+// Views into the pyc's tables and the operands' uses, which outlive the
+// search: no string is copied while tables are simulated.
+using Keys = std::vector<std::string_view>;
+using KeySet = std::unordered_set<std::string_view>;
+
+Keys views(const std::vector<std::string>& strings) { return Keys(strings.begin(), strings.end()); }
 
 // The shortest k >= base such that derive(k) == actual. derive(k) starts
 // from actual[0, k) and appends first uses; if it first differs from
@@ -32,30 +37,37 @@ size_t shortest_prefix(const Keys& actual, size_t base, const std::function<Keys
 }
 
 // Appends `key` unless it is already in `table`.
-void add(Keys& table, std::unordered_set<std::string>& in, const std::string& key) {
+void add(Keys& table, KeySet& in, std::string_view key) {
   if (in.insert(key).second) table.push_back(key);
+}
+
+// A set of the table's keys, with room for what the uses add.
+KeySet key_set(const Keys& table, size_t more) {
+  KeySet in;
+  in.reserve(table.size() + more);
+  in.insert(table.begin(), table.end());
+  return in;
 }
 
 struct Sim {
   const View& v;
   bool localsplus;  // 3.11+: LOAD_FAST also finds cells and free variables
   Keys sig;
-  Keys const_uses;  // const_key of every constant operand, in order (made once)
+  Keys const_uses;  // const_key of every constant operand, in order
+  Keys name_uses;   // every name operand, in order
+  size_t uses = 0;  // of any kind
 
   Keys consts(const Keys& actual, size_t k) const {
     Keys t(actual.begin(), actual.begin() + k);
-    std::unordered_set<std::string> in(t.begin(), t.end());
-    for (const std::string& key : const_uses) add(t, in, key);
+    KeySet in = key_set(t, const_uses.size());
+    for (std::string_view key : const_uses) add(t, in, key);
     return t;
   }
 
-  Keys names(size_t k) const {
-    const Keys& actual = v.orig->names;
+  Keys names(const Keys& actual, size_t k) const {
     Keys t(actual.begin(), actual.begin() + k);
-    std::unordered_set<std::string> in(t.begin(), t.end());
-    for (const Operand& op : v.operands)
-      for (const Use& u : op.uses)
-        if (u.kind == Use::kName) add(t, in, u.name);
+    KeySet in = key_set(t, name_uses.size());
+    for (std::string_view name : name_uses) add(t, in, name);
     return t;
   }
 
@@ -64,8 +76,8 @@ struct Sim {
     const Code& c = *v.orig;
     Keys vars = kv ? Keys(c.varnames.begin(), c.varnames.begin() + *kv) : sig;
     Keys cells(c.cellvars.begin(), c.cellvars.begin() + kc);
-    std::unordered_set<std::string> vin(vars.begin(), vars.end()), cin(cells.begin(), cells.end());
-    std::unordered_set<std::string> fin(c.freevars.begin(), c.freevars.end());
+    KeySet vin = key_set(vars, uses), cin = key_set(cells, uses);
+    KeySet fin = key_set(views(c.freevars), 0);
     for (const Operand& op : v.operands)
       for (const Use& u : op.uses) {
         if (u.kind == Use::kLocal) {
@@ -87,7 +99,7 @@ std::optional<size_t> written(size_t k, size_t base) {
 
 void choose_tables(View& v) {
   const Code& c = *v.orig;
-  Sim sim{v, c.version.at_least(11), {}, {}};
+  Sim sim{v, c.version.at_least(11), {}, {}, {}, 0};
   size_t nsig = 0;
   if (v.signature) {
     nsig = static_cast<size_t>(c.argcount + c.kwonlyargcount) + ((c.flags & kVarArgs) ? 1 : 0) +
@@ -103,21 +115,27 @@ void choose_tables(View& v) {
                      : std::nullopt;
     return;
   }
-  Keys const_keys;
-  for (const ObjectPtr& o : c.consts) const_keys.push_back(const_key(*o));
+  std::vector<std::string> const_strings, const_use_strings;
+  for (const ObjectPtr& o : c.consts) const_strings.push_back(const_key(*o));
   for (const Operand& op : v.operands)
-    for (const Use& u : op.uses)
-      if (u.kind == Use::kConst) sim.const_uses.push_back(const_key(*u.obj));
+    for (const Use& u : op.uses) {
+      if (u.kind == Use::kConst) const_use_strings.push_back(const_key(*u.obj));
+      if (u.kind == Use::kName) sim.name_uses.push_back(u.name);
+      ++sim.uses;
+    }
+  Keys const_keys = views(const_strings), names = views(c.names);
+  sim.const_uses = views(const_use_strings);
   v.consts = written(shortest_prefix(const_keys, 0, [&](size_t k) { return sim.consts(const_keys, k); }), 0);
-  v.names = written(shortest_prefix(c.names, 0, [&](size_t k) { return sim.names(k); }), 0);
-  size_t kc = shortest_prefix(c.cellvars, 0, [&](size_t k) { return sim.locals({}, k).second; });
+  v.names = written(shortest_prefix(names, 0, [&](size_t k) { return sim.names(names, k); }), 0);
+  size_t kc = shortest_prefix(views(c.cellvars), 0, [&](size_t k) { return sim.locals({}, k).second; });
   v.cellvars = written(kc, 0);
   // Without a `.varnames`, the signature's names come first; a written one
   // must repeat them.
-  if (sim.locals({}, kc).first == c.varnames) {
+  Keys varnames = views(c.varnames);
+  if (sim.locals({}, kc).first == varnames) {
     v.varnames = std::nullopt;
   } else {
-    size_t kv = shortest_prefix(c.varnames, std::min(nsig + 1, c.varnames.size()),
+    size_t kv = shortest_prefix(varnames, std::min(nsig + 1, c.varnames.size()),
                                 [&](size_t k) { return sim.locals(k, kc).first; });
     v.varnames = kv;
   }
