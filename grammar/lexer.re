@@ -5,6 +5,9 @@
 // never get stuck: what it does not know becomes an ERROR token.
 #include "lexer.hpp"
 
+#include <bit>
+#include <cstring>
+
 #include "parser.h"
 
 namespace pyasm {
@@ -18,10 +21,29 @@ Token Lexer::make(int type, const char* start) {
                nullptr};
 }
 
+// Half the bytes of a disassembly are the spaces of its indentation and
+// operand column: skipped eight at a time before the automaton starts.
+void Lexer::skip_spaces() {
+  constexpr uint64_t kSpaces = 0x2020202020202020;
+  if constexpr (std::endian::native == std::endian::little) {
+    while (lim_ - cur_ >= 8) {
+      uint64_t word;
+      std::memcpy(&word, cur_, 8);
+      if (uint64_t other = word ^ kSpaces) {
+        cur_ += std::countr_zero(other) / 8;
+        return;
+      }
+      cur_ += 8;
+    }
+  }
+  while (cur_ < lim_ && *cur_ == ' ') ++cur_;
+}
+
 Token Lexer::next() {
   for (;;) {
     if (done_) return Token{0, static_cast<uint32_t>(lim_ - base_),
                             static_cast<uint32_t>(lim_ - base_), nullptr};
+    skip_spaces();
     const char* start = cur_;
     const char* YYMARKER = nullptr;
     /*!re2c

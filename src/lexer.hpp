@@ -21,6 +21,7 @@ class Lexer {
 
  private:
   Token make(int type, const char* start);
+  void skip_spaces();
   const char* base_;
   const char* cur_;
   const char* lim_;

@@ -56,6 +56,14 @@ const char* kind_wants(ArgKind k) {
 }
 
 std::optional<uint32_t> parse_u32(std::string_view text) {
+  // Most opargs are a few plain decimal digits (no leading zero, which
+  // Python's literals forbid): no BigInt needed.
+  if (!text.empty() && text.size() <= 9 && (text[0] != '0' || text.size() == 1) &&
+      std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    uint32_t v = 0;
+    for (char c : text) v = v * 10 + static_cast<uint32_t>(c - '0');
+    return v;
+  }
   auto v = BigInt::parse(text);
   if (!v) return std::nullopt;
   auto i = v->to_int64();
@@ -164,7 +172,7 @@ std::optional<std::string> as_symbol(const Expr& e) {
   if (e.kind == Expr::kSymbol || e.kind == Expr::kIdent) return std::string(e.value);
   if (e.kind == Expr::kWords) {
     std::string s;
-    for (const Expr* w : e.kids) s += (s.empty() ? "" : " ") + std::string(w->value);
+    for (const Expr* w : e.kids) (s.empty() ? s : s += ' ') += w->value;
     return s;
   }
   return std::nullopt;
@@ -178,7 +186,7 @@ std::optional<uint32_t> index_in(std::span<const std::string_view> list, std::st
 
 std::string joined(std::span<const std::string_view> list) {
   std::string out;
-  for (auto s : list) out += (out.empty() ? "" : " ") + std::string(s);
+  for (auto s : list) (out.empty() ? out : out += ' ') += s;
   return out;
 }
 
