@@ -36,6 +36,38 @@ size_t shortest_prefix(const Keys& actual, size_t base, const std::function<Keys
   return actual.size();
 }
 
+// shortest_prefix for a table that is `actual[0, k)` followed by `uses` in
+// order of first use, each unless already there (.consts and .names): the
+// same search, but each candidate k costs one pass over the uses instead of
+// building its table, since the entries before k only grow with k.
+size_t shortest_prefix_of_uses(const Keys& actual, const Keys& uses) {
+  Keys firsts;  // each use once, in order of first use
+  std::unordered_set<std::string_view> seen;
+  seen.reserve(uses.size());
+  for (std::string_view u : uses)
+    if (seen.insert(u).second) firsts.push_back(u);
+  std::unordered_set<std::string_view> before;  // actual[0, k)
+  before.reserve(actual.size());
+  size_t n = actual.size(), k = 0, added = 0;
+  while (k < n) {
+    for (; added < k; ++added) before.insert(actual[added]);
+    // derive(k) = actual[0, k) + the uses not in it; m = where it departs.
+    size_t m = k;
+    bool longer = false;
+    for (std::string_view u : firsts) {
+      if (before.count(u)) continue;
+      if (m == n || actual[m] != u) {
+        longer = m == n;
+        break;
+      }
+      ++m;
+    }
+    if (m == n && !longer) return k;
+    k = std::max(k + 1, m + 1);
+  }
+  return n;
+}
+
 // Appends `key` unless it is already in `table`.
 void add(Keys& table, KeySet& in, std::string_view key) {
   if (in.insert(key).second) table.push_back(key);
@@ -56,20 +88,6 @@ struct Sim {
   Keys const_uses;  // const_key of every constant operand, in order
   Keys name_uses;   // every name operand, in order
   size_t uses = 0;  // of any kind
-
-  Keys consts(const Keys& actual, size_t k) const {
-    Keys t(actual.begin(), actual.begin() + k);
-    KeySet in = key_set(t, const_uses.size());
-    for (std::string_view key : const_uses) add(t, in, key);
-    return t;
-  }
-
-  Keys names(const Keys& actual, size_t k) const {
-    Keys t(actual.begin(), actual.begin() + k);
-    KeySet in = key_set(t, name_uses.size());
-    for (std::string_view name : name_uses) add(t, in, name);
-    return t;
-  }
 
   // Cells, and with them the locals (whose lookups see the cells so far).
   std::pair<Keys, Keys> locals(std::optional<size_t> kv, size_t kc) const {
@@ -125,8 +143,8 @@ void choose_tables(View& v) {
     }
   Keys const_keys = views(const_strings), names = views(c.names);
   sim.const_uses = views(const_use_strings);
-  v.consts = written(shortest_prefix(const_keys, 0, [&](size_t k) { return sim.consts(const_keys, k); }), 0);
-  v.names = written(shortest_prefix(names, 0, [&](size_t k) { return sim.names(names, k); }), 0);
+  v.consts = written(shortest_prefix_of_uses(const_keys, sim.const_uses), 0);
+  v.names = written(shortest_prefix_of_uses(names, sim.name_uses), 0);
   size_t kc = shortest_prefix(views(c.cellvars), 0, [&](size_t k) { return sim.locals({}, k).second; });
   v.cellvars = written(kc, 0);
   // Without a `.varnames`, the signature's names come first; a written one
