@@ -102,12 +102,13 @@ std::optional<std::string> const_text(const Object& o, const View& v) {
 
 // The first index of each entry's value in a table: an operand written
 // symbolically resolves to it.
-template <typename T, typename Key>
-std::vector<int> first_indices(const std::vector<T>& table, Key key) {
-  std::unordered_map<std::string, int> seen;
+std::vector<int> first_indices(const std::vector<std::string>& keys) {
+  std::unordered_map<std::string_view, int> seen;
+  seen.reserve(keys.size());
   std::vector<int> out;
-  for (size_t i = 0; i < table.size(); ++i)
-    out.push_back(seen.emplace(key(table[i]), static_cast<int>(i)).first->second);
+  out.reserve(keys.size());
+  for (size_t i = 0; i < keys.size(); ++i)
+    out.push_back(seen.emplace(keys[i], static_cast<int>(i)).first->second);
   return out;
 }
 
@@ -123,19 +124,21 @@ struct Tables {
 
   Tables(const View& v) : t(*opcode_table(v.orig->version)), c(*v.orig) {
     for (const ObjectPtr& k : c.consts) const_texts.push_back(const_text(*k, v));
-    const_first = first_indices(c.consts, [](const ObjectPtr& o) { return const_key(*o); });
-    auto same = [](const std::string& s) { return s; };
-    name_first = first_indices(c.names, same);
+    std::vector<std::string> const_keys;
+    const_keys.reserve(c.consts.size());
+    for (const ObjectPtr& k : c.consts) const_keys.push_back(const_key(*k));
+    const_first = first_indices(const_keys);
+    name_first = first_indices(c.names);
     if (c.version.at_least(11)) {
       locals = derefs = localsplus(c).names;
-      local_first = deref_first = first_indices(locals, same);
+      local_first = deref_first = first_indices(locals);
     } else {
       locals = c.varnames;
-      local_first = first_indices(locals, same);
+      local_first = first_indices(locals);
       derefs = c.cellvars;
       derefs.insert(derefs.end(), c.freevars.begin(), c.freevars.end());
       // deref_index: a cell by its first occurrence, else ncell + the free's.
-      std::vector<int> ff = first_indices(c.freevars, same);
+      std::vector<int> ff = first_indices(c.freevars);
       for (size_t i = 0; i < derefs.size(); ++i) {
         auto cell = std::find(c.cellvars.begin(), c.cellvars.end(), derefs[i]);
         deref_first.push_back(cell != c.cellvars.end()
