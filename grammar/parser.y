@@ -32,24 +32,24 @@
 // that collect items for a node own memory.
 
 
+// Each reduction costs the table engine as much as a token, so the rules
+// below have no unit rules they can do without: a line is part of `lines`
+// directly, statements take the operand list, the list takes expressions.
 program ::= lines.
 lines ::= .
-lines ::= lines line.
 
 // A line's label and statement are kept only once its NEWLINE arrives, so a
 // syntax error later on the line drops the whole line (one error per line).
-line ::= NEWLINE.
-line ::= statement NEWLINE. { ctx->commit_line(); }
-line ::= label NEWLINE. { ctx->commit_line(); }
-line ::= label statement NEWLINE. { ctx->commit_line(); }
+lines ::= lines NEWLINE.
+lines ::= lines statement NEWLINE. { ctx->commit_line(); }
+lines ::= lines label NEWLINE. { ctx->commit_line(); }
+lines ::= lines label statement NEWLINE. { ctx->commit_line(); }
 // Recovery: skip to the end of the line, and report the next error at once
 // rather than after Lemon's usual three good tokens.
-line ::= error NEWLINE. { ctx->drop_line(); yypParser->yyerrcnt = -1; }
+lines ::= lines error NEWLINE. { ctx->drop_line(); yypParser->yyerrcnt = -1; }
 
 label ::= IDENT(A) COLON. { ctx->label(A); }
 
-// Each reduction costs the table engine as much as a token: the operand
-// list and the expressions below have no unit rules they can do without.
 statement ::= IDENT(A). { ctx->statement(pyasm::Statement::kInstruction, A, nullptr); }
 statement ::= IDENT(A) oplist(B). { ctx->statement(pyasm::Statement::kInstruction, A, B); }
 statement ::= DIRECTIVE(A). { ctx->statement(pyasm::Statement::kDirective, A, nullptr); }
@@ -57,14 +57,16 @@ statement ::= DIRECTIVE(A) oplist(B). { ctx->statement(pyasm::Statement::kDirect
 
 %type oplist {pyasm::ExprList*}
 %destructor oplist { delete $$; (void)ctx; }
-oplist(L) ::= operand(E). { L = ctx->list(E); }
-oplist(L) ::= oplist(X) COMMA operand(E). { L = ctx->append(X, E); }
+oplist(L) ::= expr(E). { L = ctx->list(E); }
+oplist(L) ::= symbol(E). { L = ctx->list(E); }
+oplist(L) ::= oplist(X) COMMA expr(E). { L = ctx->append(X, E); }
+oplist(L) ::= oplist(X) COMMA symbol(E). { L = ctx->append(X, E); }
 
-operand(E) ::= expr(X). { E = X; }
-operand(E) ::= PLUS(T). { E = ctx->symbol(T); }
-operand(E) ::= MINUS(T). { E = ctx->symbol(T); }
-operand(E) ::= PIPE(T). { E = ctx->symbol(T); }
-operand(E) ::= OPSYM(T). { E = ctx->symbol(T); }
+// An operator alone as an operand: COMPARE_OP <, BINARY_OP +.
+symbol(E) ::= PLUS(T). { E = ctx->symbol(T); }
+symbol(E) ::= MINUS(T). { E = ctx->symbol(T); }
+symbol(E) ::= PIPE(T). { E = ctx->symbol(T); }
+symbol(E) ::= OPSYM(T). { E = ctx->symbol(T); }
 
 // `|` binds tighter than `+` and `-`: NULL|self + name, name + NULL|self, 1+2j;
 // a negation tighter than both (NEG is no token, only a precedence).
