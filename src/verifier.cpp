@@ -26,7 +26,7 @@ using verifier::OpRule;
 using verifier::Role;
 
 // What a stack slot may hold: a union of these.
-enum Kind : uint16_t {
+enum Kind : uint32_t {
   kVal = 1,          // an object
   kNull = 2,         // NULL (3.7+: LOAD_METHOD, PUSH_NULL, NULL bits, ...)
   kIter = 4,         // an iterator (GET_ITER)
@@ -40,32 +40,57 @@ enum Kind : uint16_t {
   kStr = 1024,       // a str constant
   kFunc = 2048,         // a function ready to call
   kClosure = 4096,      // a tuple of cells (extra: how many)
-  kFuncPending = 8192,  // 3.13: a function whose closure is not set (extra: free vars)
+  kFuncPending = 8192,  // 3.13: a function whose closure is not set
+  // (kFunc and kFuncPending: extra is the index of the code object constant)
   // The exception state a handler saved (what POP_EXCEPT restores): ≤3.10 the
   // three slots under the exception, of which the traceback and value may be
   // NULL; 3.11+ the slot PUSH_EXC_INFO pushes under it, which may be None.
   kExcSaved = 16384,
+  // ≤3.7's finally protocol: what entering a finally block pushes.
+  kNone = 1u << 15,      // the None constant (LOAD_CONST None)
+  kWhy = 1u << 16,       // a why code (extra: WHY_RETURN, WHY_BREAK, ...)
+  kJumpAddr = 1u << 17,  // CONTINUE_LOOP's target (extra: its instruction)
+  // With kFunc or kFuncPending: the code has trusted parameters (`.0`, ...),
+  // so the function may only be called at once, with what they trust.
+  kFuncTrusted = 1u << 18,
 };
-constexpr uint16_t kNotValue = kNull | kPhantom;
+constexpr uint32_t kNotValue = kNull | kPhantom;
+// The kinds whose `extra` decides what END_FINALLY does: ≤3.7 keeps states
+// that differ in them apart instead of merging them.
+constexpr uint32_t kShapeKinds = kWhy | kJumpAddr;
+
+// ≤3.7: ceval's why codes.
+enum Why : int32_t {
+  kWhyException = 0x2, kWhyBreak = 0x4, kWhyReturn = 0x8, kWhyContinue = 0x20,
+  kWhySilenced = 0x80,
+};
 constexpr int kUnknown = -2;
 
 struct Slot {
-  uint16_t kind = kVal;
+  uint32_t kind = kVal;
   int32_t extra = kUnknown;
 };
 
 // 3.11+: what a localsplus slot may hold.
 enum LocalState : uint8_t { kUnbound = 1, kBound = 2, kHoldsCell = 4 };
 
+// ≤3.7 knows the type of each block and keeps EXCEPT_HANDLER blocks on the
+// block stack; 3.8-3.10 count those (eh_min/eh_max) instead.
+enum BlockType : uint8_t { kBlockSetup, kBlockLoop, kBlockExcept, kBlockFinally, kBlockHandler };
+
 struct Block {  // ≤3.10: a SETUP_* block
   int handler;
   int level;
-  int eh_min, eh_max;  // EXCEPT_HANDLER blocks below it
-  bool same_block(const Block& o) const { return handler == o.handler && level == o.level; }
+  int eh_min = 0, eh_max = 0;  // 3.8-3.10: EXCEPT_HANDLER blocks below it
+  BlockType type = kBlockSetup;
+  bool same_block(const Block& o) const {
+    return handler == o.handler && level == o.level && type == o.type;
+  }
 };
 
 struct State {
-  bool live = false;
+  bool live = false;    // false: this path ends here (≤3.7 END_FINALLY that unwinds)
+  bool queued = false;
   std::vector<Slot> stack;
   std::vector<Block> blocks;
   int eh_min = 0, eh_max = 0;  // ≤3.10: EXCEPT_HANDLER blocks above them
@@ -73,6 +98,9 @@ struct State {
 };
 
 constexpr int kMaxBlocks = 20;  // CO_MAXBLOCKS
+// ≤3.7: how many differently shaped states one instruction may have (a
+// finally block is entered with 1, 2 or 6 items, and nests).
+constexpr size_t kMaxShapes = 64;
 
 class Verifier {
  public:
@@ -95,10 +123,10 @@ class Verifier {
     if (minor_ >= 11) entry_locals(entry);
     join(0, std::move(entry), nullptr);
     while (!work_.empty() && ok_) {
-      size_t i = work_.back();
+      auto [i, v] = work_.back();
       work_.pop_back();
-      queued_[i] = false;
-      walk(i);
+      in_[i][v].queued = false;
+      walk(i, v);
     }
     // `.stacksize N unchecked` is written as given; the frame must still hold
     // every path's deepest stack, or the interpreter writes past it.
@@ -186,13 +214,31 @@ class Verifier {
     // upper bound forever; past the limit it carries no information.
     s.eh_max = std::min(s.eh_max, kMaxBlocks + 1);
     for (Block& b : s.blocks) b.eh_max = std::min(b.eh_max, kMaxBlocks + 1);
-    State& cur = in_[i];
-    if (!cur.live) {
-      cur = std::move(s);
-      queue(i);
+    std::vector<State>& shapes = in_[i];
+    const Instr& at = from ? *from : instr(i);
+    s.live = true;
+    s.queued = false;
+    if (minor_ <= 7) {
+      // ≤3.7: paths meet with different stacks (a finally block is entered
+      // with None, a why code, or an exception); each shape is its own state.
+      for (size_t v = 0; v < shapes.size(); ++v)
+        if (same_shape(shapes[v], s)) return merge(i, v, s);
+      if (shapes.size() >= kMaxShapes) {
+        fail(at, "more than " + std::to_string(kMaxShapes) +
+                     " different stack shapes reach " + std::string(name(instr(i))) +
+                     " (the verifier gives up; does a loop keep growing the stack?)");
+        return;
+      }
+      shapes.push_back(std::move(s));
+      queue(i, shapes.size() - 1);
       return;
     }
-    const Instr& at = from ? *from : instr(i);
+    if (shapes.empty()) {
+      shapes.push_back(std::move(s));
+      queue(i, 0);
+      return;
+    }
+    State& cur = shapes[0];
     if (cur.stack.size() != s.stack.size()) {
       fail(at, "stack depth differs where paths meet at " + std::string(name(instr(i))) + ": " +
                    std::to_string(s.stack.size()) + " on this path, " +
@@ -207,6 +253,27 @@ class Verifier {
                    std::string(name(instr(i))) + " (blocks must balance)");
       return;
     }
+    merge(i, 0, s);
+  }
+
+  // ≤3.7: states that END_FINALLY treats alike: the same depth, blocks and
+  // why codes.
+  static bool same_shape(const State& a, const State& b) {
+    if (a.stack.size() != b.stack.size() || a.blocks.size() != b.blocks.size()) return false;
+    for (size_t k = 0; k < a.blocks.size(); ++k)
+      if (!a.blocks[k].same_block(b.blocks[k])) return false;
+    for (size_t k = 0; k < a.stack.size(); ++k) {
+      const Slot& x = a.stack[k];
+      const Slot& y = b.stack[k];
+      if ((x.kind & kShapeKinds) != (y.kind & kShapeKinds)) return false;
+      if ((x.kind & kShapeKinds) && x.extra != y.extra) return false;
+    }
+    return true;
+  }
+
+  // Widens state v of instruction i by s (same depth and blocks).
+  void merge(size_t i, size_t v, const State& s) {
+    State& cur = in_[i][v];
     bool changed = false;
     for (size_t k = 0; k < s.blocks.size(); ++k) {
       Block& b = cur.blocks[k];
@@ -216,7 +283,7 @@ class Verifier {
     for (size_t k = 0; k < s.stack.size(); ++k) {
       Slot& a = cur.stack[k];
       const Slot& b = s.stack[k];
-      uint16_t kind = a.kind | b.kind;
+      uint32_t kind = a.kind | b.kind;
       int32_t extra = a.extra == b.extra ? a.extra : kUnknown;
       if (kind != a.kind || extra != a.extra) a = {kind, extra}, changed = true;
     }
@@ -224,7 +291,7 @@ class Verifier {
     if (s.eh_max > cur.eh_max) cur.eh_max = s.eh_max, changed = true;
     for (size_t k = 0; k < s.locals.size() && k < cur.locals.size(); ++k)
       if ((cur.locals[k] | s.locals[k]) != cur.locals[k]) cur.locals[k] |= s.locals[k], changed = true;
-    if (changed) queue(i);
+    if (changed) queue(i, v);
   }
 
   void edge(size_t from, size_t to) {
@@ -294,19 +361,19 @@ class Verifier {
     return true;
   }
 
-  void queue(size_t i) {
-    if (queued_.empty()) queued_.assign(code_.instrs.size(), false);
-    if (!queued_[i]) queued_[i] = true, work_.push_back(i);
+  void queue(size_t i, size_t v) {
+    State& st = in_[i][v];
+    if (!st.queued) st.queued = true, work_.push_back({i, v});
   }
 
   // ---- the walk ----------------------------------------------------------
 
-  void walk(size_t i) {
-    State s = in_[i];
+  void walk(size_t i, size_t v) {
+    State s = in_[i][v];
     const size_t n = code_.instrs.size();
     for (;;) {
       max_depth_ = std::max(max_depth_, static_cast<int>(s.stack.size()));
-      if (!step(i, s)) return;
+      if (!step(i, s) || !s.live) return;
       max_depth_ = std::max(max_depth_, static_cast<int>(s.stack.size()));
       const OpInfo& op = *table_.find(instr(i).opcode);
       if (op.terminates()) return;
@@ -323,7 +390,7 @@ class Verifier {
     }
   }
 
-  static std::string kind_text(uint16_t k) {
+  static std::string kind_text(uint32_t k) {
     if (k & kPhantom) return "nothing (a slot 3.8's compiler counts for BEGIN_FINALLY)";
     if (k & kExcSaved)
       return "the saved exception state, possibly NULL (only POP_EXCEPT may take it)";
@@ -342,7 +409,7 @@ class Verifier {
 
   // `saved`: the saved exception state (kExcSaved) will do as well.
   bool need_exc(const Instr& in, const Slot& s, const char* what, bool saved = false) {
-    uint16_t ok = saved ? kExc | kExcSaved : kExc;
+    uint32_t ok = saved ? kExc | kExcSaved : kExc;
     if (s.kind != 0 && !(s.kind & ~ok)) return true;
     return fail(in, std::string(name(in)) + " needs " + what +
                         " pushed by the interpreter when it entered an exception handler; "
@@ -365,7 +432,7 @@ class Verifier {
   // (traceback, value, type), then the exception (traceback, value, type).
   static void push_handler_entry(std::vector<Slot>& stack) {
     for (int k = 0; k < 3; ++k) stack.push_back({kExcSaved, kUnknown});
-    for (int k = 0; k < 3; ++k) stack.push_back({kExc, kUnknown});
+    for (int k = 0; k < 3; ++k) stack.push_back({kExc, k});  // traceback, value, type
   }
 
   int pushes_of(const Instr& in, int pops) const {
@@ -383,6 +450,11 @@ class Verifier {
     int pushes = pushes_of(in, pops);
     int kept = std::min({static_cast<int>(r.keep), pops, std::max(pushes, 0)});
     int low = name(in) == "YIELD_VALUE" ? depth - pops + pushes : depth - pops + kept;
+    if (minor_ <= 7) {
+      State h = s;
+      h.stack.resize(static_cast<size_t>(std::max(0, low)));
+      return unwind_old(in, std::move(h), kWhyException, {});
+    }
     if (minor_ >= 11) {
       for (const ExceptionEntry& e : code_.exceptions) {
         if (static_cast<int>(i) < e.start || static_cast<int>(i) >= e.end) continue;
@@ -420,8 +492,249 @@ class Verifier {
     return ok_;
   }
 
+  // ---- ≤3.7: the block stack as ceval runs it -----------------------------
+
+  static bool old_block_role(Role r) {
+    switch (r) {
+      case Role::Setup: case Role::PopBlock: case Role::PopExcept: case Role::EndFinally:
+      case Role::WithCleanupStart: case Role::WithCleanupFinish: case Role::Unwind:
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  // UNWIND_EXCEPT_HANDLER: the stack is cut to the block's level + 3 and
+  // those three restore sys.exc_info(); they must be the state the handler
+  // saved, or the next raise that chains it crashes.
+  bool unwind_handler(const Instr& in, State& s, const Block& b) {
+    size_t level = static_cast<size_t>(b.level);
+    bool saved = s.stack.size() >= level + 3;
+    for (size_t k = level; saved && k < level + 3; ++k) saved = s.stack[k].kind == kExcSaved;
+    if (!saved)
+      return fail(in, std::string(name(in)) + " leaves an except handler whose saved exception "
+                      "state (three items at stack depth " + std::to_string(level) +
+                      ") is no longer there; CPython would restore sys.exc_info() from "
+                      "other objects");
+    s.stack.resize(level);
+    return true;
+  }
+
+  // ceval's fast_block_end: unwinds the blocks of `s` for a return, break,
+  // continue or exception and joins the handler it reaches. `retval` is the
+  // returned value, or CONTINUE_LOOP's target.
+  bool unwind_old(const Instr& in, State s, int32_t why, Slot retval) {
+    while (!s.blocks.empty()) {
+      Block b = s.blocks.back();
+      if (b.type == kBlockLoop && why == kWhyContinue && retval.extra >= 0) {
+        join(static_cast<size_t>(retval.extra), std::move(s), &in);
+        return ok_;
+      }
+      s.blocks.pop_back();
+      if (b.type == kBlockHandler) {
+        if (!unwind_handler(in, s, b)) return false;
+        continue;
+      }
+      if (s.stack.size() < static_cast<size_t>(b.level))
+        return fail(in, std::string(name(in)) + " unwinds a SETUP_* block that keeps " +
+                        std::to_string(b.level) + " stack items, but only " +
+                        std::to_string(s.stack.size()) + " remain");
+      s.stack.resize(static_cast<size_t>(b.level));
+      if (b.type == kBlockLoop && why == kWhyBreak) {
+        join(static_cast<size_t>(b.handler), std::move(s), &in);
+        return ok_;
+      }
+      if (why == kWhyException && (b.type == kBlockExcept || b.type == kBlockFinally)) {
+        if (s.blocks.size() >= static_cast<size_t>(kMaxBlocks))
+          return fail(in, "more than 20 blocks nested (CPython aborts)");
+        s.blocks.push_back({-1, b.level, 0, 0, kBlockHandler});
+        push_handler_entry(s.stack);
+        join(static_cast<size_t>(b.handler), std::move(s), &in);
+        return ok_;
+      }
+      if (b.type == kBlockFinally) {
+        if (why == kWhyReturn || why == kWhyContinue) s.stack.push_back(retval);
+        s.stack.push_back({kWhy, why});
+        join(static_cast<size_t>(b.handler), std::move(s), &in);
+        return ok_;
+      }
+    }
+    // Out of blocks: the frame returns or raises. A break or continue with
+    // no loop left would leave it with no exception set.
+    if (why == kWhyBreak || why == kWhyContinue)
+      return fail(in, std::string(name(in)) + " outside a loop (no SETUP_LOOP block to " +
+                      (why == kWhyBreak ? "break out of)" : "continue)"));
+    return true;
+  }
+
+  // Block instructions on ≤3.7, run as ceval runs them: every shape the
+  // stack can have here is a state of its own, so the result is exact.
+  // Clears s.live when the path does not fall through.
+  bool step_old(size_t i, State& s, const OpInfo& op) {
+    const Instr& in = instr(i);
+    const OpRule& r = *verifier::rule_for(table_, in.opcode);
+    auto top = [&](size_t k) -> Slot& { return s.stack[s.stack.size() - 1 - k]; };
+    auto need = [&](size_t n) {
+      if (s.stack.size() >= n) return true;
+      return fail(in, "stack underflow: " + std::string(op.name) + " needs " + std::to_string(n) +
+                          " stack items here, " + std::to_string(s.stack.size()) + " are there");
+    };
+    auto pure_exc = [&](size_t k) {  // the exception triple (tb, value, type), in order
+      return top(k).kind == kExc && top(k + 1).kind == kExc && top(k + 2).kind == kExc &&
+             top(k).extra == 2 && top(k + 1).extra == 1 && top(k + 2).extra == 0;
+    };
+    auto known_why = [](const Slot& v) {
+      return v.kind == kWhy && (v.extra == kWhyReturn || v.extra == kWhyBreak ||
+                                v.extra == kWhyContinue || v.extra == kWhySilenced);
+    };
+    switch (r.role) {
+      case Role::Setup: {
+        BlockType type = op.name == "SETUP_LOOP" ? kBlockLoop
+                         : op.name == "SETUP_EXCEPT" ? kBlockExcept : kBlockFinally;
+        size_t level = s.stack.size();
+        std::optional<Slot> result;
+        if ((op.name == "SETUP_WITH" || op.name == "SETUP_ASYNC_WITH") &&
+            (top(0).kind & kFuncTrusted) && !trusted_call(in, op, 0, 1, s))
+          return false;
+        if (op.name == "SETUP_WITH") {  // the manager becomes __exit__, then __enter__()
+          if (!need_value(in, top(0), "a stack item")) return false;
+          top(0) = {kVal, kUnknown};
+          result = Slot{kVal, kUnknown};
+        } else if (op.name == "SETUP_ASYNC_WITH") {  // the awaited result stays above
+          if (!need_value(in, top(0), "a stack item")) return false;
+          result = top(0);
+          s.stack.pop_back();
+          level -= 1;
+        }
+        if (s.blocks.size() >= static_cast<size_t>(kMaxBlocks))
+          return fail(in, "more than 20 blocks nested (CPython aborts)");
+        s.blocks.push_back({in.target, static_cast<int>(level), 0, 0, type});
+        if (result) s.stack.push_back(*result);
+        return true;
+      }
+      case Role::PopBlock: {
+        if (s.blocks.empty() || s.blocks.back().type == kBlockHandler)
+          return fail(in, s.blocks.empty() ? "POP_BLOCK without an open SETUP_* block"
+                                           : "POP_BLOCK would pop an except handler's block "
+                                             "(use POP_EXCEPT)");
+        // UNWIND_BLOCK: what lies above the block's level is dropped.
+        size_t level = static_cast<size_t>(s.blocks.back().level);
+        s.blocks.pop_back();
+        if (s.stack.size() > level) s.stack.resize(level);
+        return true;
+      }
+      case Role::PopExcept: {
+        if (s.blocks.empty() || s.blocks.back().type != kBlockHandler)
+          return fail(in, "POP_EXCEPT outside an exception handler (the block on top is not an "
+                          "EXCEPT_HANDLER)");
+        Block b = s.blocks.back();
+        s.blocks.pop_back();
+        return unwind_handler(in, s, b);
+      }
+      case Role::Unwind: {
+        s.live = false;
+        if (op.name == "RETURN_VALUE") {
+          Slot v = top(0);
+          if (!need_value(in, v, "a stack item")) return false;
+          if ((v.kind & kFuncTrusted) && !trusted_call(in, op, 0, 1, s)) return false;
+          s.stack.pop_back();
+          return unwind_old(in, std::move(s), kWhyReturn, v);
+        }
+        if (op.name == "BREAK_LOOP") return unwind_old(in, std::move(s), kWhyBreak, {});
+        return unwind_old(in, std::move(s), kWhyContinue, {kJumpAddr, in.target});
+      }
+      case Role::EndFinally: {
+        Slot st = top(0);
+        if (st.kind == kNone) {  // the normal path: carries on
+          s.stack.pop_back();
+          return true;
+        }
+        if (known_why(st)) {
+          s.stack.pop_back();
+          Slot v{};
+          if (st.extra == kWhyReturn || st.extra == kWhyContinue) {
+            if (!need(1)) return false;
+            v = top(0);
+            s.stack.pop_back();
+            if (st.extra == kWhyReturn && !need_value(in, v, "the return value")) return false;
+            if (st.extra == kWhyContinue && (v.kind != kJumpAddr || v.extra < 0))
+              return fail(in, "END_FINALLY continues a loop, but the item under the why code "
+                              "is not CONTINUE_LOOP's target (CPython would jump to whatever "
+                              "offset it holds)");
+          }
+          if (st.extra == kWhySilenced) {  // `with` swallowed the exception
+            if (s.blocks.empty() || s.blocks.back().type != kBlockHandler)
+              return fail(in, "END_FINALLY of a silenced exception needs the except "
+                              "handler's block on top");
+            Block b = s.blocks.back();
+            s.blocks.pop_back();
+            return unwind_handler(in, s, b);
+          }
+          s.live = false;
+          return unwind_old(in, std::move(s), st.extra, v);
+        }
+        if (s.stack.size() >= 3 && pure_exc(0)) {  // re-raise
+          s.stack.resize(s.stack.size() - 3);
+          s.live = false;
+          return unwind_old(in, std::move(s), kWhyException, {});
+        }
+        return fail(in, "END_FINALLY needs what entering the finally block pushed on top: None "
+                        "(LOAD_CONST None on the normal path), the why code of a return, "
+                        "break or continue, or the exception; this path gives something else");
+      }
+      case Role::WithCleanupStart: {
+        Slot st = top(0);
+        if (st.kind == kNone || known_why(st)) {
+          bool retval = known_why(st) && (st.extra == kWhyReturn || st.extra == kWhyContinue);
+          size_t below = retval ? 2 : 1;  // __exit__ lies under the state
+          if (!need(below + 1)) return false;
+          Slot& exit = top(below);
+          if (!need_value(in, exit, "the __exit__ method")) return false;
+          s.stack.erase(s.stack.end() - 1 - static_cast<std::ptrdiff_t>(below));
+          s.stack.push_back({kNone, kUnknown});  // exc: None
+          s.stack.push_back({kVal, kUnknown});   // __exit__'s result
+          return true;
+        }
+        // An exception: [__exit__, saved state (3), exception (3)] under the
+        // except handler's block, which CPython moves down by one.
+        if (s.stack.size() >= 7 && pure_exc(0) && top(3).kind == kExcSaved &&
+            top(4).kind == kExcSaved && top(5).kind == kExcSaved && !s.blocks.empty() &&
+            s.blocks.back().type == kBlockHandler &&
+            s.blocks.back().level == static_cast<int>(s.stack.size()) - 6) {
+          if (!need_value(in, top(6), "the __exit__ method")) return false;
+          s.stack.erase(s.stack.end() - 7);
+          s.stack.insert(s.stack.end() - 3, Slot{kNull, kUnknown});
+          s.blocks.back().level -= 1;
+          s.stack.push_back(top(0));            // the exception, again
+          s.stack.push_back({kVal, kUnknown});  // __exit__'s result
+          return true;
+        }
+        return fail(in, "WITH_CLEANUP_START needs the state a `with` block's finally pushed on "
+                        "top (None, a why code, or the exception with the handler's saved "
+                        "state) and __exit__ under it");
+      }
+      case Role::WithCleanupFinish: {
+        if (!need(2)) return false;
+        Slot exc = top(1);
+        if (exc.kind != kNone && exc.kind != kExc)
+          return fail(in, "WITH_CLEANUP_FINISH needs WITH_CLEANUP_START's results on top");
+        s.stack.resize(s.stack.size() - 2);
+        if (exc.kind == kExc && i + 1 < code_.instrs.size()) {
+          // __exit__ returned true: the exception is silenced.
+          State silenced = s;
+          silenced.stack.push_back({kWhy, kWhySilenced});
+          join(i + 1, std::move(silenced), &in);
+          if (!ok_) return false;
+        }
+        return true;
+      }
+      default:
+        return fail(in, "internal: no ≤3.7 block rule for " + std::string(op.name));
+    }
+  }
+
   std::optional<size_t> local_slot(const Instr& in, uint32_t index) {
-    if (index >= in_[0].locals.size()) {
+    if (index >= in_[0][0].locals.size()) {
       fail(in, std::string(name(in)) + " local index " + std::to_string(index) + " out of range");
       return std::nullopt;
     }
@@ -433,11 +746,17 @@ class Verifier {
   // comprehension's iterator `.0`, and 3.12's `.defaults`/`.kwdefaults` of a
   // generic function's annotation scope. The verifier trusts these, as
   // CPython does, and allows nothing else to be stored there. 0 if `index`
-  // is no such parameter.
-  uint16_t trusted_param(uint32_t index) const {
-    if (index >= code_.varnames.size() || static_cast<int>(index) >= code_.argcount) return 0;
-    const std::string& n = code_.varnames[index];
-    if (n == ".0" && index == 0) return kIter;
+  // is no such parameter. `.0` is trusted only in code that runs FOR_ITER on
+  // it directly (LOAD_FAST .0, FOR_ITER): an async comprehension's `.0` is
+  // an asynchronous iterator, which GET_ANEXT checks at run time. Functions
+  // of code with trusted parameters may only be called at once, with what
+  // they trust (trusted_call).
+  uint16_t trusted_param(uint32_t index) const { return trusted_param_of(code_, index); }
+
+  static uint16_t trusted_param_of(const Code& code, uint32_t index) {
+    if (index >= code.varnames.size() || static_cast<int>(index) >= code.argcount) return 0;
+    const std::string& n = code.varnames[index];
+    if (n == ".0" && index == 0) return iterates_dot0(code) ? uint16_t{kIter} : uint16_t{0};
     if (n == ".defaults") return kTuple;
     if (n == ".kwdefaults") return kDict;
     return 0;
@@ -465,7 +784,7 @@ class Verifier {
     uint16_t kind = 0;
     if (st & kBound) kind |= kVal;
     if (st & kHoldsCell) kind |= kCellObj;
-    if (st & kUnbound) kind |= clear ? kNull : 0;
+    if (st & kUnbound) kind |= clear ? static_cast<uint16_t>(kNull) : uint16_t{0};
     if (clear) s.locals[*slot] = kUnbound;
     // After a checked load the local is bound (else it raised).
     if (checked && !clear && (st & kUnbound)) {
@@ -493,6 +812,18 @@ class Verifier {
     const std::string nm = localsplus(code_).names[*slot];
     return fail(in, std::string(name(in)) + " '" + nm + "': the slot may not hold a cell here " +
                         "(cells come from MAKE_CELL, free variables from COPY_FREE_VARS)");
+  }
+
+  static bool iterates_dot0(const Code& code) {
+    const OpcodeTable* t = opcode_table(code.version);
+    const OpInfo* load = t ? t->find(std::string_view("LOAD_FAST")) : nullptr;
+    const OpInfo* iter = t ? t->find(std::string_view("FOR_ITER")) : nullptr;
+    if (!load || !iter) return false;
+    for (size_t i = 0; i + 1 < code.instrs.size(); ++i)
+      if (code.instrs[i].opcode == load->code && code.instrs[i].arg == 0 &&
+          code.instrs[i + 1].opcode == iter->code)
+        return true;
+    return false;
   }
 
   static bool names_tuple(const Object* o) {
@@ -525,7 +856,9 @@ class Verifier {
       case Role::Swap:
       case Role::Copy: pops = static_cast<int>(std::min<uint32_t>(a, 1 << 20)); break;
       case Role::Dup: pops = r->c; break;
-      case Role::EndFinally: pops = 6 + (op.name == "POP_FINALLY" && a ? 1 : 0); break;
+      case Role::EndFinally:
+        if (minor_ == 8) pops = 6 + (op.name == "POP_FINALLY" && a ? 1 : 0);
+        break;
       default: break;
     }
     if (pops > depth)
@@ -533,6 +866,7 @@ class Verifier {
                           std::to_string(pops) + " stack items, " + std::to_string(depth) +
                           " are there");
     if (!exception_edges(i, s, *r, pops)) return false;
+    if (minor_ <= 7 && old_block_role(r->role)) return step_old(i, s, op);
     auto top = [&](int k) -> Slot& { return s.stack[s.stack.size() - 1 - static_cast<size_t>(k)]; };
 
     // Stack shuffles keep their slots' kinds.
@@ -598,6 +932,9 @@ class Verifier {
       if ((top(k).kind & kFuncPending) && r->role != Role::SetFunctionAttribute)
         return fail(in, std::string(op.name) + " uses a function whose closure is not set yet "
                                                "(SET_FUNCTION_ATTRIBUTE 8 first)");
+      if ((top(k).kind & kFuncTrusted) && r->role != Role::SetFunctionAttribute &&
+          !trusted_call(in, op, k, pops, s))
+        return false;
     }
 
     // Role checks on the inputs; `pushed` gives the kinds of the results.
@@ -637,16 +974,24 @@ class Verifier {
       }
       case Role::SetFunctionAttribute: {
         Slot func = top(0), attr = top(1);
-        if (func.kind != kFunc && func.kind != kFuncPending)
+        uint32_t trusted = func.kind & kFuncTrusted;
+        uint32_t base = func.kind & ~kFuncTrusted;
+        if (base != kFunc && base != kFuncPending)
           return fail(in, "SET_FUNCTION_ATTRIBUTE needs a function from MAKE_FUNCTION on top");
+        if (trusted && a != 8)
+          return fail(in, "SET_FUNCTION_ATTRIBUTE: a function of code with compiler-only "
+                          "parameters (.0, .defaults, .kwdefaults) gets no defaults");
         if (a == 8) {
-          if (func.kind != kFuncPending)
+          if (base != kFuncPending)
             return fail(in, "SET_FUNCTION_ATTRIBUTE closure on a function whose code has no free "
                             "variables");
-          if (attr.kind != (kClosure | kTuple) || attr.extra != func.extra)
-            return fail(in, "the closure must be a tuple of exactly " + std::to_string(func.extra) +
+          const Object* o = const_at(func.extra);
+          int nfree = o && o->kind == ObjKind::Code ? static_cast<int>(o->code->freevars.size())
+                                                     : -1;
+          if (attr.kind != (kClosure | kTuple) || nfree < 0 || attr.extra != nfree)
+            return fail(in, "the closure must be a tuple of exactly " + std::to_string(nfree) +
                                 " cells (BUILD_TUPLE of LOAD_CLOSUREs), one per free variable");
-          func = {kFunc, kUnknown};
+          func = {kFunc | trusted, func.extra};
         } else if (a == 1 && !(attr.kind & kTuple) ) {
           return fail(in, "function defaults must be a tuple");
         } else if (a == 2 && !(attr.kind & kDict)) {
@@ -844,6 +1189,7 @@ class Verifier {
         if (o && o->kind == ObjKind::Code) v = {kCode, static_cast<int32_t>(a)};
         if (o && o->kind == ObjKind::Tuple) v = {kTuple, static_cast<int32_t>(a)};
         if (o && o->kind == ObjKind::Str) v = {kStr, static_cast<int32_t>(a)};
+        if (o && o->kind == ObjKind::None && minor_ <= 7) v = {kNone, kUnknown};
         push({v});
         break;
       }
@@ -1068,7 +1414,48 @@ class Verifier {
       }
       nfree = 0;
     }
-    pushed.push_back({static_cast<uint16_t>(nfree ? kFuncPending : kFunc), nfree});
+    bool trusted = false;
+    for (int p = 0; p < o->code->argcount; ++p)
+      trusted |= trusted_param_of(*o->code, static_cast<uint32_t>(p)) != 0;
+    pushed.push_back({(nfree ? kFuncPending : kFunc) | (trusted ? kFuncTrusted : 0u), code.extra});
+    return true;
+  }
+
+  // A function whose code has trusted parameters (a comprehension's `.0`,
+  // ...) is used: only as the callable of a plain call, directly, with
+  // exactly its positional parameters, each trusted one given what it
+  // trusts. Anything else (stored, returned, passed, given defaults) could
+  // hand it a value that crashes CPython, as the compiler never does.
+  bool trusted_call(const Instr& in, const OpInfo& op, int k, int pops, const State& s) {
+    auto top = [&](int j) -> const Slot& {
+      return s.stack[s.stack.size() - 1 - static_cast<size_t>(j)];
+    };
+    const Slot& fn = top(k);
+    const Object* o = const_at(fn.extra);
+    bool call = op.name == "CALL_FUNCTION" || op.name == "CALL" || op.name == "CALL_METHOD";
+    bool callable = k == pops - 1 || (k == pops - 2 && top(pops - 1).kind == kNull);
+    auto bad = [&](const std::string& why) {
+      return fail(in, std::string(op.name) + " uses a function of code with compiler-only "
+                      "parameters (.0, .defaults, .kwdefaults): " + why);
+    };
+    if (!call || !callable || (fn.kind & kFuncPending) || !o || o->kind != ObjKind::Code)
+      return bad("it may only be called at once, as the compiler does");
+    const Code& callee = *o->code;
+    std::vector<const Slot*> args;
+    for (int j = k - 1; j >= 0; --j) {
+      if (top(j).kind == kNull) continue;  // 3.13's self-or-NULL slot
+      args.push_back(&top(j));
+    }
+    if (static_cast<int64_t>(args.size()) != callee.argcount)
+      return bad("it must be given exactly its " + std::to_string(callee.argcount) +
+                 " positional arguments");
+    for (size_t p = 0; p < args.size(); ++p) {
+      uint16_t want = trusted_param_of(callee, static_cast<uint32_t>(p));
+      if (want && args[p]->kind != want)
+        return bad("its parameter " + callee.varnames[p] + " must be given " +
+                   (want == kIter ? "an iterator (GET_ITER)" : want == kTuple ? "a tuple" : "a dict") +
+                   " on every path");
+    }
     return true;
   }
 
@@ -1077,11 +1464,10 @@ class Verifier {
   const SourceFile& file_;
   Diagnostics& diags_;
   int minor_;
-  std::vector<State> in_;
+  std::vector<std::vector<State>> in_;  // per instruction: one state (≤3.7: one per shape)
   std::vector<std::vector<uint32_t>> succ_;  // every edge the walk took
   std::vector<bool> leader_;
-  std::vector<bool> queued_;
-  std::vector<size_t> work_;
+  std::vector<std::pair<size_t, size_t>> work_;  // instruction, state
   std::string kinds_;
   bool ok_ = true;
   int max_depth_ = 0;
@@ -1089,7 +1475,7 @@ class Verifier {
 
 bool verify_tree(const Code& code, const SourceFile& file, Diagnostics& diags, int& budget) {
   bool ok = true;
-  if (code.version.at_least(8)) ok = Verifier(code, file, diags).run();
+  ok = Verifier(code, file, diags).run();
   for (const ObjectPtr& c : code.consts)
     if (c->kind == ObjKind::Code && --budget > 0) ok &= verify_tree(*c->code, file, diags, budget);
   return ok;

@@ -144,7 +144,7 @@ constexpr Row kRows[] = {
     // Containers below the operand: they stay, so the pops reach them.
     {"LIST_APPEND", 6, 13, A(1, 1, 255)},
     {"SET_ADD", 6, 13, A(1, 1, 255)},
-    {"MAP_ADD", 8, 13, A(2, 1, 255)},
+    {"MAP_ADD", 6, 13, A(2, 1, 255)},
     {"LIST_EXTEND", 9, 13, A(1, 1, 255)},
     {"SET_UPDATE", 9, 13, A(1, 1, 255)},
     {"DICT_UPDATE", 9, 13, A(1, 1, 255)},
@@ -222,10 +222,22 @@ constexpr Row kRows[] = {
     {"SETUP_WITH", 6, 10, R(Role::Setup, 1)},
     {"SETUP_ASYNC_WITH", 6, 10, R(Role::Setup, 1)},
     {"POP_BLOCK", 6, 10, R(Role::PopBlock)},
-    {"POP_EXCEPT", 7, 10, R(Role::PopExcept, 3)},
+    {"POP_EXCEPT", 8, 10, R(Role::PopExcept, 3)},
     {"RERAISE", 9, 10, R(Role::Reraise, 3)},
     {"WITH_EXCEPT_START", 9, 10, K(7, 7, Role::WithExceptStart)},
     {"END_ASYNC_FOR", 8, 10, R(Role::EndAsyncFor, 7)},
+    // 3.6-3.7: run as ceval runs the block stack (step_old in verifier.cpp);
+    // the pops are the least each needs.
+    {"SETUP_LOOP", 6, 7, R(Role::Setup, 0)},
+    {"SETUP_EXCEPT", 6, 7, R(Role::Setup, 0)},
+    {"POP_EXCEPT", 6, 7, R(Role::PopExcept, 0)},
+    {"RETURN_VALUE", 6, 7, R(Role::Unwind, 1)},
+    {"BREAK_LOOP", 6, 7, R(Role::Unwind, 0)},
+    {"CONTINUE_LOOP", 6, 7, R(Role::Unwind, 0)},
+    {"END_FINALLY", 6, 7, R(Role::EndFinally, 1)},
+    {"WITH_CLEANUP_START", 6, 7, R(Role::WithCleanupStart, 1)},
+    {"WITH_CLEANUP_FINISH", 6, 7, R(Role::WithCleanupFinish, 2)},
+    {"STORE_ANNOTATION", 6, 6, K(1)},
     {"BEGIN_FINALLY", 8, 8, R(Role::BeginFinally)},
     {"CALL_FINALLY", 8, 8, R(Role::CallFinally)},
     {"END_FINALLY", 8, 8, R(Role::EndFinally, 6)},
@@ -268,7 +280,12 @@ Table build(const OpcodeTable& t) {
     OpRule& rule = out.rules[op->code] = row.rule;
     out.known[op->code] = true;
     for (std::string_view n : kCannotRaise) rule.cannot_raise |= n == row.name;
-    if (row.name == "POP_EXCEPT") rule.cannot_raise = minor >= 11;
+    if (row.name == "POP_EXCEPT") rule.cannot_raise = minor >= 11 || minor <= 7;
+    // ≤3.7: the block instructions unwind by themselves (step_old); only
+    // SETUP_WITH (__enter__) and the WITH_CLEANUP pair (__exit__) raise.
+    if (minor <= 7 && (row.rule.role == Role::Setup || row.rule.role == Role::PopBlock ||
+                       row.rule.role == Role::Unwind || row.rule.role == Role::EndFinally))
+      rule.cannot_raise = row.name != "SETUP_WITH";
   }
   return out;
 }

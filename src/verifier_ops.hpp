@@ -22,6 +22,7 @@ enum class Role : uint8_t {
   Yield, ReturnGenerator, Send,
   Setup, PopBlock, PopExcept, Reraise, EndAsyncFor,
   BeginFinally, CallFinally, EndFinally, WithCleanupStart, WithCleanupFinish,
+  Unwind,  // ≤3.7: RETURN_VALUE, BREAK_LOOP, CONTINUE_LOOP run the block stack
   PushExcInfo, ExcResult, WithExceptStart, CleanupThrow,
 };
 

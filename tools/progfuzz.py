@@ -2,7 +2,7 @@
 """Random .pyasm programs, assembled by pyasm and run by the real CPython.
 
     progfuzz.py [--versions 3.8,3.11,3.12,3.13] [--count N] [--seed S]
-                [--mutate | --no-mutate | --both] [--pyasm build/pyasm]
+                [--mutate | --no-mutate | --both] [--pyasm build/pyasm] [--compiled]
                 [--keep-crashes DIR] [--jobs 2] [--timeout 5] [--strict]
     progfuzz.py --emit --version 3.X --seed S [--mutate]    # print one program
     progfuzz.py --minimize FILE.pyasm --version 3.X          # shrink a crasher
@@ -13,6 +13,14 @@ straight code, if/else, for and while loops, calls and try/except regions
 (SETUP_FINALLY/POP_BLOCK on 3.8, `.try` regions and `.except` entries on
 3.11+), printing what it computes. Values stay small ints (every assignment is
 taken modulo 10007) and loops are short, so a program runs in milliseconds.
+
+Compiled mode (--compiled, and always for 3.6, 3.7, 3.9 and 3.10, which the
+generator does not write) starts instead from the programs in
+tools/progfuzz_programs/: loops, try/except/finally, `with`, break, continue
+and return through finally blocks, generators, closures and coroutines. Each
+is compiled by that version's own CPython and disassembled by pyasm, so the
+mutations start from real compiler output; program i is file i modulo their
+number.
 
 The mutator breaks a program with 1-3 edits of its text: delete, duplicate,
 move or swap instructions, change an integer oparg, write a raw `$N` oparg,
@@ -49,7 +57,9 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from interpreters import find_interpreter  # noqa: E402
 
-VERSIONS = ['3.8', '3.11', '3.12', '3.13']
+VERSIONS = ['3.8', '3.11', '3.12', '3.13']  # what the generator writes
+ALL_VERSIONS = ['3.6', '3.7', '3.8', '3.9', '3.10', '3.11', '3.12', '3.13']
+PROGRAMS = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'progfuzz_programs')
 MOD = 10007
 BINOPS = ['+', '-', '*', '^', '&', '|']
 BINOP_38 = {'+': 'BINARY_ADD', '-': 'BINARY_SUBTRACT', '*': 'BINARY_MULTIPLY',
@@ -532,7 +542,7 @@ def generate(version, seed):
 
 INSN = re.compile(r'^(\s*)([A-Z][A-Z0-9_]*)\b\s*(.*)$')
 LABEL = re.compile(r'^\s*([A-Za-z_]\w*):\s*$')
-JUMPS = re.compile(r'JUMP|FOR_ITER|SETUP_')
+JUMPS = re.compile(r'JUMP|FOR_ITER|SETUP_|CONTINUE_LOOP')
 INT_ARG = re.compile(r'^-?\d+$')
 EXC_DEPTH = re.compile(r'\bdepth (\d+)')
 
@@ -666,9 +676,35 @@ def mutate(text, rng, max_edits=3):
 
 # ---------------------------------------------------------------- runner
 
-def program_for(version, seed, index, mutated, max_edits=3):
-    """The text of program `index` (and its edits): the same for the same arguments."""
-    text = generate(version, '%s/%d' % (seed, index))
+def compiled_texts(version, python, pyasm):
+    """tools/progfuzz_programs/*.py compiled by `python` and disassembled by pyasm."""
+    texts = []
+    work = tempfile.mkdtemp(prefix='progfuzz-compile-')
+    try:
+        for name in sorted(os.listdir(PROGRAMS)):
+            if not name.endswith('.py'):
+                continue
+            pyc = os.path.join(work, name + 'c')
+            subprocess.run([python, '-c', 'import py_compile, sys; '
+                            'py_compile.compile(sys.argv[1], cfile=sys.argv[2], doraise=True)',
+                            os.path.join(PROGRAMS, name), pyc], check=True)
+            r = subprocess.run([pyasm, 'disasm', pyc], stdout=subprocess.PIPE, check=True,
+                               universal_newlines=True)
+            texts.append(r.stdout)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    if not texts:
+        raise SystemExit('progfuzz: no programs in %s' % PROGRAMS)
+    return texts
+
+
+def program_for(version, seed, index, mutated, max_edits=3, base=None):
+    """The text of program `index` (and its edits): the same for the same arguments.
+    `base`: compiled mode's texts, of which program `index` mutates one."""
+    if base:
+        text = base[index % len(base)]
+    else:
+        text = generate(version, '%s/%d' % (seed, index))
     if not mutated:
         return text, []
     return mutate(text, random.Random('%s/%s/%d/mutate' % (version, seed, index)), max_edits)
@@ -676,8 +712,8 @@ def program_for(version, seed, index, mutated, max_edits=3):
 
 def run_one(job):
     """Assemble and run one program; returns (version, index, mutated, outcome, detail, text)."""
-    version, seed, index, mutated, pyasm, python, timeout, max_edits = job
-    text, edits = program_for(version, seed, index, mutated, max_edits)
+    version, seed, index, mutated, pyasm, python, timeout, max_edits, base = job
+    text, edits = program_for(version, seed, index, mutated, max_edits, base)
     work = tempfile.mkdtemp(prefix='progfuzz-')
     try:
         outcome, detail = classify(text, version, pyasm, python, timeout, work)
@@ -758,7 +794,9 @@ def run(args, versions):
     if not versions:
         return 77
     modes = {'mutate': [True], 'no-mutate': [False], 'both': [False, True]}[args.mode]
-    jobs = [(v, args.seed, i, m, args.pyasm, pythons[v], args.timeout, args.max_edits)
+    bases = {v: compiled_texts(v, pythons[v], args.pyasm)
+             if args.compiled or v not in VERSIONS else None for v in versions}
+    jobs = [(v, args.seed, i, m, args.pyasm, pythons[v], args.timeout, args.max_edits, bases[v])
             for v in versions for m in modes for i in range(args.count)]
     counts = {(v, m): dict.fromkeys(OUTCOMES, 0) for v in versions for m in modes}
     failures = 0
@@ -850,18 +888,25 @@ def main():
     ap.add_argument('--emit', action='store_true', help='print program --seed of --version')
     ap.add_argument('--index', type=int, default=0, help='with --emit: the program number')
     ap.add_argument('--minimize', metavar='FILE')
+    ap.add_argument('--compiled', action='store_true',
+                    help='mutate tools/progfuzz_programs/ as compiled by each CPython (always '
+                         'for versions the generator does not write)')
     args = ap.parse_args()
     if args.emit:
-        text, edits = program_for(args.version or VERSIONS[0], args.seed, args.index,
-                                  args.mode == 'mutate', args.max_edits)
+        version = args.version or VERSIONS[0]
+        base = None
+        if args.compiled or version not in VERSIONS:
+            base = compiled_texts(version, find_interpreter(version), args.pyasm)
+        text, edits = program_for(version, args.seed, args.index,
+                                  args.mode == 'mutate', args.max_edits, base)
         print(''.join('# edit: %s\n' % e for e in edits) + text, end='')
         return 0
     if args.minimize:
         return minimize(args.minimize, args.version, args.pyasm, args.timeout)
     versions = [v.strip() for v in args.versions.split(',') if v.strip()]
     for v in versions:
-        if v not in VERSIONS:
-            ap.error('version %s: the generator writes %s' % (v, ', '.join(VERSIONS)))
+        if v not in ALL_VERSIONS:
+            ap.error('version %s: pyasm supports %s' % (v, ', '.join(ALL_VERSIONS)))
     return run(args, versions)
 
 
