@@ -53,6 +53,11 @@ enum Kind : uint32_t {
   // With kFunc or kFuncPending: the code has trusted parameters (`.0`, ...),
   // so the function may only be called at once, with what they trust.
   kFuncTrusted = 1u << 18,
+  // An awaitable's iterator or a coroutine (GET_AWAITABLE, GET_YIELD_FROM_ITER,
+  // GET_ANEXT): what YIELD_FROM may send to, but not FOR_ITER's operand.
+  kAwaitIter = 1u << 19,
+  kList = 1u << 20,  // a list (BUILD_LIST)
+  kSet = 1u << 21,   // a set (BUILD_SET)
 };
 constexpr uint32_t kNotValue = kNull | kPhantom;
 // The kinds whose `extra` decides what END_FINALLY does: ≤3.7 keeps states
@@ -306,8 +311,8 @@ class Verifier {
   // other instruction never answers SIGINT): 3.10 JUMP_ABSOLUTE and the
   // taken POP_JUMP_IF_*; 3.11 JUMP_BACKWARD and the taken
   // POP_JUMP_BACKWARD_IF_*; 3.12+ JUMP_BACKWARD; and a yield, which leaves
-  // the frame. JUMP_BACKWARD_NO_INTERRUPT does not check, but CPython 3.13's
-  // own compiler closes loops with it (test_compile), so it is let pass.
+  // the frame. JUMP_BACKWARD_NO_INTERRUPT does not check (3.11/3.12 reject
+  // a loop closed by it; 3.13 lets it pass, below).
   bool interrupts(size_t from, size_t to) const {
     const Instr& in = code_.instrs[from];
     std::string_view n = name(in);
@@ -315,7 +320,10 @@ class Verifier {
     bool taken = in.target >= 0 && static_cast<size_t>(in.target) == to;
     if (!taken) return false;
     if (minor_ == 10 && (n == "JUMP_ABSOLUTE" || n.starts_with("POP_JUMP_IF_"))) return true;
-    if (minor_ >= 11 && (n == "JUMP_BACKWARD" || n == "JUMP_BACKWARD_NO_INTERRUPT")) return true;
+    if (minor_ >= 11 && n == "JUMP_BACKWARD") return true;
+    // Does not check, but CPython 3.13 closes a loop with it itself (a
+    // chained comparison in a while condition, test_compile): let pass there.
+    if (minor_ >= 13 && n == "JUMP_BACKWARD_NO_INTERRUPT") return true;
     if (minor_ == 11 && n.starts_with("POP_JUMP_BACKWARD_IF_")) return true;
     return false;
   }
@@ -520,6 +528,14 @@ class Verifier {
     return true;
   }
 
+  // Pops the EXCEPT_HANDLER block on top and unwinds it; `error` if there is none.
+  bool pop_handler(const Instr& in, State& s, const char* error) {
+    if (s.blocks.empty() || s.blocks.back().type != kBlockHandler) return fail(in, error);
+    Block b = s.blocks.back();
+    s.blocks.pop_back();
+    return unwind_handler(in, s, b);
+  }
+
   // ceval's fast_block_end: unwinds the blocks of `s` for a return, break,
   // continue or exception and joins the handler it reaches. `retval` is the
   // returned value, or CONTINUE_LOOP's target.
@@ -623,14 +639,9 @@ class Verifier {
         if (s.stack.size() > level) s.stack.resize(level);
         return true;
       }
-      case Role::PopExcept: {
-        if (s.blocks.empty() || s.blocks.back().type != kBlockHandler)
-          return fail(in, "POP_EXCEPT outside an exception handler (the block on top is not an "
-                          "EXCEPT_HANDLER)");
-        Block b = s.blocks.back();
-        s.blocks.pop_back();
-        return unwind_handler(in, s, b);
-      }
+      case Role::PopExcept:
+        return pop_handler(in, s, "POP_EXCEPT outside an exception handler (the block on top is "
+                                  "not an EXCEPT_HANDLER)");
       case Role::Unwind: {
         s.live = false;
         if (op.name == "RETURN_VALUE") {
@@ -662,14 +673,9 @@ class Verifier {
                               "is not CONTINUE_LOOP's target (CPython would jump to whatever "
                               "offset it holds)");
           }
-          if (st.extra == kWhySilenced) {  // `with` swallowed the exception
-            if (s.blocks.empty() || s.blocks.back().type != kBlockHandler)
-              return fail(in, "END_FINALLY of a silenced exception needs the except "
-                              "handler's block on top");
-            Block b = s.blocks.back();
-            s.blocks.pop_back();
-            return unwind_handler(in, s, b);
-          }
+          if (st.extra == kWhySilenced)  // `with` swallowed the exception
+            return pop_handler(in, s, "END_FINALLY of a silenced exception needs the except "
+                                      "handler's block on top");
           s.live = false;
           return unwind_old(in, std::move(s), st.extra, v);
         }
@@ -945,6 +951,26 @@ class Verifier {
       custom_push = true;
     };
     switch (r->role) {
+      case Role::Container: {
+        uint32_t want = op.name.starts_with("LIST_") ? kList
+                        : op.name.starts_with("SET_") ? kSet : kDict;
+        if (top(pops - 1).kind != want)
+          return fail(in, std::string(op.name) + " " + std::to_string(a) + " needs the " +
+                              (want == kList ? "list (BUILD_LIST)" : want == kSet
+                                   ? "set (BUILD_SET)" : "dict (BUILD_MAP)") +
+                              " it adds to at that depth on every path");
+        break;
+      }
+      case Role::Yield:
+        // ≤3.10: YIELD_FROM calls its receiver's tp_iternext unchecked (None
+        // sent) or its send(); it must come from GET_ITER, GET_YIELD_FROM_ITER,
+        // GET_AWAITABLE or GET_ANEXT.
+        if (op.name == "YIELD_FROM" &&
+            (top(1).kind == 0 || (top(1).kind & ~(kIter | kAwaitIter))))
+          return fail(in, "YIELD_FROM needs an iterator or awaitable (from GET_YIELD_FROM_ITER, "
+                          "GET_AWAITABLE, GET_ANEXT or GET_ITER) under the value it sends; on "
+                          "this path it may be something else");
+        break;
       case Role::ForIter:
         if (top(0).kind != kIter)
           return fail(in, "FOR_ITER needs an iterator (from GET_ITER) on top of the stack; "
@@ -1196,6 +1222,10 @@ class Verifier {
       case Role::GetIter:
         push({{kIter, kUnknown}});
         break;
+      case Role::AwaitIter:  // GET_ANEXT keeps the async iterator under it
+        if (pops == 1 && fall_effect == 1) push({inputs[0]});
+        push({{kAwaitIter, kUnknown}});
+        break;
       case Role::PushNull:
         push({{kNull, kUnknown}});
         break;
@@ -1209,6 +1239,12 @@ class Verifier {
       }
       case Role::BuildDict:
         push({{kDict, kUnknown}});
+        break;
+      case Role::BuildList:
+        push({{kList, kUnknown}});
+        break;
+      case Role::BuildSet:
+        push({{kSet, kUnknown}});
         break;
       case Role::ToTuple:
         push({{kTuple, kUnknown}});

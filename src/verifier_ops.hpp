@@ -14,8 +14,8 @@ enum class Role : uint8_t {
   None,
   Never,  // never valid in a pyc (CACHE, RESERVED, INTERPRETER_EXIT, ...)
   Rot, RotN, Dup, Copy, Swap,
-  GetIter, ForIter, LoadConst, LoadGlobal, LoadAttr, LoadMethod,
-  BuildTuple, BuildDict, ToTuple,
+  GetIter, AwaitIter, ForIter, LoadConst, LoadGlobal, LoadAttr, LoadMethod,
+  BuildTuple, BuildDict, BuildList, BuildSet, Container, ToTuple,
   LoadFast, StoreFast, Cell,
   Call, CallKw, CallEx, Precall, KwNames, PushNull, Intrinsic,
   MakeFunction, SetFunctionAttribute,
