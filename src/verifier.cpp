@@ -12,6 +12,7 @@
 #include "pyasm/verifier.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "pyasm/object.hpp"
 #include "pyasm/opcodes.hpp"
@@ -757,9 +758,9 @@ class Verifier {
   // an asynchronous iterator, which GET_ANEXT checks at run time. Functions
   // of code with trusted parameters may only be called at once, with what
   // they trust (trusted_call).
-  uint16_t trusted_param(uint32_t index) const { return trusted_param_of(code_, index); }
+  uint16_t trusted_param(uint32_t index) { return trusted_param_of(code_, index); }
 
-  static uint16_t trusted_param_of(const Code& code, uint32_t index) {
+  uint16_t trusted_param_of(const Code& code, uint32_t index) {
     if (index >= code.varnames.size() || static_cast<int>(index) >= code.argcount) return 0;
     const std::string& n = code.varnames[index];
     if (n == ".0" && index == 0) return iterates_dot0(code) ? uint16_t{kIter} : uint16_t{0};
@@ -820,7 +821,14 @@ class Verifier {
                         "(cells come from MAKE_CELL, free variables from COPY_FREE_VARS)");
   }
 
-  static bool iterates_dot0(const Code& code) {
+  // Cached per code object: a hostile pyc may load `.0` a million times.
+  bool iterates_dot0(const Code& code) {
+    auto [it, fresh] = dot0_.try_emplace(&code, false);
+    if (fresh) it->second = scan_dot0(code);
+    return it->second;
+  }
+
+  static bool scan_dot0(const Code& code) {
     const OpcodeTable* t = opcode_table(code.version);
     const OpInfo* load = t ? t->find(std::string_view("LOAD_FAST")) : nullptr;
     const OpInfo* iter = t ? t->find(std::string_view("FOR_ITER")) : nullptr;
@@ -1451,7 +1459,10 @@ class Verifier {
       nfree = 0;
     }
     bool trusted = false;
-    for (int p = 0; p < o->code->argcount; ++p)
+    // A pyc's argcount is anything up to 2^31: only named parameters count.
+    int64_t nparams = std::min<int64_t>(o->code->argcount,
+                                        static_cast<int64_t>(o->code->varnames.size()));
+    for (int64_t p = 0; p < nparams; ++p)
       trusted |= trusted_param_of(*o->code, static_cast<uint32_t>(p)) != 0;
     pushed.push_back({(nfree ? kFuncPending : kFunc) | (trusted ? kFuncTrusted : 0u), code.extra});
     return true;
@@ -1505,6 +1516,7 @@ class Verifier {
   std::vector<bool> leader_;
   std::vector<std::pair<size_t, size_t>> work_;  // instruction, state
   std::string kinds_;
+  std::unordered_map<const Code*, bool> dot0_;  // iterates_dot0's answers
   bool ok_ = true;
   int max_depth_ = 0;
 };
