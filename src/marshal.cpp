@@ -27,6 +27,8 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <cstring>
+#include <deque>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
@@ -69,7 +71,16 @@ const char* field_name(Field f, Version v) {
 }
 
 bool is_ascii(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return (c & 0x80) == 0; });
+  const char* p = s.data();
+  size_t n = s.size();
+  uint64_t any = 0;
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    any |= w;
+  }
+  for (; n; ++p, --n) any |= static_cast<uint8_t>(*p);
+  return (any & 0x8080808080808080ull) == 0;
 }
 
 // CPython caches '' and the 1-character strings below U+0100.
@@ -80,6 +91,7 @@ bool is_char_singleton(std::string_view utf8) {
 }
 
 bool is_compiler_name(std::string_view s) {
+  if (s.size() < 8 || s[0] != '<') return false;
   static constexpr std::array<std::string_view, 6> kNames = {
       "<module>", "<lambda>", "<listcomp>", "<genexpr>", "<dictcomp>", "<setcomp>"};
   return std::find(kNames.begin(), kNames.end(), s) != kNames.end();
@@ -149,6 +161,132 @@ bool alive_in_compiler(Version v, std::string_view s) {
   return it != std::end(kAlive) && it->text == s && (it->versions >> (v.minor - 6)) & 1;
 }
 
+// The identity the writer gives an object: objects with equal keys are one
+// object, written once and then referenced. By text: 'S' an interned or
+// cached string, 's' a compiler name that is not interned, 'B' cached
+// bytes, 'F' the filename, 'C' co_code (3.10), 'L' a line table, 'E' an
+// exception table. 'I' a cached small int, '(' the empty tuple, 'P' one
+// object by identity, 'K' a constant by value (equal exactly when the
+// const_keys are), 'k' the same within one code object. No tag: a fresh
+// object. A key points into the objects being written, so costs no
+// allocation.
+struct Key {
+  char tag = 0;
+  int64_t small = 0;          // 'I'
+  const void* ptr = nullptr;  // 'P'; 'k': the code object
+  ConstRef value;             // 'K', 'k'; the text of the text tags
+  uint64_t hash = 0;
+
+  explicit operator bool() const { return tag != 0; }
+  bool operator==(const Key& o) const {
+    if (tag != o.tag || hash != o.hash) return false;
+    switch (tag) {
+      case 'I': return small == o.small;
+      case '(': return true;
+      case 'P': return ptr == o.ptr;
+      case 'K': return const_equal(value, o.value);
+      case 'k': return ptr == o.ptr && const_equal(value, o.value);
+      default: return value.text == o.value.text;
+    }
+  }
+};
+
+constexpr uint64_t kMul = 0x9e3779b97f4a7c15ull;
+
+uint64_t mix(uint64_t h, uint64_t v) {
+  h = (h ^ v) * kMul;
+  return h ^ (h >> 29);
+}
+
+Key text_key(char tag, std::string_view text) {
+  Key k;
+  k.tag = tag;
+  k.value = ConstRef::of_str(text);
+  k.hash = mix(const_hash(k.value), static_cast<uint8_t>(tag));
+  return k;
+}
+
+Key value_key_of(char tag, const ConstRef& value, const void* scope = nullptr) {
+  Key k;
+  k.tag = tag;
+  k.value = value;
+  k.ptr = scope;
+  k.hash = mix(mix(const_hash(value), static_cast<uint8_t>(tag)), reinterpret_cast<uintptr_t>(scope));
+  return k;
+}
+
+Key pointer_key(const void* p) {
+  Key k;
+  k.tag = 'P';
+  k.ptr = p;
+  k.hash = mix('P', reinterpret_cast<uintptr_t>(p));
+  return k;
+}
+
+Key small_int_key(int64_t v) {
+  Key k;
+  k.tag = 'I';
+  k.small = v;
+  k.hash = mix('I', static_cast<uint64_t>(v));
+  return k;
+}
+
+Key empty_tuple_key() {
+  Key k;
+  k.tag = '(';
+  k.hash = mix('(', 0);
+  return k;
+}
+
+// Key -> the record of the first object written with it. Open addressing
+// (linear probing, at most half full); slots hold an entry number and the
+// low bits of its hash.
+class KeyTable {
+ public:
+  int32_t find(const Key& k) const {
+    if (slots_.empty()) return -1;
+    const auto lo = static_cast<uint32_t>(k.hash);
+    for (size_t i = index(k.hash);; i = (i + 1) & (slots_.size() - 1)) {
+      const Slot& s = slots_[i];
+      if (s.entry == 0) return -1;
+      if (s.hash == lo && entries_[s.entry - 1].key == k) return entries_[s.entry - 1].rec;
+    }
+  }
+  // `k` must not be in the table yet.
+  void insert(const Key& k, int32_t rec) {
+    if ((entries_.size() + 1) * 2 > slots_.size()) grow();
+    entries_.push_back({k, rec});
+    place(static_cast<uint32_t>(entries_.size()));
+  }
+
+ private:
+  struct Slot {
+    uint32_t entry = 0;  // 1-based; 0: empty
+    uint32_t hash = 0;
+  };
+  struct Entry {
+    Key key;
+    int32_t rec;
+  };
+  size_t index(uint64_t h) const { return static_cast<size_t>((h * kMul) >> shift_); }
+  void place(uint32_t entry) {
+    uint64_t h = entries_[entry - 1].key.hash;
+    size_t i = index(h);
+    while (slots_[i].entry) i = (i + 1) & (slots_.size() - 1);
+    slots_[i] = {entry, static_cast<uint32_t>(h)};
+  }
+  void grow() {
+    size_t n = slots_.empty() ? 1024 : slots_.size() * 2;
+    slots_.assign(n, Slot{});
+    shift_ = 64 - std::countr_zero(n);
+    for (uint32_t e = 1; e <= entries_.size(); ++e) place(e);
+  }
+
+  std::vector<Entry> entries_;
+  std::vector<Slot> slots_;
+  int shift_ = 64;
+};
+
 // One object the walk visits.
 struct Node {
   enum Kind : uint8_t { kStr, kBytes, kObj, kNameTuple, kConstTuple, kCode };
@@ -164,7 +302,7 @@ struct Node {
   const std::vector<std::string>* names = nullptr;   // kNameTuple
   const std::vector<ObjectPtr>* items = nullptr;     // kConstTuple
   const Code* code = nullptr;                        // kCode
-  std::string_view same_key;  // kStr: share the key of another field (qualname == name)
+  char same_tag = 0;  // kStr: 'S' or 's': one object with co_name (qualname == name)
 };
 
 struct Rec {
@@ -172,6 +310,16 @@ struct Rec {
   int32_t target;  // a reference: the record it refers to; -1: written in full
   bool flag;
   bool slot;       // takes a reference slot when flagged (not None/True/...)
+};
+
+// Where an object is in its code object's stream, kept as numbers until a
+// note needs it as text (a path).
+struct Place {
+  uint32_t scope = 0;  // the scope's serial number
+  Field field = Field::kObject;
+  uint32_t first = 0;  // its item indices: Writer::place_index_[first, first + depth)
+  uint32_t depth = 0;
+  bool set = false;
 };
 
 class Writer {
@@ -189,8 +337,13 @@ class Writer {
       is_target_.assign(entries_->size(), false);
       for (const StreamEntry& e : *entries_)
         if (e.ref >= 0 && static_cast<size_t>(e.ref) < entries_->size()) is_target_[e.ref] = true;
+      target_places_.resize(entries_->size());
+      // The stream that was read is about as long as the one written.
+      if (!entries_->empty()) out_.reserve(out_.size() + entries_->back().offset + 64);
     }
   }
+  // Bytes before the stream (the pyc header); offsets stay those of out_.
+  void prefix(std::string_view bytes) { out_ += bytes; }
 
   void code(const Code& c, bool root);
   void object(const Object& o, Field field, int depth, bool set_item);
@@ -203,15 +356,22 @@ class Writer {
  private:
   struct Scope {
     const Code* code;
-    std::string chain;  // "^" for the module, else "f.g"
+    uint32_t id;        // serial number (scope_info_)
+    std::string chain;  // with notes only: "^" for the module, else "f.g"
     std::unordered_map<std::string, std::vector<const MarshalNote*>> notes;
     std::vector<MarshalNote> observed;
+  };
+  struct ScopeInfo {
+    const Code* code;
+    int32_t parent;  // serial number; -1 for the outermost
   };
 
   // Emitting.
   void u8(uint8_t b) { out_.push_back(static_cast<char>(b)); }
   void u32(uint32_t v) {
-    for (int i = 0; i < 4; ++i) u8(static_cast<uint8_t>(v >> (8 * i)));
+    const char b[4] = {static_cast<char>(v), static_cast<char>(v >> 8),
+                       static_cast<char>(v >> 16), static_cast<char>(v >> 24)};
+    out_.append(b, 4);
   }
   void i32(int32_t v) { u32(static_cast<uint32_t>(v)); }
   void u64(uint64_t v) {
@@ -230,32 +390,44 @@ class Writer {
   }
   void name_tuple(Field f, const std::vector<std::string>& names);
   void bytes_field(Field f, std::string_view data);
-  void str_field(Field f, std::string_view s, bool interned, std::string_view same_key = {});
+  void str_field(Field f, std::string_view s, bool interned, char same_tag = 0);
 
   // Rules.
   char default_type(const Node& n) const;
   bool type_fits(const Node& n, char t) const;
-  std::string cached_key(const Node& n) const;
-  std::string share_key(const Node& n, char type) const;
+  Key cached_key(const Node& n) const;
+  Key share_key(const Node& n, char type) const;
   bool default_flag(const Node& n, char type) const;
   std::string value_key(const Node& n) const;
 
   // Paths.
   std::string path() const;
-  std::string qualified_path(const Scope& from, size_t rec_scope, const std::string& p) const;
+  Place here();
+  std::string path_of(const Place& p) const;
+  std::string chain_of(uint32_t scope) const;
   void note(MarshalNote::Kind kind, std::string target_block = {}, std::string target_path = {},
             char type = 0);
+  // The item index below the current field (a code object's own start at
+  // index_base_).
+  void set_index(uint32_t i) {
+    index_.resize(index_base_);
+    index_.push_back(i);
+  }
+  void clear_index() { index_.resize(index_base_); }
 
   Version v_;
   std::string out_;
   std::vector<Rec> recs_;
   std::vector<bool> referenced_;
-  std::unordered_map<std::string, int32_t> table_;  // share key -> first record
+  KeyTable table_;                 // share key -> first record
+  std::deque<LocalsPlus> locals_;  // 3.11+ localsplus: keys point into them
 
   // Where the walk is.
   std::vector<Scope> scopes_;
+  std::vector<ScopeInfo> scope_info_;  // by serial number
   Field field_ = Field::kObject;
-  std::vector<uint32_t> index_;  // item indices below the field
+  std::vector<uint32_t> index_;  // item indices below the field, from index_base_
+  size_t index_base_ = 0;
 
   // Normal mode.
   bool has_notes_ = false;
@@ -268,26 +440,52 @@ class Writer {
   // Observer mode.
   const std::vector<StreamEntry>* entries_ = nullptr;
   std::vector<bool> is_target_;
-  std::vector<std::pair<size_t, std::string>> rec_paths_;  // per record: scope index + path
-  std::unordered_map<int32_t, std::pair<size_t, std::string>> target_paths_;
+  std::vector<Place> rec_places_;     // per record whose flag the rule does not give
+  std::vector<Place> target_places_;  // per entry that a reference names
+  std::vector<uint32_t> place_index_;
   long describe_entry_ = -1;
   std::string* description_ = nullptr;
   bool stop_ = false;
   std::vector<ObservedCode> observed_;
-  std::vector<size_t> scope_ids_;  // observer: scope serial numbers for target paths
-  std::vector<std::string> scope_chain_by_id_;
-  std::vector<const Code*> scope_code_by_id_;
 };
 
 // --- paths ----------------------------------------------------------------
 
 std::string Writer::path() const {
   std::string p = field_name(field_, v_);
-  for (uint32_t i : index_) {
+  for (size_t i = index_base_; i < index_.size(); ++i) {
     p += '.';
-    p += std::to_string(i);
+    p += std::to_string(index_[i]);
   }
   return p;
+}
+
+Place Writer::here() {
+  Place p;
+  p.scope = scopes_.empty() ? 0 : scopes_.back().id;
+  p.field = field_;
+  p.first = static_cast<uint32_t>(place_index_.size());
+  p.depth = static_cast<uint32_t>(index_.size() - index_base_);
+  p.set = true;
+  place_index_.insert(place_index_.end(), index_.begin() + static_cast<long>(index_base_),
+                      index_.end());
+  return p;
+}
+
+std::string Writer::path_of(const Place& p) const {
+  std::string s = field_name(p.field, v_);
+  for (uint32_t i = 0; i < p.depth; ++i) {
+    s += '.';
+    s += std::to_string(place_index_[p.first + i]);
+  }
+  return s;
+}
+
+std::string Writer::chain_of(uint32_t scope) const {
+  const ScopeInfo& s = scope_info_[scope];
+  if (s.parent < 0) return "^";
+  std::string parent = chain_of(static_cast<uint32_t>(s.parent));
+  return parent == "^" ? s.code->block_id : parent + "." + s.code->block_id;
 }
 
 // --- rules ----------------------------------------------------------------
@@ -366,90 +564,83 @@ bool Writer::type_fits(const Node& n, char t) const {
 
 // The key CPython's compiler names ("<lambda>", ...) share: co_name and
 // the equal constant (≤3.10 MAKE_FUNCTION's qualname) are one static object.
-std::string compiler_name_key(Version v, std::string_view name) {
-  return (name_interned(v, name) ? "S" : "s") + std::string(name);
-}
-
-std::string tuple_key(const std::vector<std::string>& names) {
-  return "K" + const_key_of_names(names);
+Key compiler_name_key(Version v, std::string_view name) {
+  return text_key(name_interned(v, name) ? 'S' : 's', name);
 }
 
 // The key of one of CPython's cached objects ('' and 1-character strings
 // below U+0100, b'' and 1-byte bytes, ints -5..256, ()), or empty. Not
 // cached: the empty 3.6 co_lnotab and a 1-byte 3.11+ co_localspluskinds,
 // which CPython builds as fresh objects.
-std::string Writer::cached_key(const Node& n) const {
+Key Writer::cached_key(const Node& n) const {
   const Object* o = n.kind == Node::kObj ? n.obj : nullptr;
   std::string_view text = o ? std::string_view(o->data) : n.text;
   bool str = n.kind == Node::kStr || (o && o->kind == ObjKind::Str);
   bool bytes = n.kind == Node::kBytes || (o && o->kind == ObjKind::Bytes);
-  if (str && is_char_singleton(text)) return "S" + std::string(text);
+  if (str && is_char_singleton(text)) return text_key('S', text);
   if (bytes && text.size() <= 1) {
     bool fresh = (n.field == Field::kLinetable && v_.minor == 6 && text.empty()) ||
                  (n.field == Field::kKinds && v_.at_least(11) && text.size() == 1);
-    return fresh ? std::string() : "B" + std::string(text);
+    return fresh ? Key() : text_key('B', text);
   }
   if (o && o->kind == ObjKind::Int) {
     auto small = o->int_value.to_int64();
-    if (small && *small >= -5 && *small <= 256) return "I" + std::to_string(*small);
+    if (small && *small >= -5 && *small <= 256) return small_int_key(*small);
   }
   if ((o && o->kind == ObjKind::Tuple && o->items.empty()) ||
       (n.kind == Node::kNameTuple && n.names->empty()) ||
       (n.kind == Node::kConstTuple && n.items->empty()))
-    return "()";
+    return empty_tuple_key();
   return {};
 }
 
-// Equal keys: one object. Empty: a fresh object each time.
-std::string Writer::share_key(const Node& n, char type) const {
+// Equal keys: one object. No key: a fresh object each time.
+Key Writer::share_key(const Node& n, char type) const {
   const Object* o = n.kind == Node::kObj ? n.obj : nullptr;
   std::string_view text = o ? std::string_view(o->data) : n.text;
   bool str = n.kind == Node::kStr || (o && o->kind == ObjKind::Str);
-  if (str && type_interned(type)) return "S" + std::string(text);
-  if (std::string k = cached_key(n); !k.empty()) return k;
-  if (n.kind == Node::kCode || (o && o->kind == ObjKind::Code)) {
-    const void* p = n.kind == Node::kCode ? static_cast<const void*>(n.code) : o->code.get();
-    return "P" + std::to_string(reinterpret_cast<uintptr_t>(p));
-  }
+  if (str && type_interned(type)) return text_key('S', text);
+  if (Key k = cached_key(n)) return k;
+  if (n.kind == Node::kCode || (o && o->kind == ObjKind::Code))
+    return pointer_key(n.kind == Node::kCode ? static_cast<const void*>(n.code) : o->code.get());
   switch (n.field) {
     case Field::kObject:
       // A lone object: shared by identity, as marshal.dumps sees it.
-      if (o) return "P" + std::to_string(reinterpret_cast<uintptr_t>(o));
+      if (o) return pointer_key(o);
       return {};
     case Field::kConsts:
       if (n.kind == Node::kConstTuple)  // co_consts itself: merged from 3.8
-        return v_.at_least(8) ? "K" + const_key_of_tuple(*n.items) : std::string();
+        return v_.at_least(8) ? value_key_of('K', ConstRef::of_tuple(*n.items)) : Key();
       if (!o) return {};
       if (str && is_compiler_name(text)) return compiler_name_key(v_, text);
       // From 3.8 the compiler merges constants module-wide (nested ones
       // from 3.10); before, one code object's equal constants are one.
-      if (v_.at_least(10) || (v_.at_least(8) && n.depth == 1)) return "K" + const_key(*o);
+      if (v_.at_least(10) || (v_.at_least(8) && n.depth == 1))
+        return value_key_of('K', ConstRef::of(*o));
       // A folded tuple is a new object, its items the constants it was
       // folded from.
       if (o->kind == ObjKind::Tuple || o->kind == ObjKind::FrozenSet) return {};
-      if (v_.at_least(8)) return "K" + const_key(*o);
-      return "k" + std::to_string(reinterpret_cast<uintptr_t>(scopes_.empty() ? nullptr
-                                                                              : scopes_.back().code)) +
-             const_key(*o);
+      if (v_.at_least(8)) return value_key_of('K', ConstRef::of(*o));
+      return value_key_of('k', ConstRef::of(*o), scopes_.empty() ? nullptr : scopes_.back().code);
     case Field::kNames: case Field::kVarnames: case Field::kFreevars: case Field::kCellvars:
     case Field::kLocals:
       // Merged with equal constant tuples from 3.8.
-      if (n.kind == Node::kNameTuple && v_.at_least(8)) return tuple_key(*n.names);
+      if (n.kind == Node::kNameTuple && v_.at_least(8))
+        return value_key_of('K', ConstRef::of_names(*n.names));
       return {};
-    case Field::kFilename: return "F" + std::string(text);
+    case Field::kFilename: return text_key('F', text);
     case Field::kName:
       if (is_compiler_name(text)) return compiler_name_key(v_, text);
       return {};
     case Field::kQualname:
-      if (!n.same_key.empty()) return std::string(n.same_key);
+      if (n.same_tag) return text_key(n.same_tag, text);
       // A class body's qualname is also its first constant.
       if (v_.at_least(11) && !(scopes_.back().code->flags & kOptimized))
-        return "K" + const_key_of_str(text);
+        return value_key_of('K', ConstRef::of_str(text));
       return {};
-    case Field::kCode: return v_.minor == 10 ? "C" + std::string(text) : std::string();
-    case Field::kLinetable:
-      return v_.at_least(10) ? "L" + std::string(text) : std::string();
-    case Field::kExctable: return "E" + std::string(text);
+    case Field::kCode: return v_.minor == 10 ? text_key('C', text) : Key();
+    case Field::kLinetable: return v_.at_least(10) ? text_key('L', text) : Key();
+    case Field::kExctable: return text_key('E', text);
     default: return {};
   }
 }
@@ -460,7 +651,7 @@ bool Writer::default_flag(const Node& n, char type) const {
   const Object* o = n.kind == Node::kObj ? n.obj : nullptr;
   std::string_view text = o ? std::string_view(o->data) : n.text;
   bool str = n.kind == Node::kStr || (o && o->kind == ObjKind::Str);
-  if (!cached_key(n).empty()) return true;  // a cached singleton is never refcount 1
+  if (cached_key(n)) return true;  // a cached singleton is never refcount 1
   if (n.kind == Node::kCode) return n.root;
   if (n.field == Field::kFilename) return true;
   if (n.field == Field::kName && is_compiler_name(text)) return true;
@@ -489,34 +680,47 @@ std::string Writer::value_key(const Node& n) const {
 // --- notes ------------------------------------------------------------------
 
 void Writer::prepare_notes(const Code& module) {
-  // Every code object under the module, with its chain.
+  // Every code object under the module; its chain is made only for a note
+  // that names a target.
   struct Item {
     const Code* code;
-    std::string chain;
+    int32_t parent;  // in `items`
   };
-  std::vector<Item> stack{{&module, "^"}};
+  std::vector<Item> items{{&module, -1}};
+  auto chain = [&](int32_t i) {
+    std::vector<const Code*> up;
+    for (; items[i].parent >= 0; i = items[i].parent) up.push_back(items[i].code);
+    std::string c = up.empty() ? "^" : "";
+    for (auto it = up.rbegin(); it != up.rend(); ++it) {
+      if (!c.empty()) c += '.';
+      c += (*it)->block_id;
+    }
+    return c;
+  };
+  std::vector<int32_t> stack{0};
   std::unordered_set<const Code*> seen;
+  std::vector<const Object*> objs;
   while (!stack.empty()) {
-    Item it = stack.back();
+    int32_t at = stack.back();
     stack.pop_back();
-    if (!seen.insert(it.code).second) continue;
-    for (const MarshalNote& note : it.code->marshal_notes) {
+    const Code* code = items[at].code;
+    if (!seen.insert(code).second) continue;
+    for (const MarshalNote& note : code->marshal_notes) {
       has_notes_ = true;
       all_notes_.push_back(&note);
       if (note.kind == MarshalNote::kSame) {
-        std::string chain = note.target_block.empty() ? it.chain : note.target_block;
-        target_chains_.insert(chain);
-        wanted_targets_.insert(chain + ":" + note.target_path);
+        std::string c = note.target_block.empty() ? chain(at) : note.target_block;
+        target_chains_.insert(c);
+        wanted_targets_.insert(c + ":" + note.target_path);
       }
     }
-    std::vector<const Object*> objs;
-    for (const ObjectPtr& k : it.code->consts) objs.push_back(k.get());
+    for (const ObjectPtr& k : code->consts) objs.push_back(k.get());
     while (!objs.empty()) {
       const Object* o = objs.back();
       objs.pop_back();
       if (o->kind == ObjKind::Code && o->code) {
-        const std::string& id = o->code->block_id;
-        stack.push_back({o->code.get(), it.chain == "^" ? id : it.chain + "." + id});
+        stack.push_back(static_cast<int32_t>(items.size()));
+        items.push_back({o->code.get(), at});
       }
       for (const ObjectPtr& item : o->items) objs.push_back(item.get());
     }
@@ -554,18 +758,18 @@ char Writer::begin(const Node& n) {
     }
     actual = &(*entries_)[rec];
     if (rec == describe_entry_) {
-      *description_ = (scopes_.empty() ? std::string() : scopes_.back().chain + ": ") + path();
+      *description_ = (scopes_.empty() ? std::string() : chain_of(scopes_.back().id) + ": ") + path();
       stop_ = true;
     }
   }
   bool in_scope = !scopes_.empty();
   const std::vector<const MarshalNote*>* notes = nullptr;
-  std::string here;  // this node's path, when needed
+  std::string note_path;  // this node's path, when needed
   if (!entries_ && has_notes_ && in_scope) {
     const Scope& s = scopes_.back();
     if (!s.notes.empty()) {
-      here = path();
-      if (auto it = s.notes.find(here); it != s.notes.end()) notes = &it->second;
+      note_path = path();
+      if (auto it = s.notes.find(note_path); it != s.notes.end()) notes = &it->second;
     }
   }
   auto find_note = [&](MarshalNote::Kind k) -> const MarshalNote* {
@@ -593,22 +797,18 @@ char Writer::begin(const Node& n) {
   bool singleton = type == 'N' || type == 'T' || type == 'F' || type == '.' || type == 'S';
 
   // A reference, or the object in full?
-  std::string key = singleton ? std::string() : share_key(n, type);
-  int32_t target = -1;
-  if (!key.empty())
-    if (auto it = table_.find(key); it != table_.end()) target = it->second;
+  const Key key = singleton ? Key() : share_key(n, type);
+  int32_t target = key ? table_.find(key) : -1;
+  const bool known = target >= 0;
   if (actual) {
     if (actual->type == 'r') {
       int32_t t = actual->ref;
-      if (t != target) {
-        auto tp = target_paths_.find(t);
-        if (tp != target_paths_.end()) {
-          const auto& [scope_id, p] = tp->second;
-          std::string block;
-          if (scope_code_by_id_[scope_id] != scopes_.back().code)
-            block = scope_chain_by_id_[scope_id];
-          note(MarshalNote::kSame, block, p);
-        }
+      if (t != target && t >= 0 && static_cast<size_t>(t) < target_places_.size() &&
+          target_places_[t].set) {
+        const Place& p = target_places_[t];
+        std::string block;
+        if (scope_info_[p.scope].code != scopes_.back().code) block = chain_of(p.scope);
+        note(MarshalNote::kSame, block, path_of(p));
       }
       target = t;
     } else if (target >= 0) {
@@ -637,12 +837,13 @@ char Writer::begin(const Node& n) {
     referenced_[target] = true;
     u8('r');
     u32(0);  // patched in finish()
-    if (entries_ && is_target_[rec]) target_paths_[rec] = {scope_ids_.back(), path()};
+    if (entries_ && is_target_[rec]) target_places_[rec] = here();
     return 0;
   }
 
   // In full.
-  bool flag = default_flag(n, type);
+  const bool rule_flag = default_flag(n, type);
+  bool flag = rule_flag;
   if (actual) {
     flag = actual->flag;  // checked against the rule in finish()
   } else if (notes) {
@@ -655,22 +856,21 @@ char Writer::begin(const Node& n) {
       used_.insert(m);
     }
   }
-  if (actual && flag != default_flag(n, type) && !singleton) {
+  if (actual && flag != rule_flag && !singleton) {
     // Whether the flag needs a note depends on later references: decided in
-    // finish(); remember the path now.
-    rec_paths_.resize(recs_.size() + 1);
-    rec_paths_[rec] = {scopes_.empty() ? 0 : scope_ids_.back(), path()};
+    // finish(); remember the place now.
+    rec_places_.resize(recs_.size() + 1);
+    rec_places_[rec] = here();
   } else if (actual && singleton && flag) {
     note(MarshalNote::kFlag);
   }
   recs_.push_back({static_cast<uint32_t>(out_.size()), -1, flag, !singleton});
   referenced_.push_back(false);
-  if (!key.empty()) table_.emplace(key, rec);
-  if (entries_ && is_target_[rec] && !scopes_.empty())
-    target_paths_[rec] = {scope_ids_.back(), path()};
+  if (key && !known) table_.insert(key, rec);
+  if (entries_ && is_target_[rec] && !scopes_.empty()) target_places_[rec] = here();
   if (!entries_ && !wanted_targets_.empty() && in_scope &&
       target_chains_.count(scopes_.back().chain)) {
-    std::string full = scopes_.back().chain + ":" + (here.empty() ? path() : here);
+    std::string full = scopes_.back().chain + ":" + (note_path.empty() ? path() : note_path);
     if (wanted_targets_.count(full)) targets_.emplace(full, std::make_pair(rec, value_key(n)));
   }
   u8(static_cast<uint8_t>(type));
@@ -684,7 +884,9 @@ void Writer::str_body(char type, std::string_view s) {
     return;
   }
   // One byte per character: ASCII, or Latin-1 in an odd file.
-  std::string one = is_ascii(s) ? std::string(s) : to_latin1(s);
+  std::string latin1;
+  std::string_view one = s;
+  if (!is_ascii(s)) one = latin1 = to_latin1(s);
   if (type == 'z' || type == 'Z') u8(static_cast<uint8_t>(one.size()));
   else u32(static_cast<uint32_t>(one.size()));
   out_ += one;
@@ -750,14 +952,14 @@ void Writer::name_tuple(Field f, const std::vector<std::string>& names) {
   if (!type) return;
   count(type, names.size());
   for (size_t i = 0; i < names.size() && !stop_; ++i) {
-    index_.assign(1, static_cast<uint32_t>(i));
+    set_index(static_cast<uint32_t>(i));
     Node item{Node::kStr, f};
     item.depth = 1;
     item.text = names[i];
     item.interned = true;
     if (char t = begin(item)) str_body(t, names[i]);
   }
-  index_.clear();
+  clear_index();
 }
 
 void Writer::bytes_field(Field f, std::string_view data) {
@@ -770,12 +972,12 @@ void Writer::bytes_field(Field f, std::string_view data) {
   }
 }
 
-void Writer::str_field(Field f, std::string_view s, bool interned, std::string_view same_key) {
+void Writer::str_field(Field f, std::string_view s, bool interned, char same_tag) {
   field_ = f;
   Node n{Node::kStr, f};
   n.text = s;
   n.interned = interned;
-  n.same_key = same_key;
+  n.same_tag = same_tag;
   if (char t = begin(n)) str_body(t, s);
 }
 
@@ -784,18 +986,18 @@ void Writer::code(const Code& c, bool root) {
   // Enter the code object's scope.
   Scope scope;
   scope.code = &c;
-  if (scopes_.empty()) scope.chain = "^";
-  else if (scopes_.back().chain == "^") scope.chain = c.block_id;
-  else scope.chain = scopes_.back().chain + "." + c.block_id;
-  if (has_notes_)
+  scope.id = static_cast<uint32_t>(scope_info_.size());
+  scope_info_.push_back({&c, scopes_.empty() ? -1 : static_cast<int32_t>(scopes_.back().id)});
+  if (has_notes_) {
+    if (scopes_.empty()) scope.chain = "^";
+    else if (scopes_.back().chain == "^") scope.chain = c.block_id;
+    else scope.chain = scopes_.back().chain + "." + c.block_id;
     for (const MarshalNote& m : c.marshal_notes) scope.notes[m.path].push_back(&m);
+  }
   Field saved_field = field_;
-  std::vector<uint32_t> saved_index = std::move(index_);
-  index_.clear();
+  size_t saved_base = index_base_;
+  index_base_ = index_.size();
   scopes_.push_back(std::move(scope));
-  scope_ids_.push_back(scope_chain_by_id_.size());
-  scope_chain_by_id_.push_back(scopes_.back().chain);
-  scope_code_by_id_.push_back(&c);
 
   field_ = Field::kSelf;
   Node self{Node::kCode, Field::kSelf};
@@ -818,14 +1020,14 @@ void Writer::code(const Code& c, bool root) {
       count(t, c.consts.size());
       for (size_t i = 0; i < c.consts.size() && !stop_; ++i) {
         field_ = Field::kConsts;
-        index_.assign(1, static_cast<uint32_t>(i));
+        set_index(static_cast<uint32_t>(i));
         object(*c.consts[i], Field::kConsts, 1, false);
       }
-      index_.clear();
+      clear_index();
     }
     name_tuple(Field::kNames, c.names);
     if (v_.at_least(11)) {
-      LocalsPlus lp = localsplus(c);
+      const LocalsPlus& lp = locals_.emplace_back(localsplus(c));
       name_tuple(Field::kLocals, lp.names);
       bytes_field(Field::kKinds, lp.kinds);
     } else {
@@ -840,9 +1042,9 @@ void Writer::code(const Code& c, bool root) {
     if (v_.at_least(11)) {
       // 3.11/3.12: a qualname equal to the name is the same object.
       bool as_name = !v313 && c.qualname == c.name;
-      std::string same;
-      if (as_name && name_int) same = "S" + c.name;
-      else if (as_name && is_compiler_name(c.name)) same = "s" + c.name;
+      char same = 0;
+      if (as_name && name_int) same = 'S';
+      else if (as_name && is_compiler_name(c.name)) same = 's';
       str_field(Field::kQualname, c.qualname, v313 || (as_name && name_int), same);
     }
     if (!stop_) {
@@ -857,9 +1059,9 @@ void Writer::code(const Code& c, bool root) {
   if (entries_ && !scopes_.back().observed.empty())
     observed_.push_back({&c, std::move(scopes_.back().observed)});
   scopes_.pop_back();
-  scope_ids_.pop_back();
   field_ = saved_field;
-  index_ = std::move(saved_index);
+  index_.resize(index_base_);
+  index_base_ = saved_base;
 }
 
 std::string Writer::finish() {
@@ -871,15 +1073,14 @@ std::string Writer::finish() {
     Rec& r = recs_[i];
     if (r.target >= 0) continue;
     bool flag = r.flag || (referenced_[i] && r.slot);
-    if (entries_ && i < rec_paths_.size() && !rec_paths_[i].second.empty()) {
+    if (entries_ && i < rec_places_.size() && rec_places_[i].set) {
       // The rule's flag differed from the file's; unless a reference forces
       // the file's flag anyway, note it.
       if (!(referenced_[i] && r.flag)) {
         MarshalNote m;
         m.kind = r.flag ? MarshalNote::kFlag : MarshalNote::kNoFlag;
-        m.path = rec_paths_[i].second;
-        size_t scope_id = rec_paths_[i].first;
-        const Code* owner = scope_code_by_id_[scope_id];
+        m.path = path_of(rec_places_[i]);
+        const Code* owner = scope_info_[rec_places_[i].scope].code;
         auto it = std::find_if(observed_.begin(), observed_.end(),
                                [&](const ObservedCode& oc) { return oc.code == owner; });
         if (it == observed_.end()) {
@@ -936,11 +1137,11 @@ std::string write_pyc(const std::shared_ptr<const Code>& module, const PycHeader
     put_u32(out, header.source_size);
   }
   Writer w(module->version);
+  w.prefix(out);
   w.prepare_notes(*module);
   w.code(*module, true);
-  out += w.finish();
   if (unused) *unused = w.unused_notes();
-  return out;
+  return w.finish();
 }
 
 std::vector<ObservedCode> observe_marshal(const Code& module, const std::vector<StreamEntry>& entries,

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 
 #include "pyasm/code.hpp"
 
@@ -193,6 +194,158 @@ std::string const_key_of_str(std::string_view text) {
   std::string key;
   append_str_key(key, text);
   return key;
+}
+
+// --- const_hash, const_equal -----------------------------------------------
+
+namespace {
+
+constexpr uint64_t kMul = 0x9e3779b97f4a7c15ull;
+
+uint64_t mix(uint64_t h, uint64_t v) {
+  h = (h ^ v) * kMul;
+  return h ^ (h >> 29);
+}
+
+// Eight bytes a time; the length last, so that "a" and "a\0" differ.
+uint64_t mix_bytes(uint64_t h, std::string_view s) {
+  const char* p = s.data();
+  size_t n = s.size();
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    h = mix(h, w);
+  }
+  uint64_t tail = 0;
+  if (s.size() >= 8) {
+    std::memcpy(&tail, s.data() + s.size() - 8, 8);  // the last 8, overlapping
+  } else {
+    for (size_t i = 0; i < n; ++i) tail |= static_cast<uint64_t>(static_cast<uint8_t>(p[i])) << (8 * i);
+  }
+  return mix(mix(h, tail), s.size());
+}
+
+uint64_t kind_seed(ObjKind k) { return mix(0x243f6a8885a308d3ull, static_cast<uint64_t>(k)); }
+
+uint64_t hash_object(const Object& o) {
+  uint64_t h = kind_seed(o.kind);
+  switch (o.kind) {
+    case ObjKind::Int: {
+      const std::vector<uint16_t>& d = o.int_value.digits15();
+      h = mix(h, o.int_value.is_negative());
+      return mix_bytes(h, {reinterpret_cast<const char*>(d.data()), d.size() * 2});
+    }
+    case ObjKind::Float: return mix(h, std::bit_cast<uint64_t>(o.real));
+    case ObjKind::Complex:
+      return mix(mix(h, std::bit_cast<uint64_t>(o.real)), std::bit_cast<uint64_t>(o.imag));
+    case ObjKind::Bytes:
+    case ObjKind::Str: return mix_bytes(h, o.data);
+    case ObjKind::Tuple:
+      h = mix(h, o.items.size());
+      for (const ObjectPtr& item : o.items) h = mix(h, hash_object(*item));
+      return h;
+    case ObjKind::FrozenSet: {
+      // Order-independent, as the key sorts the elements' keys.
+      uint64_t sum = 0;
+      for (const ObjectPtr& item : o.items) sum += hash_object(*item);
+      return mix(mix(h, o.items.size()), sum);
+    }
+    case ObjKind::Code: return mix(h, reinterpret_cast<uintptr_t>(o.code.get()));
+    default: return h;
+  }
+}
+
+bool equal_objects(const Object& a, const Object& b) {
+  if (&a == &b) return true;
+  if (a.kind != b.kind) return false;
+  switch (a.kind) {
+    case ObjKind::Int: return a.int_value == b.int_value;
+    case ObjKind::Float: return std::bit_cast<uint64_t>(a.real) == std::bit_cast<uint64_t>(b.real);
+    case ObjKind::Complex:
+      return std::bit_cast<uint64_t>(a.real) == std::bit_cast<uint64_t>(b.real) &&
+             std::bit_cast<uint64_t>(a.imag) == std::bit_cast<uint64_t>(b.imag);
+    case ObjKind::Bytes:
+    case ObjKind::Str: return a.data == b.data;
+    case ObjKind::Tuple:
+      if (a.items.size() != b.items.size()) return false;
+      for (size_t i = 0; i < a.items.size(); ++i)
+        if (!equal_objects(*a.items[i], *b.items[i])) return false;
+      return true;
+    case ObjKind::FrozenSet: return const_key(a) == const_key(b);  // rare: by definition
+    case ObjKind::Code: return a.code.get() == b.code.get();
+    default: return true;
+  }
+}
+
+const Object& object_of(const ConstRef& c) { return *static_cast<const Object*>(c.ptr); }
+const std::vector<ObjectPtr>& items_of(const ConstRef& c) {
+  return *static_cast<const std::vector<ObjectPtr>*>(c.ptr);
+}
+const std::vector<std::string>& names_of(const ConstRef& c) {
+  return *static_cast<const std::vector<std::string>*>(c.ptr);
+}
+
+ObjKind kind_of(const ConstRef& c) {
+  switch (c.form) {
+    case ConstRef::kObject: return object_of(c).kind;
+    case ConstRef::kStr: return ObjKind::Str;
+    default: return ObjKind::Tuple;
+  }
+}
+
+size_t count_of(const ConstRef& c) {
+  switch (c.form) {
+    case ConstRef::kObject: return object_of(c).items.size();
+    case ConstRef::kItems: return items_of(c).size();
+    case ConstRef::kNames: return names_of(c).size();
+    default: return 0;
+  }
+}
+
+ConstRef item_of(const ConstRef& c, size_t i) {
+  switch (c.form) {
+    case ConstRef::kObject: return ConstRef::of(*object_of(c).items[i]);
+    case ConstRef::kItems: return ConstRef::of(*items_of(c)[i]);
+    default: return ConstRef::of_str(names_of(c)[i]);
+  }
+}
+
+}  // namespace
+
+uint64_t const_hash(const ConstRef& c) {
+  uint64_t h = kind_seed(ObjKind::Tuple);
+  switch (c.form) {
+    case ConstRef::kObject: return hash_object(object_of(c));
+    case ConstRef::kStr: return mix_bytes(kind_seed(ObjKind::Str), c.text);
+    case ConstRef::kItems:
+      h = mix(h, items_of(c).size());
+      for (const ObjectPtr& item : items_of(c)) h = mix(h, hash_object(*item));
+      return h;
+    case ConstRef::kNames:
+      h = mix(h, names_of(c).size());
+      for (const std::string& n : names_of(c)) h = mix(h, mix_bytes(kind_seed(ObjKind::Str), n));
+      return h;
+  }
+  return h;
+}
+
+bool const_equal(const ConstRef& a, const ConstRef& b) {
+  if (a.form == ConstRef::kObject && b.form == ConstRef::kObject)
+    return equal_objects(object_of(a), object_of(b));
+  // One side is a string or a tuple seen without its Object.
+  ObjKind kind = kind_of(a);
+  if (kind != kind_of(b)) return false;
+  if (kind == ObjKind::Str) {
+    std::string_view ta = a.form == ConstRef::kObject ? std::string_view(object_of(a).data) : a.text;
+    std::string_view tb = b.form == ConstRef::kObject ? std::string_view(object_of(b).data) : b.text;
+    return ta == tb;
+  }
+  if (kind != ObjKind::Tuple) return false;
+  size_t n = count_of(a);
+  if (n != count_of(b)) return false;
+  for (size_t i = 0; i < n; ++i)
+    if (!const_equal(item_of(a, i), item_of(b, i))) return false;
+  return true;
 }
 
 // --- repr -----------------------------------------------------------------

@@ -179,3 +179,53 @@ TEST_CASE("const_key: merges exactly what CPython's compiler merges") {
   CHECK(key(Object::code_object(c1)) != key(Object::code_object(c2)));
   CHECK(key(Object::none()) != key(Object::ellipsis()));
 }
+
+TEST_CASE("const_hash and const_equal agree with const_key") {
+  using pyasm::ConstRef;
+  auto c1 = std::make_shared<pyasm::Code>();
+  auto c2 = std::make_shared<pyasm::Code>();
+  BigInt big = *BigInt::parse("123456789012345678901234567890");
+  std::vector<ObjectPtr> values = {
+      num(0), num(1), num(-1), num(1), Object::integer(big), Object::integer(-big),
+      Object::floating(1.0), Object::floating(0.0), Object::floating(-0.0),
+      Object::floating(std::nan("")), Object::complex(0, 0), Object::complex(0, -0.0),
+      Object::boolean(true), Object::boolean(false), Object::none(), Object::ellipsis(),
+      Object::str(""), Object::str("a"), Object::str("a", true), Object::str("abcdefgh"),
+      Object::str("abcdefghi"), Object::str(std::string("abcdefgh\0", 9)), Object::bytes("a"),
+      Object::bytes(""), Object::tuple({}), Object::tuple({num(1), num(2)}),
+      Object::tuple({num(2), num(1)}), Object::tuple({num(1), num(2)}),
+      Object::tuple({Object::str("x"), Object::str("y")}),
+      Object::tuple({Object::tuple({num(1)}), num(2)}),
+      Object::tuple({num(1), Object::tuple({num(2)})}), Object::frozenset({num(1), num(2)}),
+      Object::frozenset({num(2), num(1)}), Object::frozenset({num(1)}),
+      Object::code_object(c1), Object::code_object(c1), Object::code_object(c2)};
+  for (const ObjectPtr& a : values) {
+    for (const ObjectPtr& b : values) {
+      bool same = pyasm::const_key(*a) == pyasm::const_key(*b);
+      CAPTURE(pyasm::repr(*a));
+      CAPTURE(pyasm::repr(*b));
+      CHECK(pyasm::const_equal(ConstRef::of(*a), ConstRef::of(*b)) == same);
+      if (same) CHECK(pyasm::const_hash(ConstRef::of(*a)) == pyasm::const_hash(ConstRef::of(*b)));
+    }
+  }
+  // The forms without an Object: a tuple's items, a tuple of names, a string.
+  std::vector<ObjectPtr> items = {num(1), num(2)};
+  std::vector<std::string> names = {"x", "y"};
+  ObjectPtr tuple = Object::tuple(items);
+  ObjectPtr name_tuple = Object::tuple({Object::str("x"), Object::str("y", true)});
+  ObjectPtr str = Object::str("x");
+  auto agree = [](const ConstRef& a, const ConstRef& b) {
+    CHECK(pyasm::const_equal(a, b));
+    CHECK(pyasm::const_equal(b, a));
+    CHECK(pyasm::const_hash(a) == pyasm::const_hash(b));
+  };
+  agree(ConstRef::of_tuple(items), ConstRef::of(*tuple));
+  agree(ConstRef::of_names(names), ConstRef::of(*name_tuple));
+  agree(ConstRef::of_names(names), ConstRef::of_tuple(name_tuple->items));
+  agree(ConstRef::of_str("x"), ConstRef::of(*str));
+  CHECK_FALSE(pyasm::const_equal(ConstRef::of_names(names), ConstRef::of(*tuple)));
+  CHECK_FALSE(pyasm::const_equal(ConstRef::of_str("x"), ConstRef::of(*Object::bytes("x"))));
+  CHECK_FALSE(pyasm::const_equal(ConstRef::of_str("x"), ConstRef::of_names(names)));
+  std::vector<std::string> names3 = {"x", "y", "z"};
+  CHECK_FALSE(pyasm::const_equal(ConstRef::of_names(names), ConstRef::of_names(names3)));
+}

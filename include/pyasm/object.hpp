@@ -59,6 +59,24 @@ std::string const_key_of_tuple(const std::vector<ObjectPtr>& items);
 std::string const_key_of_names(const std::vector<std::string>& names);
 std::string const_key_of_str(std::string_view text);
 
+// A constant's value seen without building an Object: an Object, a tuple
+// of `items`, a tuple of strings, or a string. const_hash and const_equal
+// agree with const_key (equal exactly when the const_keys are equal) and
+// allocate nothing: the marshal writer keys every object it writes by them.
+struct ConstRef {
+  enum Form : uint8_t { kObject, kItems, kNames, kStr };
+  Form form = kStr;
+  const void* ptr = nullptr;  // Object, vector<ObjectPtr>, vector<string>
+  std::string_view text;      // kStr
+
+  static ConstRef of(const Object& o) { return {kObject, &o, {}}; }
+  static ConstRef of_tuple(const std::vector<ObjectPtr>& items) { return {kItems, &items, {}}; }
+  static ConstRef of_names(const std::vector<std::string>& names) { return {kNames, &names, {}}; }
+  static ConstRef of_str(std::string_view s) { return {kStr, nullptr, s}; }
+};
+uint64_t const_hash(const ConstRef& c);
+bool const_equal(const ConstRef& a, const ConstRef& b);
+
 // Python repr() of a constant, as dis shows it (for messages and the
 // disassembler). Code objects print as <code NAME>.
 std::string repr(const Object& o);
