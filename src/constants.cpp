@@ -9,8 +9,10 @@
 namespace pyasm {
 
 bool all_name_chars(std::string_view s) {
+  // ASCII letters, digits and '_' (std::isalnum would ask the locale).
   for (unsigned char c : s)
-    if (!(std::isalnum(c) || c == '_') || c >= 0x80) return false;
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'))
+      return false;
   return true;
 }
 

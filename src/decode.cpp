@@ -89,9 +89,29 @@ bool decode_instructions(Code& code, const std::string& name, Diagnostics& diags
   }
   const long units = static_cast<long>(b.size() / 2);
   std::vector<int> index_of_unit(static_cast<size_t>(units) + 1, -1);
-  std::vector<long> next_unit;  // per instruction: the unit after it and its caches
-  std::vector<long> i_start;    // per instruction: its first unit, prefixes included
+  // Per instruction: its first unit (prefixes included) and the unit after
+  // it and its caches.
+  struct Span {
+    long start, next;
+  };
+  std::vector<Span> spans;
+  // Count first, so that every vector is allocated once and exactly (3.11+
+  // has more code units than instructions: the caches).
+  size_t n = 0;
+  for (long u = 0; u < units;) {
+    uint8_t opcode = static_cast<uint8_t>(b[2 * u]);
+    const OpInfo* op = t.find(opcode);
+    if (!op) break;  // reported below
+    if (opcode == t.extended_arg) {
+      ++u;
+    } else {
+      u += 1 + op->caches;
+      ++n;
+    }
+  }
+  spans.reserve(n);
   code.instrs.clear();
+  code.instrs.reserve(n);
   uint32_t ext = 0;
   long start = 0;  // first unit of the current instruction, prefixes included
   for (long u = 0; u < units;) {
@@ -122,8 +142,7 @@ bool decode_instructions(Code& code, const std::string& name, Diagnostics& diags
       return false;
     }
     code.instrs.push_back(in);
-    next_unit.push_back(u);
-    i_start.push_back(start);
+    spans.push_back({start, u});
     start = u;
   }
   if (ext) {
@@ -135,9 +154,9 @@ bool decode_instructions(Code& code, const std::string& name, Diagnostics& diags
     Instr& in = code.instrs[i];
     const OpInfo& op = *t.find(in.opcode);
     if (!op.jumps()) continue;
-    long target = jump_target_unit(t, op, in.arg, next_unit[i]);
+    long target = jump_target_unit(t, op, in.arg, spans[i].next);
     if (target < 0 || target >= units || index_of_unit[static_cast<size_t>(target)] < 0) {
-      diags.binary_error(name, code.code_offset + 2 * static_cast<size_t>(i_start[i]),
+      diags.binary_error(name, code.code_offset + 2 * static_cast<size_t>(spans[i].start),
                          std::string(op.name) + " in " + code.name +
                                       " jumps to " + hex(static_cast<size_t>(2 * target)) +
                                       ", which is not the start of an instruction");

@@ -30,7 +30,11 @@ struct ReadError {
 
 class Reader {
  public:
-  Reader(std::string_view data, Version v, size_t base) : data_(data), v_(v), base_(base) {}
+  Reader(std::string_view data, Version v, size_t base) : data_(data), v_(v), base_(base) {
+    // CPython's streams hold about one object per 10 bytes; the cap keeps a
+    // hostile file's size from allocating ahead of what it really holds.
+    entries_.reserve(std::min<size_t>(data.size() / 8 + 16, size_t{1} << 20));
+  }
 
   // What was read, object by object (for the marshal notes).
   const std::vector<StreamEntry>& entries() const { return entries_; }
@@ -42,36 +46,36 @@ class Reader {
   size_t remaining() const { return data_.size() - pos_; }
 
  private:
-  [[noreturn]] void fail(const std::string& field, const std::string& msg, size_t at) const {
-    throw ReadError{base_ + at, "while reading " + field + ": " + msg};
+  [[noreturn]] void fail(const char* field, const std::string& msg, size_t at) const {
+    throw ReadError{base_ + at, std::string("while reading ") + field + ": " + msg};
   }
-  void need(size_t n, const std::string& field) const {
+  void need(size_t n, const char* field) const {
     if (remaining() < n) truncated(n, field);
   }
-  [[gnu::noinline, noreturn]] void truncated(size_t n, const std::string& field) const {
+  [[gnu::noinline, noreturn]] void truncated(size_t n, const char* field) const {
     fail(field, "truncated: needs " + std::to_string(n) + " more bytes, " +
                     std::to_string(remaining()) + " left",
          pos_);
   }
-  uint8_t u8(const std::string& field) {
+  uint8_t u8(const char* field) {
     need(1, field);
     return static_cast<uint8_t>(data_[pos_++]);
   }
-  uint32_t u32(const std::string& field) {
+  uint32_t u32(const char* field) {
     need(4, field);
     uint32_t v = 0;
     for (int i = 0; i < 4; ++i) v |= static_cast<uint32_t>(static_cast<uint8_t>(data_[pos_ + i])) << (8 * i);
     pos_ += 4;
     return v;
   }
-  int32_t i32(const std::string& field) { return static_cast<int32_t>(u32(field)); }
-  std::string_view bytes(size_t n, const std::string& field) {
+  int32_t i32(const char* field) { return static_cast<int32_t>(u32(field)); }
+  std::string_view bytes(size_t n, const char* field) {
     need(n, field);
     std::string_view s = data_.substr(pos_, n);
     pos_ += n;
     return s;
   }
-  double f64(const std::string& field) {
+  double f64(const char* field) {
     std::string_view b = bytes(8, field);
     uint64_t bits = 0;
     for (int i = 0; i < 8; ++i) bits |= static_cast<uint64_t>(static_cast<uint8_t>(b[i])) << (8 * i);
@@ -79,22 +83,22 @@ class Reader {
   }
   // A count of items, each at least `min_size` bytes: checked against what
   // is left, so a length of 2**31 is an error, not an allocation.
-  size_t count(uint32_t n, size_t min_size, const std::string& field, size_t at) {
+  size_t count(uint32_t n, size_t min_size, const char* field, size_t at) {
     if (static_cast<uint64_t>(n) * min_size > remaining()) too_long(n, field, at);
     return n;
   }
 
-  ObjectPtr object_at(const std::string& field);
+  ObjectPtr object_at(const char* field);
   // The objects that hold no others, out of object_at's frame: every
   // temporary string they build would otherwise sit on the stack once per
   // nesting level (7 KB a level under ASan, 2000 levels deep).
-  [[gnu::noinline]] ObjectPtr leaf(uint8_t code_byte, const std::string& field, size_t at);
-  [[gnu::noinline, noreturn]] void too_deep(const std::string& field) const;
-  [[gnu::noinline, noreturn]] void too_long(uint32_t n, const std::string& field,
+  [[gnu::noinline]] ObjectPtr leaf(uint8_t code_byte, const char* field, size_t at);
+  [[gnu::noinline, noreturn]] void too_deep(const char* field) const;
+  [[gnu::noinline, noreturn]] void too_long(uint32_t n, const char* field,
                                             size_t at) const;
-  ObjectPtr long_int(const std::string& field, size_t at);
-  ObjectPtr sequence(uint8_t type, bool flag, const std::string& field, size_t at);
-  ObjectPtr code(bool flag, const std::string& field, size_t at);
+  ObjectPtr long_int(const char* field, size_t at);
+  ObjectPtr sequence(uint8_t type, bool flag, const char* field, size_t at);
+  ObjectPtr code(bool flag, const char* field, size_t at);
   std::string str_field(const char* field);
   std::vector<std::string> names_field(const char* field);
   size_t reserve_ref(bool flag);
@@ -121,7 +125,9 @@ size_t Reader::reserve_ref(bool flag) {
 // z/Z/a/A hold one byte per character (CPython reads them as Latin-1); pyasm
 // keeps strings as UTF-8.
 std::string latin1_to_utf8(std::string_view s) {
+  if (std::all_of(s.begin(), s.end(), [](char c) { return (c & 0x80) == 0; })) return std::string(s);
   std::string out;
+  out.reserve(s.size() * 2);
   for (char ch : s) {
     auto c = static_cast<uint8_t>(ch);
     if (c < 0x80) {
@@ -141,18 +147,18 @@ ObjectPtr Reader::set_ref(size_t slot, bool flag, ObjectPtr o) {
 
 ObjectPtr Reader::object(const char* field) { return object_at(field); }
 
-void Reader::too_deep(const std::string& field) const {
+void Reader::too_deep(const char* field) const {
   fail(field, "objects nested deeper than 2000 levels", pos_);
 }
 
-void Reader::too_long(uint32_t n, const std::string& field, size_t at) const {
+void Reader::too_long(uint32_t n, const char* field, size_t at) const {
   fail(field,
        "length " + std::to_string(n) + " exceeds the " + std::to_string(remaining()) +
            " bytes left",
        at);
 }
 
-ObjectPtr Reader::object_at(const std::string& field) {
+ObjectPtr Reader::object_at(const char* field) {
   if (++depth_ > kMaxDepth) too_deep(field);
   struct Leave {
     int& d;
@@ -171,7 +177,7 @@ ObjectPtr Reader::object_at(const std::string& field) {
   }
 }
 
-ObjectPtr Reader::leaf(uint8_t code_byte, const std::string& field, size_t at) {
+ObjectPtr Reader::leaf(uint8_t code_byte, const char* field, size_t at) {
   bool flag = code_byte & kFlagRef;
   uint8_t type = code_byte & ~kFlagRef;
   switch (type) {
@@ -242,7 +248,7 @@ ObjectPtr Reader::leaf(uint8_t code_byte, const std::string& field, size_t at) {
   }
 }
 
-ObjectPtr Reader::long_int(const std::string& field, size_t at) {
+ObjectPtr Reader::long_int(const char* field, size_t at) {
   int32_t n = i32(field);
   uint32_t size = n < 0 ? static_cast<uint32_t>(-static_cast<int64_t>(n)) : static_cast<uint32_t>(n);
   count(size, 2, field, at);
@@ -257,7 +263,7 @@ ObjectPtr Reader::long_int(const std::string& field, size_t at) {
   return Object::integer(BigInt::from_digits15(n < 0, std::move(digits)));
 }
 
-ObjectPtr Reader::sequence(uint8_t type, bool flag, const std::string& field, size_t at) {
+ObjectPtr Reader::sequence(uint8_t type, bool flag, const char* field, size_t at) {
   size_t slot = reserve_ref(flag);
   uint32_t n = type == ')' ? u8(field) : u32(field);
   count(n, 1, field, at);
@@ -283,6 +289,7 @@ std::vector<std::string> Reader::names_field(const char* field) {
   ObjectPtr o = object_at(field);
   if (o->kind != ObjKind::Tuple) fail(field, "expected a tuple of names", at);
   std::vector<std::string> out;
+  out.reserve(o->items.size());
   for (const ObjectPtr& item : o->items) {
     if (item->kind != ObjKind::Str) fail(field, "expected a tuple of names", at);
     out.push_back(item->data);
@@ -290,7 +297,7 @@ std::vector<std::string> Reader::names_field(const char* field) {
   return out;
 }
 
-ObjectPtr Reader::code(bool flag, const std::string& field, size_t at) {
+ObjectPtr Reader::code(bool flag, const char* field, size_t at) {
   size_t slot = reserve_ref(flag);
   auto c = std::make_shared<Code>();
   codes_.push_back(c);
@@ -366,10 +373,7 @@ namespace {
 // (`<generic parameters of f>` -> generic_parameters_of_f).
 std::string block_id_for(const std::string& name) {
   auto ident = [](std::string_view s) {
-    if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
-    return std::all_of(s.begin(), s.end(), [](char c) {
-      return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
-    });
+    return !s.empty() && !(s[0] >= '0' && s[0] <= '9') && all_name_chars(s);
   };
   std::string_view inner = name;
   if (inner.size() > 2 && inner.front() == '<' && inner.back() == '>')
@@ -377,7 +381,7 @@ std::string block_id_for(const std::string& name) {
   if (ident(name) || (inner.size() + 2 == name.size() && ident(inner))) return name;
   std::string out;
   for (char c : inner) {
-    if (std::isalnum(static_cast<unsigned char>(c)) || c == '_') out += c;
+    if (all_name_chars({&c, 1})) out += c;
     else if (!out.empty() && out.back() != '_') out += '_';
   }
   while (!out.empty() && out.back() == '_') out.pop_back();
@@ -385,21 +389,26 @@ std::string block_id_for(const std::string& name) {
   return out;
 }
 
+// The reader's own code objects, made mutable to fill in what only the
+// whole stream tells (IDs, notes): every Code it reads is one of `codes`.
+Code* mutable_code(const Code* c) { return const_cast<Code*>(c); }
+
 // Gives every code object an ID unique among its siblings (the code objects
 // among its parent's constants): its name, then NAME_2, NAME_3, ...
 void assign_block_ids(const std::vector<std::shared_ptr<Code>>& codes) {
-  std::unordered_map<const Code*, Code*> mutable_of;
-  for (const auto& c : codes) mutable_of[c.get()] = c.get();
-  std::unordered_set<const Code*> done;
+  // A block ID is never empty, so an empty one is a code object not yet
+  // named (the module keeps its empty ID: nothing contains it).
+  std::unordered_set<std::string> taken;
+  std::vector<const Object*> todo;
   for (const auto& parent : codes) {
-    std::unordered_set<std::string> taken;
-    std::vector<const Object*> todo;
+    taken.clear();
+    todo.clear();
     for (const ObjectPtr& k : parent->consts) todo.push_back(k.get());
     for (size_t i = 0; i < todo.size(); ++i) {
       const Object* o = todo[i];
       for (const ObjectPtr& item : o->items) todo.push_back(item.get());
-      if (o->kind != ObjKind::Code || !o->code || !done.insert(o->code.get()).second) continue;
-      Code* child = mutable_of[o->code.get()];
+      if (o->kind != ObjKind::Code || !o->code || !o->code->block_id.empty()) continue;
+      Code* child = mutable_code(o->code.get());
       std::string base = block_id_for(child->name);
       std::string id = base;
       for (int k = 2; taken.count(id); ++k) {
@@ -435,18 +444,17 @@ ObjectPtr read_module(std::string_view data, Version version, const std::string&
   assign_block_ids(r.codes());
   std::string rebuilt;
   std::vector<ObservedCode> notes = observe_marshal(*o->code, r.entries(), rebuilt);
-  std::unordered_map<const Code*, Code*> mutable_of;
-  for (const auto& c : r.codes()) mutable_of[c.get()] = c.get();
   for (ObservedCode& oc : notes) {
-    Code* c = mutable_of[oc.code];
-    c->marshal_notes.insert(c->marshal_notes.end(), oc.notes.begin(), oc.notes.end());
+    Code* c = mutable_code(oc.code);
+    c->marshal_notes.insert(c->marshal_notes.end(), std::make_move_iterator(oc.notes.begin()),
+                            std::make_move_iterator(oc.notes.end()));
   }
   if (mismatch) {
     *mismatch = -1;
-    size_t n = std::min(rebuilt.size(), data.size());
-    size_t i = 0;
-    while (i < n && rebuilt[i] == data[i]) ++i;
-    if (i < n || rebuilt.size() != data.size()) *mismatch = static_cast<long>(base + i);
+    if (rebuilt != data) {
+      auto [i, j] = std::mismatch(rebuilt.begin(), rebuilt.end(), data.begin(), data.end());
+      *mismatch = static_cast<long>(base + static_cast<size_t>(i - rebuilt.begin()));
+    }
   }
   return o;
 }
