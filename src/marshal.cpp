@@ -72,14 +72,25 @@ const char* field_name(Field f, Version v) {
 
 bool is_ascii(std::string_view s) {
   const char* p = s.data();
-  size_t n = s.size();
+  const size_t n = s.size();
   uint64_t any = 0;
-  for (; n >= 8; p += 8, n -= 8) {
-    uint64_t w;
-    std::memcpy(&w, p, 8);
-    any |= w;
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 <= n; i += 8) {
+      uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      any |= w;
+    }
+    uint64_t last;  // the last 8 bytes, overlapping what was read
+    std::memcpy(&last, p + n - 8, 8);
+    any |= last;
+  } else if (n >= 4) {
+    uint32_t a, b;  // the first 4 and the last 4
+    std::memcpy(&a, p, 4);
+    std::memcpy(&b, p + n - 4, 4);
+    any = a | b;
+  } else {
+    for (size_t i = 0; i < n; ++i) any |= static_cast<uint8_t>(p[i]);
   }
-  for (; n; ++p, --n) any |= static_cast<uint8_t>(*p);
   return (any & 0x8080808080808080ull) == 0;
 }
 
@@ -309,7 +320,8 @@ struct Rec {
   uint32_t type_pos;
   int32_t target;  // a reference: the record it refers to; -1: written in full
   bool flag;
-  bool slot;       // takes a reference slot when flagged (not None/True/...)
+  bool slot;        // takes a reference slot when flagged (not None/True/...)
+  bool referenced;  // a later record refers to it
 };
 
 // Where an object is in its code object's stream, kept as numbers until a
@@ -334,9 +346,9 @@ class Writer {
     describe_entry_ = describe_entry;
     description_ = desc;
     if (entries_) {
-      is_target_.assign(entries_->size(), false);
+      is_target_.assign(entries_->size(), 0);
       for (const StreamEntry& e : *entries_)
-        if (e.ref >= 0 && static_cast<size_t>(e.ref) < entries_->size()) is_target_[e.ref] = true;
+        if (e.ref >= 0 && static_cast<size_t>(e.ref) < entries_->size()) is_target_[e.ref] = 1;
       target_places_.resize(entries_->size());
       // The stream that was read is about as long as the one written.
       if (!entries_->empty()) out_.reserve(out_.size() + entries_->back().offset + 64);
@@ -396,8 +408,9 @@ class Writer {
   char default_type(const Node& n) const;
   bool type_fits(const Node& n, char t) const;
   Key cached_key(const Node& n) const;
-  Key share_key(const Node& n, char type) const;
-  bool default_flag(const Node& n, char type) const;
+  // `cached`: cached_key(n), which both need.
+  Key share_key(const Node& n, char type, const Key& cached) const;
+  bool default_flag(const Node& n, char type, bool cached) const;
   std::string value_key(const Node& n) const;
 
   // Paths.
@@ -418,7 +431,6 @@ class Writer {
   Version v_;
   std::string out_;
   std::vector<Rec> recs_;
-  std::vector<bool> referenced_;
   KeyTable table_;                 // share key -> first record
   std::deque<LocalsPlus> locals_;  // 3.11+ localsplus: keys point into them
 
@@ -439,7 +451,7 @@ class Writer {
 
   // Observer mode.
   const std::vector<StreamEntry>* entries_ = nullptr;
-  std::vector<bool> is_target_;
+  std::vector<uint8_t> is_target_;  // per entry: a reference names it
   std::vector<Place> rec_places_;     // per record whose flag the rule does not give
   std::vector<Place> target_places_;  // per entry that a reference names
   std::vector<uint32_t> place_index_;
@@ -595,12 +607,12 @@ Key Writer::cached_key(const Node& n) const {
 }
 
 // Equal keys: one object. No key: a fresh object each time.
-Key Writer::share_key(const Node& n, char type) const {
+Key Writer::share_key(const Node& n, char type, const Key& cached) const {
   const Object* o = n.kind == Node::kObj ? n.obj : nullptr;
   std::string_view text = o ? std::string_view(o->data) : n.text;
   bool str = n.kind == Node::kStr || (o && o->kind == ObjKind::Str);
   if (str && type_interned(type)) return text_key('S', text);
-  if (Key k = cached_key(n)) return k;
+  if (cached) return cached;
   if (n.kind == Node::kCode || (o && o->kind == ObjKind::Code))
     return pointer_key(n.kind == Node::kCode ? static_cast<const void*>(n.code) : o->code.get());
   switch (n.field) {
@@ -645,13 +657,13 @@ Key Writer::share_key(const Node& n, char type) const {
   }
 }
 
-bool Writer::default_flag(const Node& n, char type) const {
+bool Writer::default_flag(const Node& n, char type, bool cached) const {
   // None, True, False, Ellipsis and StopIteration are never flagged.
   if (type == 'N' || type == 'T' || type == 'F' || type == '.' || type == 'S') return false;
   const Object* o = n.kind == Node::kObj ? n.obj : nullptr;
   std::string_view text = o ? std::string_view(o->data) : n.text;
   bool str = n.kind == Node::kStr || (o && o->kind == ObjKind::Str);
-  if (cached_key(n)) return true;  // a cached singleton is never refcount 1
+  if (cached) return true;  // a cached singleton is never refcount 1
   if (n.kind == Node::kCode) return n.root;
   if (n.field == Field::kFilename) return true;
   if (n.field == Field::kName && is_compiler_name(text)) return true;
@@ -699,6 +711,7 @@ void Writer::prepare_notes(const Code& module) {
   };
   std::vector<int32_t> stack{0};
   std::unordered_set<const Code*> seen;
+  size_t size_hint = 0;
   std::vector<const Object*> objs;
   while (!stack.empty()) {
     int32_t at = stack.back();
@@ -714,6 +727,10 @@ void Writer::prepare_notes(const Code& module) {
         wanted_targets_.insert(c + ":" + note.target_path);
       }
     }
+    // About what the code object will take, so that the output grows once.
+    size_hint += 64 + code->code_bytes.size() + code->linetable.size() +
+                 code->exceptiontable.size() + code->filename.size() +
+                 16 * (code->consts.size() + code->names.size() + code->varnames.size());
     for (const ObjectPtr& k : code->consts) objs.push_back(k.get());
     while (!objs.empty()) {
       const Object* o = objs.back();
@@ -725,6 +742,7 @@ void Writer::prepare_notes(const Code& module) {
       for (const ObjectPtr& item : o->items) objs.push_back(item.get());
     }
   }
+  out_.reserve(out_.size() + size_hint);
 }
 
 std::vector<const MarshalNote*> Writer::unused_notes() const {
@@ -797,7 +815,8 @@ char Writer::begin(const Node& n) {
   bool singleton = type == 'N' || type == 'T' || type == 'F' || type == '.' || type == 'S';
 
   // A reference, or the object in full?
-  const Key key = singleton ? Key() : share_key(n, type);
+  const Key cached = singleton ? Key() : cached_key(n);
+  const Key key = singleton ? Key() : share_key(n, type, cached);
   int32_t target = key ? table_.find(key) : -1;
   const bool known = target >= 0;
   if (actual) {
@@ -832,9 +851,8 @@ char Writer::begin(const Node& n) {
   }
   if (target >= 0 && static_cast<size_t>(target) < recs_.size() && recs_[target].target < 0 &&
       recs_[target].slot) {
-    recs_.push_back({static_cast<uint32_t>(out_.size()), target, false, false});
-    referenced_.push_back(false);
-    referenced_[target] = true;
+    recs_.push_back({static_cast<uint32_t>(out_.size()), target, false, false, false});
+    recs_[target].referenced = true;
     u8('r');
     u32(0);  // patched in finish()
     if (entries_ && is_target_[rec]) target_places_[rec] = here();
@@ -842,7 +860,7 @@ char Writer::begin(const Node& n) {
   }
 
   // In full.
-  const bool rule_flag = default_flag(n, type);
+  const bool rule_flag = default_flag(n, type, static_cast<bool>(cached));
   bool flag = rule_flag;
   if (actual) {
     flag = actual->flag;  // checked against the rule in finish()
@@ -864,8 +882,7 @@ char Writer::begin(const Node& n) {
   } else if (actual && singleton && flag) {
     note(MarshalNote::kFlag);
   }
-  recs_.push_back({static_cast<uint32_t>(out_.size()), -1, flag, !singleton});
-  referenced_.push_back(false);
+  recs_.push_back({static_cast<uint32_t>(out_.size()), -1, flag, !singleton, false});
   if (key && !known) table_.insert(key, rec);
   if (entries_ && is_target_[rec] && !scopes_.empty()) target_places_[rec] = here();
   if (!entries_ && !wanted_targets_.empty() && in_scope &&
@@ -1072,11 +1089,11 @@ std::string Writer::finish() {
   for (size_t i = 0; i < recs_.size(); ++i) {
     Rec& r = recs_[i];
     if (r.target >= 0) continue;
-    bool flag = r.flag || (referenced_[i] && r.slot);
+    bool flag = r.flag || (r.referenced && r.slot);
     if (entries_ && i < rec_places_.size() && rec_places_[i].set) {
       // The rule's flag differed from the file's; unless a reference forces
       // the file's flag anyway, note it.
-      if (!(referenced_[i] && r.flag)) {
+      if (!(r.referenced && r.flag)) {
         MarshalNote m;
         m.kind = r.flag ? MarshalNote::kFlag : MarshalNote::kNoFlag;
         m.path = path_of(rec_places_[i]);
