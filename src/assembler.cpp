@@ -2,7 +2,6 @@
 #include "pyasm/assembler.hpp"
 
 #include "pyasm/include.hpp"
-#include "pyasm/parser.hpp"
 #include "pyasm/verifier.hpp"
 
 namespace pyasm {
@@ -22,21 +21,10 @@ std::optional<std::string> assemble(const SourceFile& source, const AssembleOpti
     expanded = text.get();
   }
   const SourceFile& file = *expanded;
-  Module module = parse(file, diags);
-  std::optional<Version> requested = options.version;
-  bool has_directive = false;
-  for (const Statement& st : module.statements)
-    has_directive |= st.kind == Statement::kDirective && st.name == "python";
-  if (!requested && !has_directive && options.default_version)
-    requested = options.default_version();
-  std::optional<Version> v = target_version(module, file, requested, diags);
-  if (!v) {
-    diags.sort_by_position();
-    return std::nullopt;
-  }
   // Resolve even after syntax errors: the statements that parsed may hold
   // more errors worth reporting in the same run.
-  std::shared_ptr<const Code> code = resolve(module, file, *v, diags);
+  std::shared_ptr<const Code> code =
+      parse_and_resolve(file, options.version, options.default_version, diags);
   diags.sort_by_position();
   if (!code || diags.has_errors()) return std::nullopt;
   if (options.verify && !verify(*code, file, diags)) {

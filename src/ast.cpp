@@ -12,11 +12,22 @@ constexpr size_t kFirstBlock = 4096, kLargestBlock = 1 << 20;
 }  // namespace
 
 void* Arena::grow(size_t size, size_t align) {
-  size_t last = blocks_.empty() ? 0 : kFirstBlock << std::min<size_t>(blocks_.size() - 1, 8);
+  // A block kept from before a release() is used again when it fits; one
+  // that does not is skipped (it stays for later rounds) rather than freed.
+  while (block_ < blocks_.size()) {
+    Block& b = blocks_[block_++];
+    if (b.size >= size + align) {
+      cur_ = b.data.get();
+      left_ = b.size;
+      return allocate(size, align);
+    }
+  }
+  size_t last = blocks_.empty() ? 0 : blocks_.back().size;
   size_t block = std::max(std::min(last * 2, kLargestBlock), kFirstBlock);
   block = std::max(block, size + align);
-  blocks_.push_back(std::make_unique_for_overwrite<std::byte[]>(block));
-  cur_ = blocks_.back().get();
+  blocks_.push_back({std::make_unique_for_overwrite<std::byte[]>(block), block});
+  block_ = blocks_.size();
+  cur_ = blocks_.back().data.get();
   left_ = block;
   return allocate(size, align);
 }

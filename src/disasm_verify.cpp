@@ -8,7 +8,6 @@
 #include "disasm_impl.hpp"
 #include "pyasm/assembler.hpp"
 #include "pyasm/marshal.hpp"
-#include "pyasm/parser.hpp"
 
 namespace pyasm::disasm {
 
@@ -116,12 +115,8 @@ bool verify(std::string& text, const View& module, ForceMap& forces,
     ~GiveBack() { to = std::move(from.text); }
   } give_back{text, file};
   Diagnostics diags;
-  std::shared_ptr<const Code> code;
-  {
-    Module m = parse(file, diags);
-    auto version = target_version(m, file, std::nullopt, diags);
-    if (version && !diags.has_errors()) code = resolve(m, file, *version, diags);
-  }  // the AST goes before the comparison
+  // Block by block as the text is parsed: the syntax tree is never whole.
+  std::shared_ptr<const Code> code = parse_and_resolve(file, std::nullopt, {}, diags);
   if (!code || diags.has_errors()) {
     // Text that does not assemble: write everything out next time.
     problems.push_back("the text does not assemble:\n" + diags.render());

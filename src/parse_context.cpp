@@ -10,17 +10,8 @@ std::string_view ParseContext::text(const Token& t) const {
   return std::string_view(file_.text).substr(t.begin, t.end - t.begin);
 }
 
-ParseContext::ParseContext(const SourceFile& file, Diagnostics& diags, Module& out)
-    : file_(file), diags_(diags), out_(out) {
-  // At most one statement per line, but for a label and a statement on
-  // one: counting the lines (memchr's speed) spares the regrowths, each a
-  // copy of every statement so far and, at its peak, twice the memory.
-  size_t lines = 1;
-  const char* p = file.text.data();
-  const char* end = p + file.text.size();
-  while ((p = static_cast<const char*>(std::memchr(p, '\n', end - p)))) ++lines, ++p;
-  out_.statements.reserve(lines);
-}
+ParseContext::ParseContext(const SourceFile& file, Diagnostics& diags, StatementSink& out)
+    : file_(file), diags_(diags), out_(out), arena_(&out.arena()) {}
 
 ParseContext::~ParseContext() {
   for (ExprList* l : spare_) delete l;
@@ -36,9 +27,12 @@ void ParseContext::statement(Statement::Kind kind, const Token& name, ExprList* 
   line_.push_back({kind, name.begin, text(name).substr(skip), kids(args)});
 }
 
+// The sink may start a new arena at any statement (a `.code` line) and
+// free one (an `.end` line): the next line's nodes go where it says now.
 void ParseContext::commit_line() {
-  for (Statement& s : line_) out_.statements.push_back(std::move(s));
+  for (const Statement& s : line_) out_.statement(s);
   line_.clear();
+  arena_ = &out_.arena();
 }
 
 // An operand list's shell, once its items have moved into a node: the next
@@ -52,7 +46,7 @@ void ParseContext::recycle(ExprList* l) {
 // The list's items as the node's array in the arena; the list is recycled.
 std::span<const Expr* const> ParseContext::kids(ExprList* l) {
   if (!l) return {};
-  auto out = out_.arena.copy(std::span<const Expr* const>(*l));
+  auto out = arena_->copy(std::span<const Expr* const>(*l));
   recycle(l);
   return out;
 }
@@ -62,7 +56,7 @@ void ParseContext::drop_line() { line_.clear(); }
 Expr* ParseContext::leaf(Expr::Kind kind, const Token& t) {
   std::string_view v = text(t);
   if (kind == Expr::kCodeRef || kind == Expr::kRaw) v.remove_prefix(1);  // '@' or '$'
-  return out_.arena.make<Expr>(kind, t.begin, v);
+  return arena_->make<Expr>(kind, t.begin, v);
 }
 
 Expr* ParseContext::string(const Token& t) {
@@ -72,47 +66,47 @@ Expr* ParseContext::string(const Token& t) {
   decoded_.clear();
   if (!decode_string_literal(text(t), is_bytes, decoded_, error, at))
     diags_.error(file_, t.begin + static_cast<uint32_t>(at), error);
-  return out_.arena.make<Expr>(is_bytes ? Expr::kBytes : Expr::kStr, t.begin,
-                               out_.arena.copy(decoded_));
+  return arena_->make<Expr>(is_bytes ? Expr::kBytes : Expr::kStr, t.begin,
+                               arena_->copy(decoded_));
 }
 
 Expr* ParseContext::symbol(const Token& t) {
-  return out_.arena.make<Expr>(Expr::kSymbol, t.begin, text(t));
+  return arena_->make<Expr>(Expr::kSymbol, t.begin, text(t));
 }
 
 Expr* ParseContext::binary(const Token& op, Expr* a, Expr* b) {
-  auto* e = out_.arena.make<Expr>(Expr::kBinary, a->offset, text(op));
+  auto* e = arena_->make<Expr>(Expr::kBinary, a->offset, text(op));
   const Expr* both[] = {a, b};
-  e->kids = out_.arena.copy(std::span<const Expr* const>(both));
+  e->kids = arena_->copy(std::span<const Expr* const>(both));
   return e;
 }
 
 Expr* ParseContext::negate(const Token& op, Expr* x) {
-  auto* e = out_.arena.make<Expr>(Expr::kNeg, op.begin);
-  e->kids = out_.arena.copy(std::span<const Expr* const>(&x, 1));
+  auto* e = arena_->make<Expr>(Expr::kNeg, op.begin);
+  e->kids = arena_->copy(std::span<const Expr* const>(&x, 1));
   return e;
 }
 
 Expr* ParseContext::prefix(const Token& op, Expr* x) {
-  auto* e = out_.arena.make<Expr>(Expr::kPrefix, op.begin, text(op));
-  e->kids = out_.arena.copy(std::span<const Expr* const>(&x, 1));
+  auto* e = arena_->make<Expr>(Expr::kPrefix, op.begin, text(op));
+  e->kids = arena_->copy(std::span<const Expr* const>(&x, 1));
   return e;
 }
 
 Expr* ParseContext::group(Expr::Kind kind, const Token& open, ExprList* items) {
-  auto* e = out_.arena.make<Expr>(kind, open.begin);
+  auto* e = arena_->make<Expr>(kind, open.begin);
   e->kids = kids(items);
   return e;
 }
 
 Expr* ParseContext::call(const Token& name, ExprList* args) {
-  auto* e = out_.arena.make<Expr>(Expr::kCall, name.begin, text(name));
+  auto* e = arena_->make<Expr>(Expr::kCall, name.begin, text(name));
   e->kids = kids(args);
   return e;
 }
 
 Expr* ParseContext::words(ExprList* l) {
-  auto* e = out_.arena.make<Expr>(Expr::kWords, l->front()->offset);
+  auto* e = arena_->make<Expr>(Expr::kWords, l->front()->offset);
   e->kids = kids(l);
   return e;
 }

@@ -7,6 +7,7 @@
 #include "lexer.hpp"
 #include "pyasm/ast.hpp"
 #include "pyasm/diagnostics.hpp"
+#include "pyasm/parser.hpp"
 
 namespace pyasm {
 
@@ -16,7 +17,7 @@ using ExprList = std::vector<const Expr*>;
 
 class ParseContext {
  public:
-  ParseContext(const SourceFile& file, Diagnostics& diags, Module& out);
+  ParseContext(const SourceFile& file, Diagnostics& diags, StatementSink& out);
   ~ParseContext();
   ParseContext(const ParseContext&) = delete;
   ParseContext& operator=(const ParseContext&) = delete;
@@ -27,8 +28,8 @@ class ParseContext {
   void commit_line();
   void drop_line();
 
-  // Expressions. Nodes live in the module's arena; each function takes
-  // ownership of its ExprList* arguments.
+  // Expressions. Nodes live in the arena the sink names (asked again after
+  // every line); each function takes ownership of its ExprList* arguments.
   Expr* leaf(Expr::Kind kind, const Token& t);
   Expr* string(const Token& t);
   Expr* symbol(const Token& t);
@@ -56,7 +57,8 @@ class ParseContext {
   std::span<const Expr* const> kids(ExprList* l);
   const SourceFile& file_;
   Diagnostics& diags_;
-  Module& out_;
+  StatementSink& out_;
+  Arena* arena_;  // out_.arena() as of the last completed line
   std::vector<Statement> line_;  // the current line's label and statement
   uint32_t last_error_line_ = UINT32_MAX;  // one syntax error per line (its start offset)
   uint32_t current_ = 0;

@@ -1,6 +1,8 @@
 // parse(): drives the re2c lexer into the Lemon parser.
 #include "pyasm/parser.hpp"
 
+#include <cstring>
+
 #include "lexer.hpp"
 #include "parse_context.hpp"
 #include "parser.h"
@@ -12,9 +14,8 @@ void PyasmParseFree(void* parser, void (*free_proc)(void*));
 
 namespace pyasm {
 
-Module parse(const SourceFile& file, Diagnostics& diags) {
-  Module module;
-  ParseContext ctx(file, diags, module);
+void parse(const SourceFile& file, Diagnostics& diags, StatementSink& sink) {
+  ParseContext ctx(file, diags, sink);
   void* parser = PyasmParseAlloc(malloc, &ctx);
   Lexer lexer(file.text);
   bool skip_line = false;  // after a lexical error, drop the rest of its line
@@ -37,6 +38,34 @@ Module parse(const SourceFile& file, Diagnostics& diags) {
     if (t.type == 0) break;
   }
   PyasmParseFree(parser, free);
+}
+
+namespace {
+
+class Collect final : public StatementSink {
+ public:
+  explicit Collect(Module& m) : m_(m) {}
+  Arena& arena() override { return m_.arena; }
+  void statement(const Statement& st) override { m_.statements.push_back(st); }
+
+ private:
+  Module& m_;
+};
+
+}  // namespace
+
+Module parse(const SourceFile& file, Diagnostics& diags) {
+  Module module;
+  // At most one statement per line, but for a label and a statement on
+  // one: counting the lines (memchr's speed) spares the regrowths, each a
+  // copy of every statement so far and, at its peak, twice the memory.
+  size_t lines = 1;
+  const char* p = file.text.data();
+  const char* end = p + file.text.size();
+  while ((p = static_cast<const char*>(std::memchr(p, '\n', end - p)))) ++lines, ++p;
+  module.statements.reserve(lines);
+  Collect collect(module);
+  parse(file, diags, collect);
   return module;
 }
 

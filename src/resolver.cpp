@@ -7,6 +7,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "pyasm/parser.hpp"
 #include "resolver_impl.hpp"
 
 namespace pyasm {
@@ -37,14 +38,30 @@ const OpInfo* find_opcode(const OpcodeTable& t, std::string_view name) {
 }  // namespace
 
 std::shared_ptr<const Code> Resolver::run(const Module& m) {
-  auto module = std::make_unique<Block>();
-  module->is_module = true;
-  module->id = "<module>";
-  stack_.push_back(std::move(module));
+  begin();
   for (const Statement& st : m.statements) {
     if (aborted_) return nullptr;
     statement(st);
   }
+  return finish();
+}
+
+void Resolver::begin() {
+  auto module = std::make_unique<Block>();
+  module->is_module = true;
+  module->id = "<module>";
+  stack_.push_back(std::move(module));
+}
+
+void Resolver::feed(const Statement& st) {
+  if (aborted_) return;
+  // An instruction is kept (by pointer) until its block is finalised; the
+  // parser's copy is gone after this call.
+  if (st.kind == Statement::kInstruction) return statement(*arena_.make<Statement>(st));
+  statement(st);
+}
+
+std::shared_ptr<const Code> Resolver::finish() {
   if (aborted_) return nullptr;
   while (stack_.size() > 1) {
     error(cur().offset, "code block '" + cur().id + "' has no .end");
@@ -197,6 +214,7 @@ void Resolver::open_block(const Statement& st) {
   }
   if (cur().children.count(b->id)) error(st.offset, "duplicate code block '" + b->id + "'");
   b->code->block_id = b->id;
+  b->mark = arena_.mark();
   stack_.push_back(std::move(b));
 }
 
@@ -207,6 +225,7 @@ void Resolver::close_block(uint32_t at) {
   // A block that failed is still registered (as null), so that references
   // to it do not report a second, consequential error.
   cur().children[b->id] = finalize(*b);
+  arena_.release(b->mark);  // nothing refers to the block's nodes any more
 }
 
 // --- Finalisation ---------------------------------------------------------------
@@ -501,31 +520,20 @@ std::shared_ptr<Code> Resolver::finalize(Block& b) {
 
 }  // namespace detail
 
-std::optional<Version> target_version(const Module& module, const SourceFile& file,
-                                      std::optional<Version> requested, Diagnostics& diags) {
-  const Statement* found = nullptr;
-  for (const Statement& st : module.statements) {
-    if (st.kind != Statement::kDirective || st.name != "python") continue;
-    if (found) {
-      diags.error(file, st.offset, "duplicate .python directive");
-      return std::nullopt;
-    }
-    found = &st;
-  }
-  if (!found) {
-    if (!requested) {
-      diags.error(file, 0,
-                  "no target version: add `.python 3.X` at the top of the file, or pass "
-                  "--python 3.X");
-      return std::nullopt;
-    }
-    return requested;
-  }
+namespace {
+
+bool is_version_directive(const Statement& st) {
+  return st.kind == Statement::kDirective && st.name == "python";
+}
+
+// The version one `.python` directive names, checked against `requested`.
+std::optional<Version> version_of(const Statement& found, const SourceFile& file,
+                                  std::optional<Version> requested, Diagnostics& diags) {
   std::optional<Version> v;
-  if (found->args.size() == 1 &&
-      (found->args[0]->kind == Expr::kFloat || found->args[0]->kind == Expr::kIdent))
-    v = parse_version(found->args[0]->value);
-  uint32_t at = found->args.empty() ? found->offset : found->args[0]->offset;
+  if (found.args.size() == 1 &&
+      (found.args[0]->kind == Expr::kFloat || found.args[0]->kind == Expr::kIdent))
+    v = parse_version(found.args[0]->value);
+  uint32_t at = found.args.empty() ? found.offset : found.args[0]->offset;
   if (!v) {
     diags.error(file, at, ".python takes a version such as 3.11");
     return std::nullopt;
@@ -545,9 +553,105 @@ std::optional<Version> target_version(const Module& module, const SourceFile& fi
   return v;
 }
 
+void duplicate_version(const Statement& st, const SourceFile& file, Diagnostics& diags) {
+  diags.error(file, st.offset, "duplicate .python directive");
+}
+
+}  // namespace
+
+std::optional<Version> target_version(const Module& module, const SourceFile& file,
+                                      std::optional<Version> requested, Diagnostics& diags) {
+  const Statement* found = nullptr;
+  for (const Statement& st : module.statements) {
+    if (!is_version_directive(st)) continue;
+    if (found) {
+      duplicate_version(st, file, diags);
+      return std::nullopt;
+    }
+    found = &st;
+  }
+  if (!found) {
+    if (!requested) {
+      diags.error(file, 0,
+                  "no target version: add `.python 3.X` at the top of the file, or pass "
+                  "--python 3.X");
+      return std::nullopt;
+    }
+    return requested;
+  }
+  return version_of(*found, file, requested, diags);
+}
+
 std::shared_ptr<const Code> resolve(const Module& module, const SourceFile& file, Version version,
                                     Diagnostics& diags) {
   return detail::Resolver(file, version, diags).run(module);
+}
+
+namespace {
+
+// parse_and_resolve's consumer of the parser. A file that starts with its
+// `.python` directive (as every disassembly does) is resolved as it is
+// parsed: each code block's statements and nodes live in the block's
+// arena and go when the block is finalised, so memory holds the blocks
+// open at one time rather than the whole tree. Any other file is
+// collected whole first: its version may be named anywhere, or nowhere.
+class Front final : public StatementSink {
+ public:
+  Front(const SourceFile& file, std::optional<Version> requested, Diagnostics& diags)
+      : file_(file), requested_(requested), diags_(diags) {}
+
+  Arena& arena() override { return resolver_ ? resolver_->arena() : whole_.arena; }
+
+  void statement(const Statement& st) override {
+    bool first = !started_;
+    started_ = true;
+    if (first && is_version_directive(st)) {
+      if (auto v = version_of(st, file_, requested_, diags_)) {
+        resolver_.emplace(file_, *v, diags_);
+        resolver_->begin();
+      } else {
+        failed_ = true;
+      }
+      return;
+    }
+    if (!resolver_ && !failed_) return whole_.statements.push_back(st);
+    if (!is_version_directive(st)) {
+      if (!failed_) resolver_->feed(st);
+      return;
+    }
+    duplicate_version(st, file_, diags_);
+    failed_ = true;
+  }
+
+  std::shared_ptr<const Code> finish(const std::function<std::optional<Version>()>& fallback) {
+    if (failed_) return nullptr;
+    if (resolver_) return resolver_->finish();
+    std::optional<Version> requested = requested_;
+    bool has_directive = std::any_of(whole_.statements.begin(), whole_.statements.end(),
+                                     is_version_directive);
+    if (!requested && !has_directive && fallback) requested = fallback();
+    std::optional<Version> v = target_version(whole_, file_, requested, diags_);
+    if (!v) return nullptr;
+    return detail::Resolver(file_, *v, diags_).run(whole_);
+  }
+
+ private:
+  const SourceFile& file_;
+  std::optional<Version> requested_;
+  Diagnostics& diags_;
+  bool started_ = false, failed_ = false;
+  std::optional<detail::Resolver> resolver_;
+  Module whole_;
+};
+
+}  // namespace
+
+std::shared_ptr<const Code> parse_and_resolve(
+    const SourceFile& file, std::optional<Version> requested,
+    const std::function<std::optional<Version>()>& fallback, Diagnostics& diags) {
+  Front front(file, requested, diags);
+  parse(file, diags, front);
+  return front.finish(fallback);
 }
 
 }  // namespace pyasm

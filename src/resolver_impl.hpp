@@ -72,6 +72,9 @@ struct Block {
   std::vector<int> open_regions;   // indices into regions, innermost last
   std::vector<int> instr_region;   // per instruction: innermost region or -1
   CodeRefs children;
+  // Streaming (parse_and_resolve): where the block's own statements and
+  // nodes start in the resolver's arena; released once it is finalised.
+  Arena::Mark mark{};
 };
 
 std::vector<std::string_view> directive_names();
@@ -82,6 +85,14 @@ class Resolver {
       : sink_{file, diags}, table_(*opcode_table(v)), version_(v) {}
 
   std::shared_ptr<const Code> run(const Module& m);
+
+  // Streaming, as the parser goes: begin(), feed() every statement in
+  // order, finish(). feed() copies what it keeps into the current block's
+  // arena(), where the parser also puts the next line's nodes.
+  void begin();
+  void feed(const Statement& st);
+  Arena& arena() { return aborted_ ? scratch_ : arena_; }
+  std::shared_ptr<const Code> finish();
 
  private:
   void statement(const Statement& st);
@@ -124,6 +135,8 @@ class Resolver {
   Version version_;
   std::vector<std::unique_ptr<Block>> stack_;
   bool aborted_ = false;  // an error that makes going on pointless
+  Arena arena_;           // streaming: the open blocks' nodes, innermost last
+  Arena scratch_;         // nodes of lines that are not resolved (after aborting)
 };
 
 }  // namespace pyasm::detail

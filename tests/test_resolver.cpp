@@ -153,3 +153,91 @@ TEST_CASE("code blocks nested deeper than CPython can load are an error, not a c
   CHECK_FALSE(b.code);
   CHECK(b.errors.find("t.pyasm:991:1: error: code blocks nested more than 990 deep") == 0);
 }
+
+namespace {
+
+// Runs the whole pipeline; returns the pyc, or the rendered diagnostics.
+std::string assemble_text(const std::string& text) {
+  pyasm::SourceFile file{"t.pyasm", text};
+  pyasm::Diagnostics diags;
+  pyasm::AssembleOptions options;
+  auto pyc = pyasm::assemble(file, options, diags);
+  return pyc ? *pyc : "errors:\n" + diags.render();
+}
+
+// Two texts of the same length and the same lines after the second: with
+// `.python` first the file is resolved while it is parsed, block by block
+// (each block's nodes freed at its .end); with `.filename` first it is
+// parsed whole, then resolved.
+std::pair<std::string, std::string> both_ways(const std::string& body) {
+  return {assemble_text(".python 3.11\n.filename \"x.py\"\n" + body),
+          assemble_text(".filename \"x.py\"\n.python 3.11\n" + body)};
+}
+
+}  // namespace
+
+TEST_CASE("resolving while parsing gives the code and the errors of resolving the whole file") {
+  // Blocks nested three deep, with a closure and a class.
+  auto [streamed, whole] = both_ways(
+      ".code outer(a)\n"
+      "  .code inner\n"
+      "    COPY_FREE_VARS 1\n"
+      "    RESUME 0\n"
+      "    LOAD_DEREF a\n"
+      "    RETURN_VALUE\n"
+      "    .freevars a\n"
+      "  .end\n"
+      "  .code Shape\n"
+      "    .flags 0\n"
+      "    .code area(self)\n"
+      "      RESUME 0\n"
+      "      LOAD_CONST 1\n"
+      "      RETURN_VALUE\n"
+      "    .end\n"
+      "    RESUME 0\n"
+      "    LOAD_CONST @area\n"
+      "    MAKE_FUNCTION 0\n"
+      "    STORE_NAME area\n"
+      "    LOAD_CONST None\n"
+      "    RETURN_VALUE\n"
+      "  .end\n"
+      "  MAKE_CELL a\n"
+      "  RESUME 0\n"
+      "  LOAD_CLOSURE a\n"
+      "  BUILD_TUPLE 1\n"
+      "  LOAD_CONST @inner\n"
+      "  MAKE_FUNCTION closure\n"
+      "  LOAD_CONST @Shape\n"
+      "  BUILD_TUPLE 2\n"
+      "  RETURN_VALUE\n"
+      ".end\n"
+      "RESUME 0\n"
+      "LOAD_CONST @outer\n"
+      "MAKE_FUNCTION 0\n"
+      "STORE_NAME outer\n"
+      "LOAD_CONST None\n"
+      "RETURN_VALUE\n");
+  CHECK_MESSAGE(streamed.rfind("errors:", 0) != 0, streamed);
+  CHECK(streamed == whole);
+
+  // Errors in several blocks, one after its block's nodes were freed.
+  std::string bad =
+      ".code f(a)\n"
+      "  .code g\n"
+      "    LOAD_NOPE 1\n    RETURN_VALUE\n"
+      "  .end\n"
+      "  RESUME 0\n  LOAD_CONST @g\n  JUMP_FORWARD nowhere\n  RETURN_VALUE\n"
+      ".end\n"
+      "RESUME 0\nLOAD_CONST @f\nLOAD_NAME )\nRETURN_VALUE\n";
+  auto [streamed_bad, whole_bad] = both_ways(bad);
+  CHECK(streamed_bad.find("t.pyasm:5:") != std::string::npos);
+  CHECK(streamed_bad.find("nowhere") != std::string::npos);
+  CHECK(streamed_bad.find("t.pyasm:15:") != std::string::npos);  // the syntax error
+  CHECK(streamed_bad == whole_bad);
+}
+
+TEST_CASE("a second .python is an error either way") {
+  auto [streamed, whole] = both_ways("RESUME 0\n.python 3.11\nLOAD_CONST None\nRETURN_VALUE\n");
+  CHECK(streamed.find("t.pyasm:4:1: error: duplicate .python directive") != std::string::npos);
+  CHECK(whole.find("t.pyasm:4:1: error: duplicate .python directive") != std::string::npos);
+}

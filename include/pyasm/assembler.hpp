@@ -25,6 +25,16 @@ std::optional<Version> target_version(const Module& module, const SourceFile& fi
 std::shared_ptr<const Code> resolve(const Module& module, const SourceFile& file, Version version,
                                     Diagnostics& diags);
 
+// Parses and resolves `file` in one pass (what assemble() does before the
+// verifier and the marshal writer). The version is the file's `.python`
+// directive, checked against `requested`; without one, `requested`, else
+// what `fallback` (may be empty) says. A file that starts with `.python`
+// is resolved as the parser goes, block by block, and never holds its
+// whole syntax tree; errors of either stage go to `diags`. nullptr on error.
+std::shared_ptr<const Code> parse_and_resolve(
+    const SourceFile& file, std::optional<Version> requested,
+    const std::function<std::optional<Version>()>& fallback, Diagnostics& diags);
+
 // Encodes one resolved code object in place: code bytes with EXTENDED_ARG and
 // CACHE units, line table, exception table and stack size. False on error.
 bool encode(Code& code, const SourceFile& file, Diagnostics& diags);

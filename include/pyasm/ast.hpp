@@ -19,18 +19,34 @@
 #include <utility>
 #include <vector>
 
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) && !defined(__SANITIZE_ADDRESS__)
+#define __SANITIZE_ADDRESS__ 1
+#endif
+#endif
+#ifdef __SANITIZE_ADDRESS__
+#include <sanitizer/asan_interface.h>
+#define PYASM_ARENA_POISON(p, n) ASAN_POISON_MEMORY_REGION(p, n)
+#define PYASM_ARENA_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
+#else
+#define PYASM_ARENA_POISON(p, n) ((void)(p), (void)(n))
+#define PYASM_ARENA_UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
 namespace pyasm {
 
 // Bump allocation for what the AST holds: freed all at once with its
 // owner. Only trivially destructible things go in (nothing is destroyed).
+// It is also a stack: release(mark()) gives back everything allocated
+// since the mark, for the next allocations to reuse (a streaming consumer
+// frees a code block's nodes at its `.end` this way).
 class Arena {
  public:
   Arena() = default;
-  Arena(Arena&& o) noexcept
-      : blocks_(std::move(o.blocks_)), cur_(std::exchange(o.cur_, nullptr)),
-        left_(std::exchange(o.left_, 0)) {}
+  Arena(Arena&& o) noexcept { *this = std::move(o); }
   Arena& operator=(Arena&& o) noexcept {
     blocks_ = std::move(o.blocks_);
+    block_ = std::exchange(o.block_, 0);
     cur_ = std::exchange(o.cur_, nullptr);
     left_ = std::exchange(o.left_, 0);
     return *this;
@@ -41,6 +57,7 @@ class Arena {
     if (pad + size > left_) return grow(size, align);
     cur_ += pad;
     void* p = cur_;
+    PYASM_ARENA_UNPOISON(p, size);
     cur_ += size;
     left_ -= pad + size;
     return p;
@@ -58,9 +75,31 @@ class Arena {
     return {p, items.size()};
   }
 
+  struct Mark {
+    size_t block;
+    std::byte* cur;
+    size_t left;
+  };
+  Mark mark() const { return {block_, cur_, left_}; }
+  // Everything allocated after `m` is dead; its memory is used again.
+  // Under AddressSanitizer it is poisoned until then, so that a pointer
+  // kept into it is caught.
+  void release(const Mark& m) {
+    PYASM_ARENA_POISON(m.cur, m.left);
+    for (size_t i = m.block; i < block_; ++i) PYASM_ARENA_POISON(blocks_[i].data.get(), blocks_[i].size);
+    block_ = m.block;
+    cur_ = m.cur;
+    left_ = m.left;
+  }
+
  private:
+  struct Block {
+    std::unique_ptr<std::byte[]> data;
+    size_t size;
+  };
   void* grow(size_t size, size_t align);
-  std::vector<std::unique_ptr<std::byte[]>> blocks_;
+  std::vector<Block> blocks_;
+  size_t block_ = 0;  // blocks_[block_ - 1] holds cur_ (0: none yet)
   std::byte* cur_ = nullptr;
   size_t left_ = 0;
 };
