@@ -8,6 +8,7 @@
 //   bench_driver @files.txt                 disasm + build, one thread
 //   bench_driver -j 2 @files.txt            the same on two threads
 //   bench_driver --out-dir /tmp/t @files.txt  also writes each .pyasm there
+//   bench_driver --floors @files.txt        also times the parts below
 //   bench_driver --exec 100 pyasm --version   runs a program 100 times
 //
 // --exec is how bench/run.py times and weighs one pyasm process: the peak
@@ -15,6 +16,13 @@
 // process that exec'ed it (Linux keeps the larger of the two), so a
 // Python parent would add its own ~16 MiB; this driver's is ~3 MiB.
 // It prints the median wall time, and the largest peak memory, of the runs.
+//
+// --floors also times, per file, two parts that bound what the whole can
+// cost (docs/performance.md, "Floors"): `disassemble` without its rebuild
+// check (the decisions and the printer alone), and `parse` of the text
+// with nothing kept (the re2c lexer and the Lemon parser building each
+// line's nodes, no resolver): every build does at least that parse, and a
+// checked disassembly both.
 //
 // Prints one JSON object: files, input bytes, text bytes, the seconds of
 // each stage (summed over files), the wall time, peak resident memory, and
@@ -36,6 +44,7 @@
 #include "pyasm/assembler.hpp"
 #include "pyasm/disasm.hpp"
 #include "pyasm/io.hpp"
+#include "pyasm/parser.hpp"
 #include "pyasm/pyc_reader.hpp"
 
 namespace {
@@ -45,7 +54,7 @@ using Clock = std::chrono::steady_clock;
 struct Totals {
   size_t files = 0, in_bytes = 0, text_bytes = 0, out_bytes = 0;
   size_t errors = 0, differ = 0;
-  double disasm_s = 0, build_s = 0;
+  double disasm_s = 0, build_s = 0, unchecked_s = 0, parse_s = 0;
   std::string first_problem;
 
   void add(const Totals& t) {
@@ -57,6 +66,8 @@ struct Totals {
     differ += t.differ;
     disasm_s += t.disasm_s;
     build_s += t.build_s;
+    unchecked_s += t.unchecked_s;
+    parse_s += t.parse_s;
     if (first_problem.empty()) first_problem = t.first_problem;
   }
 };
@@ -81,11 +92,46 @@ std::optional<std::string> build(std::string text, const std::string& name) {
   return pyasm::assemble(file, {}, diags);
 }
 
+// The printer without the proof: what `disasm` would cost unchecked.
+bool disasm_unchecked(const std::string& data, const std::string& name) {
+  pyasm::Diagnostics diags;
+  std::optional<pyasm::Pyc> pyc = pyasm::read_pyc(data, name, diags);
+  if (!pyc) return false;
+  pyasm::DisasmOptions options;
+  options.verify = false;
+  return pyasm::disassemble(*pyc, name, diags, options).has_value();
+}
+
+// Keeps nothing: every line's nodes go again before the next line's.
+class Discard final : public pyasm::StatementSink {
+ public:
+  pyasm::Arena& arena() override {
+    arena_.release(start_);
+    return arena_;
+  }
+  void statement(const pyasm::Statement&) override { ++statements; }
+  size_t statements = 0;
+
+ private:
+  pyasm::Arena arena_;
+  pyasm::Arena::Mark start_ = arena_.mark();
+};
+
+// The front end alone over the text.
+bool parse_only(const std::string& text, const std::string& name) {
+  pyasm::Diagnostics diags;
+  pyasm::SourceFile file{name + ".pyasm", text};
+  Discard sink;
+  pyasm::parse(file, diags, sink);
+  return !diags.has_errors() && sink.statements > 0;
+}
+
 std::string out_path(const std::string& dir, size_t index) {
   return dir + "/" + std::to_string(index) + ".pyasm";
 }
 
-void run_one(const std::string& path, size_t index, const std::string& out_dir, Totals& t) {
+void run_one(const std::string& path, size_t index, const std::string& out_dir, bool floors,
+             Totals& t) {
   std::string error;
   std::optional<std::string> data = pyasm::read_input(path, error);
   ++t.files;
@@ -100,6 +146,15 @@ void run_one(const std::string& path, size_t index, const std::string& out_dir, 
   t.disasm_s += since(start);
   if (!text) return problem("disasm failed");
   t.text_bytes += text->size();
+  if (floors) {
+    start = Clock::now();
+    bool ok = disasm_unchecked(*data, path);
+    t.unchecked_s += since(start);
+    start = Clock::now();
+    ok &= parse_only(*text, path);
+    t.parse_s += since(start);
+    if (!ok) return problem("a floor measurement failed");
+  }
   if (!out_dir.empty() && !pyasm::write_output(out_path(out_dir, index), *text, error))
     return problem(error);
   start = Clock::now();
@@ -171,6 +226,7 @@ int main(int argc, char** argv) {
     return exec_mode(std::max(1, std::atoi(argv[2])), argv + 3);
   int jobs = 1;
   std::string out_dir;
+  bool floors = false;
   std::vector<std::string> files;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -178,9 +234,11 @@ int main(int argc, char** argv) {
       std::string v = argv[++i];
       if (a == "-j") jobs = std::max(1, std::atoi(v.c_str()));
       else out_dir = v;
+    } else if (a == "--floors") {
+      floors = true;
     } else if (a.starts_with("-")) {
       std::fprintf(stderr,
-                   "usage: bench_driver [-j N] [--out-dir DIR] FILE.pyc|@LIST...\n"
+                   "usage: bench_driver [-j N] [--out-dir DIR] [--floors] FILE.pyc|@LIST...\n"
                    "       bench_driver --exec TIMES PROGRAM [ARGS...]\n");
       return 2;
     } else if (!read_list(a, files)) {
@@ -191,7 +249,7 @@ int main(int argc, char** argv) {
   std::vector<Totals> per_thread(jobs);
   std::atomic<size_t> next{0};
   auto worker = [&](Totals& t) {
-    for (size_t i; (i = next++) < files.size();) run_one(files[i], i, out_dir, t);
+    for (size_t i; (i = next++) < files.size();) run_one(files[i], i, out_dir, floors, t);
   };
   auto start = Clock::now();
   std::vector<std::thread> threads;
@@ -205,9 +263,11 @@ int main(int argc, char** argv) {
   getrusage(RUSAGE_SELF, &ru);
   std::printf(
       "{\"files\": %zu, \"in_bytes\": %zu, \"text_bytes\": %zu, \"out_bytes\": %zu, "
-      "\"disasm_s\": %.6f, \"build_s\": %.6f, \"wall_s\": %.6f, \"jobs\": %d, "
+      "\"disasm_s\": %.6f, \"build_s\": %.6f, \"unchecked_s\": %.6f, \"parse_s\": %.6f, "
+      "\"wall_s\": %.6f, \"jobs\": %d, "
       "\"maxrss_kib\": %ld, \"errors\": %zu, \"differ\": %zu, \"first_problem\": %s}\n",
-      all.files, all.in_bytes, all.text_bytes, all.out_bytes, all.disasm_s, all.build_s, wall,
+      all.files, all.in_bytes, all.text_bytes, all.out_bytes, all.disasm_s, all.build_s,
+      all.unchecked_s, all.parse_s, wall,
       jobs, ru.ru_maxrss, all.errors, all.differ, json_string(all.first_problem).c_str());
   return all.errors || all.differ ? 1 : 0;
 }
