@@ -13,6 +13,10 @@ In one run, on one core, per version:
   per file    the real `pyasm disasm F -o T` and `pyasm build T -o P`, one
               process each, as Make runs them (a sample: --ppf-every)
   start-up    `pyasm --version` against /bin/true, spawned the same way
+  floors      bench_driver --floors: read_pyc alone, disasm without its
+              rebuild check, and the text through the lexer and parser alone
+              (no resolver), against the same marshal times
+              (docs/performance.md, "Floors")
 
 Prints MB/s, the ratios pyasm/marshal, files/s and peak memory; the
 median of --repeats runs. The machine is noisy: the ratios measured side by
@@ -148,6 +152,8 @@ def measure(version, python, pyasm, driver, args, cores):
         batch = [run_json([driver, '-j', '1', '@' + listing]) for _ in range(args.repeats)]
         scaled = [run_json([driver, '-j', str(args.jobs), '@' + listing], cores)
                   for _ in range(args.repeats)]
+        floors = [run_json([driver, '--floors', '-j', '1', '@' + listing])
+                  for _ in range(args.repeats)]
         ppf = per_file(driver, pyasm, files, args.ppf_every, tmp)
     b = batch[0]
     r = {
@@ -161,6 +167,9 @@ def measure(version, python, pyasm, driver, args, cores):
     r['disasm_ratio'] = r['disasm_s'] / r['loads_s']
     r['build_ratio'] = r['build_s'] / r['dumps_s']
     r['speedup'] = r['wall1_s'] / r['wallN_s']
+    r['parse_s'] = median_of(floors, 'parse_s')
+    r['unchecked_s'] = median_of(floors, 'unchecked_s')
+    r['read_s'] = median_of(floors, 'read_s')
     r.update(ppf)
     return r
 
@@ -186,6 +195,20 @@ def report(results, start):
                   mbps(n, r['build_s']), r['build_ratio'],
                   r['files'] / (r['disasm_s'] + r['build_s']), r['ppf_disasm_fps'],
                   r['ppf_build_fps'], r['batch_kib'] / 1024, r['speedup']))
+    print()
+    print('floors, same run, as ratios to the marshal time of the target: parse = the text')
+    print('through the re2c lexer and the Lemon parser alone (every build does it); read =')
+    print('read_pyc alone; a checked disasm does read + parse at least; unchecked = disasm')
+    print('without its rebuild check')
+    print('%-7s | %11s %11s | %10s %11s %12s %15s %12s' % (
+        'version', 'parse/dumps', 'build/dumps', 'read/loads', 'parse/loads', '(read+parse)',
+        'unchecked/loads', 'disasm/loads'))
+    for r in results:
+        print('%-7s | %10.1fx %10.1fx | %9.1fx %10.1fx %11.1fx %14.1fx %11.1fx' % (
+            r['version'], r['parse_s'] / r['dumps_s'], r['build_ratio'],
+            r['read_s'] / r['loads_s'], r['parse_s'] / r['loads_s'],
+            (r['read_s'] + r['parse_s']) / r['loads_s'], r['unchecked_s'] / r['loads_s'],
+            r['disasm_ratio']))
     print()
     print('peak memory of one process per file, against 3 x (pyc + text) + 8 MiB:')
     for r in results:
