@@ -161,6 +161,7 @@ std::string expected_text(const std::vector<int>& expected) {
 }  // namespace
 
 void ParseContext::syntax_error(const Token& t, const std::vector<int>& expected) {
+  syntax_errors_ = true;
   if (t.type == TK_ERROR) return;  // already reported by the lexer
   uint32_t line = file_.line_start(t.begin);
   if (line == last_error_line_) return;
@@ -178,6 +179,7 @@ void ParseContext::syntax_error(const Token& t, const std::vector<int>& expected
 }
 
 void ParseContext::lexical_error(const Token& t) {
+  syntax_errors_ = true;
   last_error_line_ = file_.line_start(t.begin);
   std::string msg = t.error;
   if (msg == "unexpected character") {
@@ -194,10 +196,12 @@ void ParseContext::lexical_error(const Token& t) {
 }
 
 void ParseContext::parse_failure() {
+  syntax_errors_ = true;
   diags_.error(file_, static_cast<uint32_t>(file_.text.size()), "cannot continue parsing");
 }
 
 void ParseContext::stack_overflow() {
+  syntax_errors_ = true;
   last_error_line_ = file_.line_start(current_);
   diags_.error(file_, current_, "expression nested too deeply (more than the parser's 1000 "
                                 "levels)");

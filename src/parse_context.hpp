@@ -27,6 +27,10 @@ class ParseContext {
   void statement(Statement::Kind kind, const Token& name, ExprList* args);
   void commit_line();
   void drop_line();
+  // Whether the current line has nothing yet (its statements were handed on).
+  bool line_empty() const { return line_.empty(); }
+  // Whether a syntax error, lexical error or parse failure was reported.
+  bool had_syntax_error() const { return syntax_errors_; }
 
   // Expressions. Nodes live in the arena the sink names (asked again after
   // every line); each function takes ownership of its ExprList* arguments.
@@ -62,6 +66,7 @@ class ParseContext {
   std::vector<Statement> line_;  // the current line's label and statement
   uint32_t last_error_line_ = UINT32_MAX;  // one syntax error per line (its start offset)
   uint32_t current_ = 0;
+  bool syntax_errors_ = false;
   std::vector<ExprList*> spare_;  // emptied lists, for list() to reuse
   std::string decoded_;           // a string literal's value, before the arena
 };

@@ -132,3 +132,66 @@ TEST_CASE("control bytes and invalid UTF-8 are errors, not crashes") {
   CHECK(got.find("t.pyasm:2:3: error: unexpected character 0x01") != std::string::npos);
   CHECK(got.find("t.pyasm:4:3: error: unexpected character 0x00") != std::string::npos);
 }
+
+namespace {
+
+// A statement as text: kind, name, offset, and each operand tree.
+void dump(const Expr& e, std::string& out) {
+  out += std::to_string(e.kind) + "@" + std::to_string(e.offset) + "[" + std::string(e.value) + "]";
+  if (e.kids.empty()) return;
+  out += "(";
+  for (const Expr* k : e.kids) dump(*k, out), out += " ";
+  out += ")";
+}
+
+std::string dump(const pyasm::Module& m, size_t from) {
+  std::string out;
+  for (size_t i = from; i < m.statements.size(); ++i) {
+    const Statement& st = m.statements[i];
+    out += std::to_string(st.kind) + " " + std::string(st.name) + "@" + std::to_string(st.offset);
+    for (const Expr* a : st.args) out += " ", dump(*a, out);
+    out += "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("the fast path for simple lines builds the tree Lemon builds") {
+  // parse() hands lines such as `NAME`, `NAME OPERAND` and `LABEL:` to the
+  // actions without Lemon's engine until the first error; after a lexical
+  // error on the first line the same text goes through the engine token by
+  // token. Both trees must be the same.
+  std::string body =
+      ".python 3.12\n"
+      ".line 5:4-12\n"
+      "L1:\n"
+      "  NOP\n"
+      "  LOAD_CONST 1\n  LOAD_CONST 2.5\n  LOAD_CONST 3j\n  LOAD_CONST 'a\\x41'\n"
+      "  LOAD_CONST b'\\x00'\n  LOAD_CONST @f\n  LOAD_FAST x\n  LOAD_FAST $3\n"
+      "  COMPARE_OP <\n  COMPARE_OP not in\n  LOAD_CONST (1, 2)\n  LOAD_CONST -1\n"
+      "L2: JUMP_FORWARD L1\n"
+      "L3: \n"
+      ".code f(a, b)\n"
+      "  .flags OPTIMIZED NEWLOCALS\n"
+      "  RETURN_VALUE  # comment\n"
+      ".end\n"
+      "\n"
+      "  LOAD_GLOBAL NULL + print\n"
+      "RETURN_VALUE";
+  std::string prefix = "\x01\n";  // a lexical error, then the same lines
+  pyasm::SourceFile fast{"t.pyasm", body}, slow{"t.pyasm", prefix + body};
+  pyasm::Diagnostics d1, d2;
+  pyasm::Module a = pyasm::parse(fast, d1), b = pyasm::parse(slow, d2);
+  CHECK_FALSE(d1.has_errors());
+  CHECK(d2.error_count() == 1);
+  // The same offsets, once the prefix is taken off.
+  std::string slow_dump = dump(b, 0), fast_dump = dump(a, 0);
+  for (size_t at = 0; (at = fast_dump.find('@', at)) != std::string::npos; ++at) {
+    size_t end = fast_dump.find_first_not_of("0123456789", at + 1);
+    size_t n = std::stoul(fast_dump.substr(at + 1, end - at - 1));
+    fast_dump.replace(at + 1, end - at - 1, std::to_string(n + prefix.size()));
+  }
+  CHECK(a.statements.size() == 25);
+  CHECK(fast_dump == slow_dump);
+}
