@@ -11,8 +11,18 @@ namespace pyasm::detail {
 
 std::optional<int> Resolver::int_arg(const Statement& st, int min) {
   if (st.args.size() == 1 && st.args[0]->kind == Expr::kInt) {
-    auto v = BigInt::parse(st.args[0]->value);
-    auto i = v ? v->to_int64() : std::nullopt;
+    std::string_view text = st.args[0]->value;
+    // Plain decimals (every `.line N`) without BigInt's digit vector.
+    std::optional<int64_t> i;
+    bool plain = !text.empty() && text.size() <= 9 && (text[0] != '0' || text.size() == 1) &&
+                 std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (plain) {
+      int64_t n = 0;
+      for (char c : text) n = n * 10 + (c - '0');
+      i = n;
+    } else if (auto v = BigInt::parse(text)) {
+      i = v->to_int64();
+    }
     if (i && *i >= min && *i <= 0x7FFFFFFF) return static_cast<int>(*i);
     error(st.args[0]->offset, "." + std::string(st.name) + " value out of range");
     return std::nullopt;
@@ -68,7 +78,7 @@ void Resolver::line_directive(const Statement& st) {
     int n[4] = {0, 0, 0, 0};
     int count = 0;
     const char* p = a.value.data();
-    const char* end = p + std::string(a.value).size();
+    const char* end = p + a.value.size();
     while (p < end && count < 4) {
       auto [next, ec] = std::from_chars(p, end, n[count]);
       if (ec != std::errc()) return error(a.offset, "line or column number out of range");
