@@ -153,17 +153,15 @@ std::optional<uint32_t> deref_index(OperandContext& ctx, std::string_view name, 
 std::optional<uint32_t> const_index(OperandContext& ctx, const Expr& e) {
   ObjectPtr obj = eval_const(e, ctx.children, ctx.collect ? ctx.sink : ctx.sink);
   if (!obj) return std::nullopt;
-  std::string key = const_key(*obj);
-  auto it = ctx.tables.const_index.find(key);
-  if (it != ctx.tables.const_index.end()) return it->second;
+  auto& consts = ctx.tables.code.consts;
+  if (int i = ctx.tables.const_index.find(consts, *obj); i >= 0) return i;
   if (ctx.tables.consts_fixed) {
     report(ctx, e.offset, "constant " + repr(*obj) + " is not listed in .consts");
     return std::nullopt;
   }
-  auto& consts = ctx.tables.code.consts;
   consts.push_back(obj);
   int index = static_cast<int>(consts.size() - 1);
-  ctx.tables.const_index.emplace(key, index);
+  ctx.tables.const_index.add(consts, index);
   return index;
 }
 

@@ -30,17 +30,50 @@ struct StringHash {
 template <class T>
 using StringMap = std::unordered_map<std::string, T, StringHash, std::equal_to<>>;
 
+// The first position of a name in a growing table. Most tables are short:
+// those are searched in place (no copy of each name, no hashing); a long
+// one gets a hash index, kept in step as the table grows.
 class NameIndex {
  public:
   int find(const std::vector<std::string>& v, std::string_view name) {
+    if (v.size() <= kScan) {
+      for (size_t i = 0; i < v.size(); ++i)
+        if (v[i] == name) return static_cast<int>(i);
+      return -1;
+    }
     for (; synced_ < v.size(); ++synced_) pos_.emplace(v[synced_], static_cast<int>(synced_));
     auto it = pos_.find(name);
     return it == pos_.end() ? -1 : it->second;
   }
 
  private:
-  StringMap<int> pos_;
+  static constexpr size_t kScan = 16;
+  StringMap<int> pos_;  // emplace keeps the first position of a repeated name
   size_t synced_ = 0;
+};
+
+// The first position of each constant in a growing co_consts, by value as
+// const_key compares them (1 and 1.0 and True are three constants), without
+// building key strings.
+class ConstIndex {
+ public:
+  int find(const std::vector<ObjectPtr>& consts, const Object& o) const {
+    ConstRef ref = ConstRef::of(o);
+    auto [first, last] = by_hash_.equal_range(const_hash(ref));
+    int found = -1;
+    for (auto it = first; it != last; ++it)
+      if ((found < 0 || it->second < found) && const_equal(ConstRef::of(*consts[it->second]), ref))
+        found = it->second;
+    return found;
+  }
+  // consts[index] was appended: indexed unless an equal constant came first.
+  void add(const std::vector<ObjectPtr>& consts, int index) {
+    if (find(consts, *consts[index]) < 0)
+      by_hash_.emplace(const_hash(ConstRef::of(*consts[index])), index);
+  }
+
+ private:
+  std::unordered_multimap<uint64_t, int> by_hash_;
 };
 
 struct Tables {
@@ -49,7 +82,7 @@ struct Tables {
   bool names_fixed = false;
   bool varnames_fixed = false;
   bool cellvars_fixed = false;
-  std::map<std::string, int> const_index;  // const_key -> index
+  ConstIndex const_index;
   NameIndex names_ix, varnames_ix, cellvars_ix, freevars_ix;
   // 3.11+ localsplus positions, built once the tables are final.
   StringMap<int> localsplus_ix;

@@ -481,8 +481,8 @@ std::shared_ptr<Code> Resolver::finalize(Block& b) {
     for (const Expr* e : b.explicit_consts) {
       ObjectPtr o = eval_const(*e, b.children, sink_);
       if (!o) continue;
-      tables.const_index.emplace(const_key(*o), static_cast<int>(c.consts.size()));
       c.consts.push_back(o);
+      tables.const_index.add(c.consts, static_cast<int>(c.consts.size() - 1));
     }
   }
   bool ok = check_signature(b);
