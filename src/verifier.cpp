@@ -12,6 +12,7 @@
 #include "pyasm/verifier.hpp"
 
 #include <algorithm>
+#include <span>
 #include <unordered_map>
 
 #include "pyasm/object.hpp"
@@ -94,13 +95,43 @@ struct Block {  // ≤3.10: a SETUP_* block
   }
 };
 
+// The state on one path: the walk's, or one made for a join.
 struct State {
   bool live = false;    // false: this path ends here (≤3.7 END_FINALLY that unwinds)
-  bool queued = false;
   std::vector<Slot> stack;
   std::vector<Block> blocks;
   int eh_min = 0, eh_max = 0;  // ≤3.10: EXCEPT_HANDLER blocks above them
   std::vector<uint8_t> locals;
+};
+
+// A state kept where paths meet. Its sizes never change once it is made
+// (states are merged only with states of the same depth and blocks), so it
+// holds slices of flat arrays instead of vectors of its own.
+struct Stored {
+  uint32_t instr;
+  int32_t next = -1;  // ≤3.7: the instruction's next state (one per stack shape)
+  bool queued = false;
+  int eh_min = 0, eh_max = 0;
+  uint32_t stack = 0, depth = 0;     // Scratch::slots[stack, stack + depth)
+  uint32_t blocks = 0, nblocks = 0;  // Scratch::blocks
+  uint32_t locals = 0, nlocals = 0;  // Scratch::locals
+};
+
+// Storage reused by every code object of one verify() call, so that the walk
+// allocates (almost) nothing once it has grown.
+struct Scratch {
+  std::vector<Stored> states;
+  std::vector<int32_t> head;  // per instruction: its first stored state, or -1
+  std::vector<Slot> slots;
+  std::vector<Block> blocks;
+  std::vector<uint8_t> locals;
+  std::vector<uint32_t> work;  // stored states to walk again, last in first out
+  std::vector<std::pair<uint32_t, uint32_t>> edges;  // every edge the walk took, in order
+  State cur;   // the walk's state
+  State made;  // a state made for a join (exception, jump, ≤3.7 unwinding)
+  std::vector<Slot> pushed, inputs, out, copies;
+  std::vector<uint8_t> exempt;
+  std::unordered_map<const Code*, bool> dot0;  // iterates_dot0's answers
 };
 
 constexpr int kMaxBlocks = 20;  // CO_MAXBLOCKS
@@ -110,29 +141,35 @@ constexpr size_t kMaxShapes = 64;
 
 class Verifier {
  public:
-  Verifier(const Code& code, const SourceFile& file, Diagnostics& diags)
+  Verifier(const Code& code, const SourceFile& file, Diagnostics& diags, Scratch& scratch)
       : code_(code),
         table_(*opcode_table(code.version)),
         file_(file),
         diags_(diags),
         minor_(code.version.minor),
-        in_(code.instrs.size()) {}
+        sc_(scratch) {}
 
   bool run() {
     const size_t n = code_.instrs.size();
     if (n == 0) return true;
     if (!check_flags()) return false;
     leader_ = block_starts(code_, table_, true);
-    State entry;
-    entry.live = true;
+    sc_.states.clear();
+    sc_.head.assign(n, -1);
+    sc_.slots.clear();
+    sc_.blocks.clear();
+    sc_.locals.clear();
+    sc_.work.clear();
+    sc_.edges.clear();
+    State& entry = fresh(sc_.made);
     if (generator() && minor_ >= 10 && minor_ <= 12) entry.stack.push_back({kVal, kUnknown});
     if (minor_ >= 11) entry_locals(entry);
-    join(0, std::move(entry), nullptr);
-    while (!work_.empty() && ok_) {
-      auto [i, v] = work_.back();
-      work_.pop_back();
-      in_[i][v].queued = false;
-      walk(i, v);
+    join(0, entry, nullptr);
+    while (!sc_.work.empty() && ok_) {
+      uint32_t v = sc_.work.back();
+      sc_.work.pop_back();
+      sc_.states[v].queued = false;
+      walk(v);
     }
     // `.stacksize N unchecked` is written as given; the frame must still hold
     // every path's deepest stack, or the interpreter writes past it.
@@ -204,6 +241,7 @@ class Verifier {
     int64_t nargs = int64_t{code_.argcount} + code_.kwonlyargcount +
                     ((code_.flags & kVarArgs) ? 1 : 0) + ((code_.flags & kVarKeywords) ? 1 : 0);
     s.locals.assign(lp.names.size(), kUnbound);
+    nlocals_ = s.locals.size();
     for (size_t i = 0; i < s.locals.size(); ++i)
       if (static_cast<int64_t>(i) < nargs) s.locals[i] = kBound;
   }
@@ -214,62 +252,110 @@ class Verifier {
 
   // ---- joining states ----------------------------------------------------
 
-  void join(size_t i, State s, const Instr* from) {
+  // `s` emptied and live, for a state made from scratch.
+  static State& fresh(State& s) {
+    s.live = true;
+    s.stack.clear();
+    s.blocks.clear();
+    s.eh_min = s.eh_max = 0;
+    s.locals.clear();
+    return s;
+  }
+
+  // Joins `s` (taken along the edge from `from`) into the states of
+  // instruction i. The caller's `s` is used up.
+  void join(size_t i, State& s, const Instr* from) {
     if (from) edge(static_cast<size_t>(from - code_.instrs.data()), i);
     // A loop that enters handlers without leaving them would raise the
     // upper bound forever; past the limit it carries no information.
     s.eh_max = std::min(s.eh_max, kMaxBlocks + 1);
     for (Block& b : s.blocks) b.eh_max = std::min(b.eh_max, kMaxBlocks + 1);
-    std::vector<State>& shapes = in_[i];
     const Instr& at = from ? *from : instr(i);
-    s.live = true;
-    s.queued = false;
     if (minor_ <= 7) {
       // ≤3.7: paths meet with different stacks (a finally block is entered
       // with None, a why code, or an exception); each shape is its own state.
-      for (size_t v = 0; v < shapes.size(); ++v)
-        if (same_shape(shapes[v], s)) return merge(i, v, s);
-      if (shapes.size() >= kMaxShapes) {
+      size_t shapes = 0;
+      int32_t last = -1;
+      for (int32_t v = sc_.head[i]; v >= 0; last = v, v = sc_.states[v].next, ++shapes)
+        if (same_shape(sc_.states[v], s)) return merge(static_cast<uint32_t>(v), s);
+      if (shapes >= kMaxShapes) {
         fail(at, "more than " + std::to_string(kMaxShapes) +
                      " different stack shapes reach " + std::string(name(instr(i))) +
                      " (the verifier gives up; does a loop keep growing the stack?)");
         return;
       }
-      shapes.push_back(std::move(s));
-      queue(i, shapes.size() - 1);
+      store(i, s, last);
       return;
     }
-    if (shapes.empty()) {
-      shapes.push_back(std::move(s));
-      queue(i, 0);
+    int32_t v = sc_.head[i];
+    if (v < 0) {
+      store(i, s, -1);
       return;
     }
-    State& cur = shapes[0];
-    if (cur.stack.size() != s.stack.size()) {
+    const Stored& cur = sc_.states[v];
+    if (cur.depth != s.stack.size()) {
       fail(at, "stack depth differs where paths meet at " + std::string(name(instr(i))) + ": " +
                    std::to_string(s.stack.size()) + " on this path, " +
-                   std::to_string(cur.stack.size()) + " on another");
+                   std::to_string(cur.depth) + " on another");
       return;
     }
-    bool same_blocks = cur.blocks.size() == s.blocks.size();
+    bool same_blocks = cur.nblocks == s.blocks.size();
+    const Block* blocks = sc_.blocks.data() + cur.blocks;
     for (size_t k = 0; same_blocks && k < s.blocks.size(); ++k)
-      same_blocks = cur.blocks[k].same_block(s.blocks[k]);
+      same_blocks = blocks[k].same_block(s.blocks[k]);
     if (!same_blocks) {
       fail(at, "the SETUP_* blocks open on this path differ from another path to " +
                    std::string(name(instr(i))) + " (blocks must balance)");
       return;
     }
-    merge(i, 0, s);
+    merge(static_cast<uint32_t>(v), s);
+  }
+
+  // Keeps `s` as a new state of instruction i, after state `last` (-1: first).
+  void store(size_t i, const State& s, int32_t last) {
+    Stored st;
+    st.instr = static_cast<uint32_t>(i);
+    st.eh_min = s.eh_min;
+    st.eh_max = s.eh_max;
+    st.stack = static_cast<uint32_t>(sc_.slots.size());
+    st.depth = static_cast<uint32_t>(s.stack.size());
+    sc_.slots.insert(sc_.slots.end(), s.stack.begin(), s.stack.end());
+    st.blocks = static_cast<uint32_t>(sc_.blocks.size());
+    st.nblocks = static_cast<uint32_t>(s.blocks.size());
+    sc_.blocks.insert(sc_.blocks.end(), s.blocks.begin(), s.blocks.end());
+    st.locals = static_cast<uint32_t>(sc_.locals.size());
+    st.nlocals = static_cast<uint32_t>(s.locals.size());
+    sc_.locals.insert(sc_.locals.end(), s.locals.begin(), s.locals.end());
+    auto v = static_cast<int32_t>(sc_.states.size());
+    sc_.states.push_back(st);
+    if (last < 0) sc_.head[i] = v;
+    else sc_.states[last].next = v;
+    queue(static_cast<uint32_t>(v));
+  }
+
+  // Stored state v as the walk's state.
+  void load(uint32_t v, State& s) const {
+    const Stored& st = sc_.states[v];
+    s.live = true;
+    s.eh_min = st.eh_min;
+    s.eh_max = st.eh_max;
+    s.stack.assign(sc_.slots.begin() + st.stack, sc_.slots.begin() + st.stack + st.depth);
+    s.blocks.assign(sc_.blocks.begin() + st.blocks,
+                    sc_.blocks.begin() + st.blocks + st.nblocks);
+    s.locals.assign(sc_.locals.begin() + st.locals,
+                    sc_.locals.begin() + st.locals + st.nlocals);
   }
 
   // ≤3.7: states that END_FINALLY treats alike: the same depth, blocks and
   // why codes.
-  static bool same_shape(const State& a, const State& b) {
-    if (a.stack.size() != b.stack.size() || a.blocks.size() != b.blocks.size()) return false;
-    for (size_t k = 0; k < a.blocks.size(); ++k)
-      if (!a.blocks[k].same_block(b.blocks[k])) return false;
-    for (size_t k = 0; k < a.stack.size(); ++k) {
-      const Slot& x = a.stack[k];
+  bool same_shape(const Stored& a, const State& b) const {
+    if (a.depth != b.stack.size() || a.nblocks != b.blocks.size()) return false;
+    const Block* blocks = sc_.blocks.data() + a.blocks;
+    for (size_t k = 0; k < a.nblocks; ++k)
+      if (!blocks[k].same_block(b.blocks[k])) return false;
+    const Slot* stack = sc_.slots.data() + a.stack;
+    for (size_t k = 0; k < a.depth; ++k) {
+      const Slot& x = stack[k];
       const Slot& y = b.stack[k];
       if ((x.kind & kShapeKinds) != (y.kind & kShapeKinds)) return false;
       if ((x.kind & kShapeKinds) && x.extra != y.extra) return false;
@@ -277,17 +363,19 @@ class Verifier {
     return true;
   }
 
-  // Widens state v of instruction i by s (same depth and blocks).
-  void merge(size_t i, size_t v, const State& s) {
-    State& cur = in_[i][v];
+  // Widens stored state v by s (same depth and blocks).
+  void merge(uint32_t v, const State& s) {
+    Stored& cur = sc_.states[v];
     bool changed = false;
+    Block* blocks = sc_.blocks.data() + cur.blocks;
     for (size_t k = 0; k < s.blocks.size(); ++k) {
-      Block& b = cur.blocks[k];
+      Block& b = blocks[k];
       if (s.blocks[k].eh_min < b.eh_min) b.eh_min = s.blocks[k].eh_min, changed = true;
       if (s.blocks[k].eh_max > b.eh_max) b.eh_max = s.blocks[k].eh_max, changed = true;
     }
+    Slot* stack = sc_.slots.data() + cur.stack;
     for (size_t k = 0; k < s.stack.size(); ++k) {
-      Slot& a = cur.stack[k];
+      Slot& a = stack[k];
       const Slot& b = s.stack[k];
       uint32_t kind = a.kind | b.kind;
       int32_t extra = a.extra == b.extra ? a.extra : kUnknown;
@@ -295,16 +383,16 @@ class Verifier {
     }
     if (s.eh_min < cur.eh_min) cur.eh_min = s.eh_min, changed = true;
     if (s.eh_max > cur.eh_max) cur.eh_max = s.eh_max, changed = true;
-    for (size_t k = 0; k < s.locals.size() && k < cur.locals.size(); ++k)
-      if ((cur.locals[k] | s.locals[k]) != cur.locals[k]) cur.locals[k] |= s.locals[k], changed = true;
-    if (changed) queue(i, v);
+    uint8_t* locals = sc_.locals.data() + cur.locals;
+    for (size_t k = 0; k < s.locals.size() && k < cur.nlocals; ++k)
+      if ((locals[k] | s.locals[k]) != locals[k]) locals[k] |= s.locals[k], changed = true;
+    if (changed) queue(v);
   }
 
+  // Only 3.10+ looks at the edges (check_interruptible).
   void edge(size_t from, size_t to) {
-    if (succ_.empty()) succ_.resize(code_.instrs.size());
-    auto& out = succ_[from];
-    if (std::find(out.begin(), out.end(), static_cast<uint32_t>(to)) == out.end())
-      out.push_back(static_cast<uint32_t>(to));
+    if (minor_ >= 10)
+      sc_.edges.push_back({static_cast<uint32_t>(from), static_cast<uint32_t>(to)});
   }
 
   // Does taking the edge from -> to let CPython check for signals (Ctrl-C)
@@ -341,21 +429,34 @@ class Verifier {
   bool check_interruptible() {
     if (minor_ <= 9) return true;
     const size_t n = code_.instrs.size();
-    if (succ_.empty()) return true;
+    if (sc_.edges.empty()) return true;
+    // Each instruction's successors, each once, in the order the walk first
+    // took them (which decides the loop that is reported).
+    std::vector<uint32_t> first(n + 1, 0), succ(sc_.edges.size());
+    for (const auto& [from, to] : sc_.edges) ++first[from + 1];
+    for (size_t v = 0; v < n; ++v) first[v + 1] += first[v];
+    std::vector<uint32_t> end(first.begin(), first.end() - 1);
+    for (const auto& [from, to] : sc_.edges)
+      if (std::find(succ.begin() + first[from], succ.begin() + end[from], to) ==
+          succ.begin() + end[from])
+        succ[end[from]++] = to;
+    auto out = [&](uint32_t v) {
+      return std::span<const uint32_t>(succ.data() + first[v], end[v] - first[v]);
+    };
     std::vector<uint8_t> color(n, 0);  // 0 new, 1 on the path, 2 done
     std::vector<std::pair<uint32_t, uint32_t>> path;  // node, next edge
     for (size_t root = 0; root < n; ++root) {
-      if (color[root] || succ_[root].empty()) continue;
+      if (color[root] || out(static_cast<uint32_t>(root)).empty()) continue;
       path.push_back({static_cast<uint32_t>(root), 0});
       color[root] = 1;
       while (!path.empty()) {
         auto& [v, k] = path.back();
-        if (k >= succ_[v].size()) {
+        if (k >= out(v).size()) {
           color[v] = 2;
           path.pop_back();
           continue;
         }
-        uint32_t w = succ_[v][k++];
+        uint32_t w = out(v)[k++];
         if (interrupts(v, w)) continue;
         if (color[w] == 1)
           return fail(instr(v), "this loop never lets CPython check for signals: nothing can "
@@ -370,15 +471,17 @@ class Verifier {
     return true;
   }
 
-  void queue(size_t i, size_t v) {
-    State& st = in_[i][v];
-    if (!st.queued) st.queued = true, work_.push_back({i, v});
+  void queue(uint32_t v) {
+    Stored& st = sc_.states[v];
+    if (!st.queued) st.queued = true, sc_.work.push_back(v);
   }
 
   // ---- the walk ----------------------------------------------------------
 
-  void walk(size_t i, size_t v) {
-    State s = in_[i][v];
+  void walk(uint32_t v) {
+    State& s = sc_.cur;
+    load(v, s);
+    size_t i = sc_.states[v].instr;
     const size_t n = code_.instrs.size();
     for (;;) {
       max_depth_ = std::max(max_depth_, static_cast<int>(s.stack.size()));
@@ -392,7 +495,7 @@ class Verifier {
         return;
       }
       if (leader_[i]) {
-        join(i, std::move(s), &instr(i - 1));
+        join(i, s, &instr(i - 1));
         return;
       }
       edge(i - 1, i);
@@ -460,9 +563,10 @@ class Verifier {
     int kept = std::min({static_cast<int>(r.keep), pops, std::max(pushes, 0)});
     int low = name(in) == "YIELD_VALUE" ? depth - pops + pushes : depth - pops + kept;
     if (minor_ <= 7) {
-      State h = s;
+      State& h = sc_.made;
+      h = s;
       h.stack.resize(static_cast<size_t>(std::max(0, low)));
-      return unwind_old(in, std::move(h), kWhyException, {});
+      return unwind_old(in, h, kWhyException, {});
     }
     if (minor_ >= 11) {
       for (const ExceptionEntry& e : code_.exceptions) {
@@ -471,13 +575,12 @@ class Verifier {
           return fail(in, "the exception entry covering " + std::string(name(in)) +
                               " keeps " + std::to_string(e.depth) + " stack items, but only " +
                               std::to_string(std::max(0, low)) + " remain when it raises");
-        State h;
-        h.live = true;
+        State& h = fresh(sc_.made);
         h.stack.assign(s.stack.begin(), s.stack.begin() + e.depth);
         if (e.lasti) h.stack.push_back({kLasti, kUnknown});
         h.stack.push_back({kExc, kUnknown});
         h.locals = s.locals;
-        join(static_cast<size_t>(e.handler), std::move(h), &in);
+        join(static_cast<size_t>(e.handler), h, &in);
         if (!ok_) return false;
       }
       return true;
@@ -487,8 +590,7 @@ class Verifier {
     if (low < b.level)
       return fail(in, std::string(name(in)) + " pops below the " + std::to_string(b.level) +
                           " stack items its SETUP_* block keeps");
-    State h;
-    h.live = true;
+    State& h = fresh(sc_.made);
     h.stack.assign(s.stack.begin(), s.stack.begin() + b.level);
     push_handler_entry(h.stack);
     h.blocks.assign(s.blocks.begin(), s.blocks.end() - 1);
@@ -497,7 +599,7 @@ class Verifier {
     h.eh_max = b.eh_max + 1;
     if (static_cast<int>(h.blocks.size()) + h.eh_min > kMaxBlocks)
       return fail(in, "more than 20 blocks nested (CPython aborts)");
-    join(static_cast<size_t>(b.handler), std::move(h), &in);
+    join(static_cast<size_t>(b.handler), h, &in);
     return ok_;
   }
 
@@ -539,12 +641,12 @@ class Verifier {
 
   // ceval's fast_block_end: unwinds the blocks of `s` for a return, break,
   // continue or exception and joins the handler it reaches. `retval` is the
-  // returned value, or CONTINUE_LOOP's target.
-  bool unwind_old(const Instr& in, State s, int32_t why, Slot retval) {
+  // returned value, or CONTINUE_LOOP's target. `s` is used up.
+  bool unwind_old(const Instr& in, State& s, int32_t why, Slot retval) {
     while (!s.blocks.empty()) {
       Block b = s.blocks.back();
       if (b.type == kBlockLoop && why == kWhyContinue && retval.extra >= 0) {
-        join(static_cast<size_t>(retval.extra), std::move(s), &in);
+        join(static_cast<size_t>(retval.extra), s, &in);
         return ok_;
       }
       s.blocks.pop_back();
@@ -558,7 +660,7 @@ class Verifier {
                         std::to_string(s.stack.size()) + " remain");
       s.stack.resize(static_cast<size_t>(b.level));
       if (b.type == kBlockLoop && why == kWhyBreak) {
-        join(static_cast<size_t>(b.handler), std::move(s), &in);
+        join(static_cast<size_t>(b.handler), s, &in);
         return ok_;
       }
       if (why == kWhyException && (b.type == kBlockExcept || b.type == kBlockFinally)) {
@@ -566,13 +668,13 @@ class Verifier {
           return fail(in, "more than 20 blocks nested (CPython aborts)");
         s.blocks.push_back({-1, b.level, 0, 0, kBlockHandler});
         push_handler_entry(s.stack);
-        join(static_cast<size_t>(b.handler), std::move(s), &in);
+        join(static_cast<size_t>(b.handler), s, &in);
         return ok_;
       }
       if (b.type == kBlockFinally) {
         if (why == kWhyReturn || why == kWhyContinue) s.stack.push_back(retval);
         s.stack.push_back({kWhy, why});
-        join(static_cast<size_t>(b.handler), std::move(s), &in);
+        join(static_cast<size_t>(b.handler), s, &in);
         return ok_;
       }
     }
@@ -650,10 +752,10 @@ class Verifier {
           if (!need_value(in, v, "a stack item")) return false;
           if ((v.kind & kFuncTrusted) && !trusted_call(in, op, 0, 1, s)) return false;
           s.stack.pop_back();
-          return unwind_old(in, std::move(s), kWhyReturn, v);
+          return unwind_old(in, s, kWhyReturn, v);
         }
-        if (op.name == "BREAK_LOOP") return unwind_old(in, std::move(s), kWhyBreak, {});
-        return unwind_old(in, std::move(s), kWhyContinue, {kJumpAddr, in.target});
+        if (op.name == "BREAK_LOOP") return unwind_old(in, s, kWhyBreak, {});
+        return unwind_old(in, s, kWhyContinue, {kJumpAddr, in.target});
       }
       case Role::EndFinally: {
         Slot st = top(0);
@@ -678,12 +780,12 @@ class Verifier {
             return pop_handler(in, s, "END_FINALLY of a silenced exception needs the except "
                                       "handler's block on top");
           s.live = false;
-          return unwind_old(in, std::move(s), st.extra, v);
+          return unwind_old(in, s, st.extra, v);
         }
         if (s.stack.size() >= 3 && pure_exc(0)) {  // re-raise
           s.stack.resize(s.stack.size() - 3);
           s.live = false;
-          return unwind_old(in, std::move(s), kWhyException, {});
+          return unwind_old(in, s, kWhyException, {});
         }
         return fail(in, "END_FINALLY needs what entering the finally block pushed on top: None "
                         "(LOAD_CONST None on the normal path), the why code of a return, "
@@ -728,9 +830,10 @@ class Verifier {
         s.stack.resize(s.stack.size() - 2);
         if (exc.kind == kExc && i + 1 < code_.instrs.size()) {
           // __exit__ returned true: the exception is silenced.
-          State silenced = s;
+          State& silenced = sc_.made;
+          silenced = s;
           silenced.stack.push_back({kWhy, kWhySilenced});
-          join(i + 1, std::move(silenced), &in);
+          join(i + 1, silenced, &in);
           if (!ok_) return false;
         }
         return true;
@@ -741,7 +844,7 @@ class Verifier {
   }
 
   std::optional<size_t> local_slot(const Instr& in, uint32_t index) {
-    if (index >= in_[0][0].locals.size()) {
+    if (index >= nlocals_) {
       fail(in, std::string(name(in)) + " local index " + std::to_string(index) + " out of range");
       return std::nullopt;
     }
@@ -823,8 +926,8 @@ class Verifier {
 
   // Cached per code object: a hostile pyc may load `.0` a million times.
   bool iterates_dot0(const Code& code) {
-    auto [it, fresh] = dot0_.try_emplace(&code, false);
-    if (fresh) it->second = scan_dot0(code);
+    auto [it, added] = sc_.dot0.try_emplace(&code, false);
+    if (added) it->second = scan_dot0(code);
     return it->second;
   }
 
@@ -898,8 +1001,9 @@ class Verifier {
       case Role::Dup: {
         if (r->role == Role::Copy && a < 1) return fail(in, "COPY needs an oparg of at least 1");
         // COPY n copies the n-th item; DUP_TOP(_TWO) the top one (two).
-        std::vector<Slot> copies(s.stack.end() - pops,
-                                 s.stack.end() - (r->role == Role::Copy ? pops - 1 : 0));
+        std::vector<Slot>& copies = sc_.copies;
+        copies.assign(s.stack.end() - pops,
+                      s.stack.end() - (r->role == Role::Copy ? pops - 1 : 0));
         for (const Slot& c : copies)
           if (!need_value(in, c, "a stack item")) return false;
         s.stack.insert(s.stack.end(), copies.begin(), copies.end());
@@ -910,9 +1014,10 @@ class Verifier {
     }
 
     // Which inputs may be NULL (or are checked by the role itself).
-    std::vector<bool> exempt(static_cast<size_t>(pops), false);  // index 0 = top
+    std::vector<uint8_t>& exempt = sc_.exempt;  // index 0 = top
+    exempt.assign(static_cast<size_t>(pops), 0);
     auto exempt_at = [&](int k) {
-      if (k >= 0 && k < pops) exempt[static_cast<size_t>(k)] = true;
+      if (k >= 0 && k < pops) exempt[static_cast<size_t>(k)] = 1;
     };
     switch (r->role) {
       case Role::StoreFast:
@@ -952,7 +1057,8 @@ class Verifier {
     }
 
     // Role checks on the inputs; `pushed` gives the kinds of the results.
-    std::vector<Slot> pushed;  // bottom first, fall-through results
+    std::vector<Slot>& pushed = sc_.pushed;  // bottom first, fall-through results
+    pushed.clear();
     bool custom_push = false;  // `pushed` replaces the generic results
     auto push = [&](std::initializer_list<Slot> slots) {
       pushed.insert(pushed.end(), slots);
@@ -1186,11 +1292,13 @@ class Verifier {
     // Results.
     int fall_effect = op.fall.eval(a);
     int jump_effect = op.jump.eval(a);
-    std::vector<Slot> inputs(s.stack.end() - pops, s.stack.end());  // bottom first
+    std::vector<Slot>& inputs = sc_.inputs;  // bottom first
+    inputs.assign(s.stack.end() - pops, s.stack.end());
     s.stack.resize(s.stack.size() - static_cast<size_t>(pops));
 
-    auto results = [&](int effect, bool jump) {
-      std::vector<Slot> out;
+    auto results = [&](int effect, bool jump) -> const std::vector<Slot>& {
+      std::vector<Slot>& out = sc_.out;
+      out.clear();
       int n = pops + effect;
       if (n < 0) n = 0;
       int keep = std::min({static_cast<int>(r->keep), n, pops});
@@ -1353,10 +1461,9 @@ class Verifier {
       } else if (op.follows_target() || r->role == Role::Setup) {
         // Taken before the fall-through results are pushed: s.stack holds
         // what lies below the inputs.
-        State j;
-        j.live = true;
+        State& j = fresh(sc_.made);
         j.stack = s.stack;
-        std::vector<Slot> out = results(jump_effect, true);
+        const std::vector<Slot>& out = results(jump_effect, true);
         j.stack.insert(j.stack.end(), out.begin(), out.end());
         j.blocks = s.blocks;
         j.eh_min = s.eh_min;
@@ -1366,7 +1473,7 @@ class Verifier {
           j.eh_max += 1;
         }
         j.locals = s.locals;
-        join(static_cast<size_t>(in.target), std::move(j), &in);
+        join(static_cast<size_t>(in.target), j, &in);
         if (!ok_) return false;
       }
     }
@@ -1377,7 +1484,7 @@ class Verifier {
       if (static_cast<int>(s.stack.size()) != depth + fall_effect)
         return fail(in, "internal: verifier stack model disagrees for " + std::string(op.name));
     } else {
-      std::vector<Slot> out = results(fall_effect, false);
+      const std::vector<Slot>& out = results(fall_effect, false);
       s.stack.insert(s.stack.end(), out.begin(), out.end());
     }
     switch (r->role) {
@@ -1511,21 +1618,21 @@ class Verifier {
   const SourceFile& file_;
   Diagnostics& diags_;
   int minor_;
-  std::vector<std::vector<State>> in_;  // per instruction: one state (≤3.7: one per shape)
-  std::vector<std::vector<uint32_t>> succ_;  // every edge the walk took
+  Scratch& sc_;
   std::vector<bool> leader_;
-  std::vector<std::pair<size_t, size_t>> work_;  // instruction, state
   std::string kinds_;
-  std::unordered_map<const Code*, bool> dot0_;  // iterates_dot0's answers
+  size_t nlocals_ = 0;  // 3.11+: localsplus slots
   bool ok_ = true;
   int max_depth_ = 0;
 };
 
-bool verify_tree(const Code& code, const SourceFile& file, Diagnostics& diags, int& budget) {
+bool verify_tree(const Code& code, const SourceFile& file, Diagnostics& diags, int& budget,
+                 Scratch& scratch) {
   bool ok = true;
-  ok = Verifier(code, file, diags).run();
+  ok = Verifier(code, file, diags, scratch).run();
   for (const ObjectPtr& c : code.consts)
-    if (c->kind == ObjKind::Code && --budget > 0) ok &= verify_tree(*c->code, file, diags, budget);
+    if (c->kind == ObjKind::Code && --budget > 0)
+      ok &= verify_tree(*c->code, file, diags, budget, scratch);
   return ok;
 }
 
@@ -1533,7 +1640,8 @@ bool verify_tree(const Code& code, const SourceFile& file, Diagnostics& diags, i
 
 bool verify(const Code& code, const SourceFile& file, Diagnostics& diags) {
   int budget = 1 << 20;
-  return verify_tree(code, file, diags, budget);
+  Scratch scratch;
+  return verify_tree(code, file, diags, budget, scratch);
 }
 
 }  // namespace pyasm
