@@ -67,19 +67,22 @@ std::unique_ptr<View> build_view(const Code& c, View* parent, const std::string&
   return v;
 }
 
-// The IR as the printed text would give it to the encoder.
-Code as_printed(const View& v, const std::vector<uint8_t>& prefixes) {
-  Code c = v.ir;
+// The IR as the printed text would give it to the encoder, encoded into
+// `c`: only what encode_bytes reads is copied (and `c`'s storage is reused).
+void encode_as_printed(const View& v, const std::vector<uint8_t>& prefixes, Code& c) {
+  c.version = v.ir.version;
+  c.firstlineno = v.ir.firstlineno;
+  c.instrs = v.ir.instrs;
   for (size_t i = 0; i < c.instrs.size(); ++i) c.instrs[i].prefixes = prefixes[i];
+  c.line_events = v.ir.line_events;
   c.raw_linetable.reset();
   c.raw_exceptiontable.reset();
-  c.stacksize_override.reset();
+  c.exceptions = v.ir.exceptions;
   std::stable_sort(c.exceptions.begin(), c.exceptions.end(),
                    [](const auto& x, const auto& y) { return x.start < y.start; });
   SourceFile file{"", ""};
   Diagnostics scratch;
-  encode(c, file, scratch);
-  return c;
+  encode_bytes(c, file, scratch);
 }
 
 // EXTENDED_ARG prefixes: only those pyasm would not insert by itself, if
@@ -95,14 +98,14 @@ void choose_prefixes(View& v, Code& encoded) {
       bool extra = ins[i].prefixes > prefixes_for(ins[i].arg);
       if (extra || (tier >= 1 && jump) || tier == 2) v.prefixes[i] = ins[i].prefixes;
     }
-    encoded = as_printed(v, v.prefixes);
+    encode_as_printed(v, v.prefixes, encoded);
     if (encoded.code_bytes == v.orig->code_bytes) return;
   }
 }
 
-void choose_tables_layout(View& v) {
+// `encoded`: scratch for the trial encodings.
+void choose_tables_layout(View& v, Code& encoded) {
   v.lines_ok = !v.force.lines && decode_line_info(v.ir);
-  Code encoded;
   choose_prefixes(v, encoded);
   v.lines_ok = v.lines_ok && encoded.linetable == v.orig->linetable;
   if (!v.ir.version.at_least(11)) return;
@@ -202,22 +205,25 @@ void choose_stacksize(View& v) {
   }
 }
 
-void decide(View& v, const ForceMap& forces) {
+// `encoded`: scratch for the trial encodings, shared by the whole tree.
+void decide(View& v, const ForceMap& forces, Code& encoded) {
   auto f = forces.find(v.orig);
   v.force = f == forces.end() ? Force{} : f->second;
-  choose_tables_layout(v);
+  choose_tables_layout(v, encoded);
   choose_labels(v);
   v.signature = !v.force.counts && signature_fits(*v.orig);
   format_operands(v);
   choose_tables(v);
   choose_stacksize(v);
-  for (auto& c : v.children) decide(*c, forces);
+  for (auto& c : v.children) decide(*c, forces, encoded);
 }
 
 // What only the printer needs goes before the rebuild check parses the
 // text: the next round's decide() makes it again.
 void release_printing(View& v) {
   v.operands = std::vector<Operand>();  // (`= {}` would keep the capacity)
+  v.operand_text = std::string();
+  v.uses = std::vector<Use>();
   v.labels = std::vector<std::string>();
   for (auto& c : v.children) release_printing(*c);
 }
@@ -250,7 +256,8 @@ std::optional<std::string> disassemble(const Pyc& pyc, const std::string& name,
   // wrong; a second or third round is rare.
   for (int round = 0; round < 4; ++round) {
     stats = DisasmStats{};
-    decide(*module, forces);
+    Code encoded;
+    decide(*module, forces, encoded);
     text = print_module(*module, pyc, &stats);
     problems.clear();
     if (!options.verify) break;

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "pyasm/code.hpp"
@@ -41,15 +42,27 @@ using ForceMap = std::map<const Code*, Force>;
 // resolver builds the tables in order of first use.
 struct Use {
   enum Kind : uint8_t { kConst, kName, kLocal, kFree } kind;
-  ObjectPtr obj;     // kConst
-  std::string name;  // the others
+  uint32_t index = 0;     // kConst, kName: the entry of the pyc's table (its value's first)
+  std::string_view name;  // kName, kLocal, kFree: into the code object's tables
 };
 
-// An instruction's operand as printed.
+// An instruction's operand as printed: slices of View::operand_text.
 struct Operand {
-  std::string text;     // "" for none
-  std::string comment;  // e.g. the repr of a `$N` constant
-  std::vector<Use> uses;
+  size_t text = 0, text_size = 0;        // "" for none
+  size_t comment = 0, comment_size = 0;  // e.g. the repr of a `$N` constant
+};
+
+// What operands and tables are looked up in, made once per code object
+// (format_operands) and kept for every round.
+struct Lookups {
+  bool made = false;
+  std::vector<std::optional<std::string>> const_texts;  // a literal; nullopt: none
+  std::vector<std::string> const_keys;                  // const_key of each constant
+  // The first index of each entry's value in its table: an operand written
+  // symbolically resolves to it.
+  std::vector<int> const_first, name_first, local_first, deref_first;
+  std::vector<std::string> localsplus;            // 3.11+: the localsplus names
+  std::vector<std::string_view> locals, derefs;   // what Local/Free opargs index
 };
 
 // One code object being printed: the code as read, a decoded copy, and the
@@ -65,7 +78,10 @@ struct View {
   bool lines_ok = false;  // the line table is printed as `.line` directives
   bool exceptions_ok = false;  // the exception table is rebuilt from `.except`
   std::vector<uint8_t> prefixes;  // EXTENDED_ARG lines written before each instruction
+  Lookups lookups;
   std::vector<Operand> operands;
+  std::string operand_text;  // every operand's text and comment
+  std::vector<Use> uses;     // every operand's uses, in order
   std::vector<std::string> labels;  // per instruction index (size n + 1), "" = none
   // Explicit tables: how many leading entries are written (nullopt = none).
   std::optional<size_t> consts, names, varnames, cellvars;
@@ -73,12 +89,22 @@ struct View {
   std::optional<int> stacksize;  // written, with `unchecked` when below pyasm's
   int computed_stacksize = -1;
   std::string stacksize_reason;  // why CPython's differs, for the comment
+
+  std::string_view text(const Operand& o) const {
+    return std::string_view(operand_text).substr(o.text, o.text_size);
+  }
+  std::string_view comment(const Operand& o) const {
+    return std::string_view(operand_text).substr(o.comment, o.comment_size);
+  }
 };
 
-// Every instruction's operand text (View::operands), by argument kind:
-// symbolic where the resolver would give the same oparg back, else `$N`
-// (disasm_operands.cpp). Needs the labels and the children's IDs.
+// Every instruction's operand text (View::operands) and the uses of the
+// symbolic ones (View::uses), by argument kind: symbolic where the resolver
+// would give the same oparg back, else `$N` (disasm_operands.cpp). Needs
+// the labels and the children's IDs.
 void format_operands(View& v);
+// The first index of each string's value among `keys`.
+std::vector<int> first_indices(const std::vector<std::string_view>& keys);
 // A constant as a .pyasm literal; code objects as @ID of `v`'s children.
 std::string format_const(const Object& o, const View& v);
 // A name as an operand: bare when it lexes as one, else quoted.

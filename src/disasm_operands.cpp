@@ -3,9 +3,10 @@
 // resolver would turn that text back into the same oparg; otherwise it is
 // the raw `$N`, with what it stands for in a comment.
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstring>
-#include <unordered_map>
+#include <functional>
 
 #include "disasm_impl.hpp"
 
@@ -13,10 +14,13 @@ namespace pyasm::disasm {
 
 namespace {
 
-bool ident_start(unsigned char c) { return std::isalpha(c) || c == '_' || c >= 0x80; }
-bool ident_char(unsigned char c) { return std::isalnum(c) || c == '_' || c >= 0x80; }
+// ASCII classes, as the lexer's (and the C locale's isalpha/isdigit).
+bool ascii_alpha(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
+bool ascii_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+bool ident_start(unsigned char c) { return ascii_alpha(c) || c == '_' || c >= 0x80; }
+bool ident_char(unsigned char c) { return ident_start(c) || ascii_digit(c); }
 
-bool plain_ident(const std::string& s) {
+bool plain_ident(std::string_view s) {
   if (s.empty() || !ident_start(static_cast<unsigned char>(s[0]))) return false;
   for (unsigned char c : s)
     if (!ident_char(c)) return false;
@@ -24,17 +28,18 @@ bool plain_ident(const std::string& s) {
 }
 
 // What the lexer reads as one name: an identifier, `<listcomp>`, `.0`.
-bool lexes_as_name(const std::string& s) {
+bool lexes_as_name(std::string_view s) {
   if (plain_ident(s)) return true;
   if (s.size() > 2 && s.front() == '<' && s.back() == '>') {
-    std::string inner = s.substr(1, s.size() - 2);
-    return std::isalpha(static_cast<unsigned char>(inner[0])) || inner[0] == '_'
+    std::string_view inner = s.substr(1, s.size() - 2);
+    return ascii_alpha(static_cast<unsigned char>(inner[0])) || inner[0] == '_'
                ? std::all_of(inner.begin(), inner.end(),
-                             [](unsigned char c) { return std::isalnum(c) || c == '_'; })
+                             [](unsigned char c) {
+                               return ascii_alpha(c) || ascii_digit(c) || c == '_';
+                             })
                : false;
   }
-  return s.size() > 1 && s[0] == '.' &&
-         std::all_of(s.begin() + 1, s.end(), [](unsigned char c) { return std::isdigit(c); });
+  return s.size() > 1 && s[0] == '.' && std::all_of(s.begin() + 1, s.end(), ascii_digit);
 }
 
 // A float as the lexer and eval_const read it back, sign of NaN included.
@@ -100,94 +105,16 @@ std::optional<std::string> const_text(const Object& o, const View& v) {
   }
 }
 
-// The first index of each entry's value in a table: an operand written
-// symbolically resolves to it.
-std::vector<int> first_indices(const std::vector<std::string>& keys) {
-  std::unordered_map<std::string_view, int> seen;
-  seen.reserve(keys.size());
-  std::vector<int> out;
-  out.reserve(keys.size());
-  for (size_t i = 0; i < keys.size(); ++i)
-    out.push_back(seen.emplace(keys[i], static_cast<int>(i)).first->second);
-  return out;
-}
-
-std::string raw(uint32_t arg) { return "$" + std::to_string(arg); }
-
-// Lookups shared by every operand of one code object.
-struct Tables {
-  const OpcodeTable& t;
-  const Code& c;
-  std::vector<std::optional<std::string>> const_texts;
-  std::vector<int> const_first, name_first, local_first, deref_first;
-  std::vector<std::string> locals, derefs;  // what Local/Free opargs index
-
-  Tables(const View& v) : t(*opcode_table(v.orig->version)), c(*v.orig) {
-    for (const ObjectPtr& k : c.consts) const_texts.push_back(const_text(*k, v));
-    std::vector<std::string> const_keys;
-    const_keys.reserve(c.consts.size());
-    for (const ObjectPtr& k : c.consts) const_keys.push_back(const_key(*k));
-    const_first = first_indices(const_keys);
-    name_first = first_indices(c.names);
-    if (c.version.at_least(11)) {
-      locals = derefs = localsplus(c).names;
-      local_first = deref_first = first_indices(locals);
-    } else {
-      locals = c.varnames;
-      local_first = first_indices(locals);
-      derefs = c.cellvars;
-      derefs.insert(derefs.end(), c.freevars.begin(), c.freevars.end());
-      // deref_index: a cell by its first occurrence, else ncell + the free's.
-      std::vector<int> ff = first_indices(c.freevars);
-      for (size_t i = 0; i < derefs.size(); ++i) {
-        auto cell = std::find(c.cellvars.begin(), c.cellvars.end(), derefs[i]);
-        deref_first.push_back(cell != c.cellvars.end()
-                                  ? static_cast<int>(cell - c.cellvars.begin())
-                                  : static_cast<int>(c.cellvars.size()) + ff[i - c.cellvars.size()]);
-      }
-    }
-  }
-
-  bool is_cell_or_free(const std::string& n) const {
-    return std::find(c.cellvars.begin(), c.cellvars.end(), n) != c.cellvars.end() ||
-           std::find(c.freevars.begin(), c.freevars.end(), n) != c.freevars.end();
-  }
-};
-
-std::optional<std::string> name_operand(const Tables& tb, uint32_t index, Operand& out) {
-  if (index >= tb.c.names.size() || tb.name_first[index] != static_cast<int>(index))
-    return std::nullopt;
-  out.uses.push_back({Use::kName, nullptr, tb.c.names[index]});
-  return format_name(tb.c.names[index]);
-}
-
-std::optional<std::string> local_operand(const Tables& tb, uint32_t index, Operand& out) {
-  if (index >= tb.locals.size() || tb.local_first[index] != static_cast<int>(index))
-    return std::nullopt;
-  out.uses.push_back({Use::kLocal, nullptr, tb.locals[index]});
-  return format_name(tb.locals[index]);
-}
-
-std::optional<std::string> deref_operand(const Tables& tb, uint32_t index, Operand& out) {
-  if (index >= tb.derefs.size() || tb.deref_first[index] != static_cast<int>(index))
-    return std::nullopt;
-  // 3.11+: a name that is neither cell nor free would be made a new cell.
-  if (!tb.is_cell_or_free(tb.derefs[index])) return std::nullopt;
-  out.uses.push_back({Use::kFree, nullptr, tb.derefs[index]});
-  return format_name(tb.derefs[index]);
-}
-
-std::optional<std::string> compare_operand(const Tables& tb, uint32_t arg) {
-  Version v = tb.c.version;
+std::optional<std::string> compare_operand(const OpcodeTable& t, Version v, uint32_t arg) {
   if (!v.at_least(12)) {
-    if (arg < tb.t.cmp_ops.size()) return std::string(tb.t.cmp_ops[arg]);
+    if (arg < t.cmp_ops.size()) return std::string(t.cmp_ops[arg]);
     return std::nullopt;
   }
   static const uint32_t kMask[] = {2, 10, 8, 7, 4, 12};  // < <= == != > >=
   uint32_t idx = arg >> (v.at_least(13) ? 5 : 4);
   bool to_bool = v.at_least(13) && (arg & 16);
-  if (idx >= 6 || idx >= tb.t.cmp_ops.size() || (arg & 15) != kMask[idx]) return std::nullopt;
-  std::string op(tb.t.cmp_ops[idx]);
+  if (idx >= 6 || idx >= t.cmp_ops.size() || (arg & 15) != kMask[idx]) return std::nullopt;
+  std::string op(t.cmp_ops[idx]);
   return to_bool ? "bool(" + op + ")" : op;
 }
 
@@ -214,84 +141,230 @@ std::optional<std::string> flags_operand(uint32_t arg, bool format_value, bool c
   return out;
 }
 
-std::optional<std::string> symbolic(const Tables& tb, const View& v, size_t i, Operand& out) {
-  const Instr& in = v.ir.instrs[i];
-  const OpInfo& op = *tb.t.find(in.opcode);
-  uint32_t a = in.arg;
-  switch (op.kind) {
-    case ArgKind::None: return a == 0 ? std::optional<std::string>("") : std::nullopt;
-    case ArgKind::Number: return std::to_string(a);
-    case ArgKind::Const:
-      if (a >= tb.c.consts.size() || !tb.const_texts[a] || tb.const_first[a] != static_cast<int>(a))
-        return std::nullopt;
-      out.uses.push_back({Use::kConst, tb.c.consts[a], {}});
-      return tb.const_texts[a];
-    case ArgKind::Name: return name_operand(tb, a, out);
-    case ArgKind::Local: return local_operand(tb, a, out);
-    case ArgKind::Free: return deref_operand(tb, a, out);
-    case ArgKind::JumpRel:
-    case ArgKind::JumpBack:
-    case ArgKind::JumpAbs: return v.labels[in.target];
-    case ArgKind::Compare: return compare_operand(tb, a);
-    case ArgKind::GlobalNull:
-    case ArgKind::AttrMethod: {
-      auto n = name_operand(tb, a >> 1, out);
-      if (!n || !(a & 1)) return n;
-      return std::string(op.kind == ArgKind::GlobalNull ? "NULL + " : "NULL|self + ") + *n;
-    }
-    case ArgKind::SuperAttr: {
-      auto n = name_operand(tb, a >> 2, out);
-      if (!n) return n;
-      return (a & 1 ? "NULL|self + " : "") + *n + (a & 2 ? ", two_arg" : "");
-    }
-    case ArgKind::BinaryOp:
-      if (a < tb.t.nb_ops.size()) return std::string(tb.t.nb_ops[a]);
-      return std::nullopt;
-    case ArgKind::Intrinsic1:
-    case ArgKind::Intrinsic2: {
-      auto list = op.kind == ArgKind::Intrinsic1 ? tb.t.intrinsic1 : tb.t.intrinsic2;
-      if (a < list.size()) return std::string(list[a]);
-      return std::nullopt;
-    }
-    case ArgKind::FunctionFlags: return flags_operand(a, false, false);
-    case ArgKind::FormatValue: return flags_operand(a, true, false);
-    case ArgKind::ConvertValue: return flags_operand(a, false, true);
-    case ArgKind::FastPair: {
-      if (a > 255) return std::nullopt;
-      Operand pair;
-      auto x = local_operand(tb, a >> 4, pair), y = local_operand(tb, a & 15, pair);
-      if (!x || !y) return std::nullopt;
-      out.uses = pair.uses;
-      return *x + ", " + *y;
-    }
-  }
-  return std::nullopt;
+template <class Strings>
+std::vector<std::string_view> views(const Strings& strings) {
+  return std::vector<std::string_view>(strings.begin(), strings.end());
 }
 
-// What a raw oparg stands for, as a reading aid.
-std::string raw_comment(const Tables& tb, const Instr& in) {
-  const OpInfo& op = *tb.t.find(in.opcode);
-  uint32_t a = in.arg;
-  auto at = [](const auto& table, size_t i, auto show) -> std::string {
-    return i < table.size() ? show(table[i]) : "past the end of its table";
-  };
-  switch (op.kind) {
-    case ArgKind::None: return "an oparg on an instruction that takes none";
-    case ArgKind::Const:
-      return at(tb.c.consts, a, [&](const ObjectPtr& o) {
-        return tb.const_texts[a] ? *tb.const_texts[a] : repr(*o);
-      });
-    case ArgKind::Name: return at(tb.c.names, a, format_name);
-    case ArgKind::GlobalNull:
-    case ArgKind::AttrMethod: return at(tb.c.names, a >> 1, format_name);
-    case ArgKind::SuperAttr: return at(tb.c.names, a >> 2, format_name);
-    case ArgKind::Local: return at(tb.locals, a, format_name);
-    case ArgKind::Free: return at(tb.derefs, a, format_name);
-    default: return "";
+// Lookups shared by every operand of one code object, made once.
+void make_lookups(const View& v, Lookups& lk) {
+  const Code& c = *v.orig;
+  lk.const_texts.clear();
+  lk.const_keys.clear();
+  lk.const_texts.reserve(c.consts.size());
+  lk.const_keys.reserve(c.consts.size());
+  for (const ObjectPtr& k : c.consts) {
+    lk.const_texts.push_back(const_text(*k, v));
+    lk.const_keys.push_back(const_key(*k));
   }
+  lk.const_first = first_indices(views(lk.const_keys));
+  lk.name_first = first_indices(views(c.names));
+  lk.deref_first.clear();
+  if (c.version.at_least(11)) {
+    lk.localsplus = localsplus(c).names;
+    lk.locals = lk.derefs = views(lk.localsplus);
+    lk.local_first = lk.deref_first = first_indices(lk.locals);
+  } else {
+    lk.locals = views(c.varnames);
+    lk.local_first = first_indices(lk.locals);
+    lk.derefs = views(c.cellvars);
+    lk.derefs.insert(lk.derefs.end(), c.freevars.begin(), c.freevars.end());
+    // deref_index: a cell by its first occurrence, else ncell + the free's.
+    std::vector<int> ff = first_indices(views(c.freevars));
+    for (size_t i = 0; i < lk.derefs.size(); ++i) {
+      auto cell = std::find(c.cellvars.begin(), c.cellvars.end(), lk.derefs[i]);
+      lk.deref_first.push_back(cell != c.cellvars.end()
+                                   ? static_cast<int>(cell - c.cellvars.begin())
+                                   : static_cast<int>(c.cellvars.size()) +
+                                         ff[i - c.cellvars.size()]);
+    }
+  }
+  lk.made = true;
 }
+
+void append_number(std::string& out, uint32_t n) {
+  char buf[16];
+  auto r = std::to_chars(buf, buf + sizeof buf, n);
+  out.append(buf, r.ptr);
+}
+
+// A name as an operand (format_name), appended. `plain`: whether it lexes
+// as a name, once known (0 not yet, 1 yes, 2 no).
+void append_name(std::string& out, std::string_view name, uint8_t& plain) {
+  if (!plain) plain = lexes_as_name(name) ? 1 : 2;
+  if (plain == 1) out += name;
+  else out += repr(*Object::str(std::string(name)));
+}
+
+// Operands of one code object: each appends its text to `out` and its uses
+// to `uses`, or returns false (having appended nothing) when the oparg must
+// be written raw.
+struct Formatter {
+  const OpcodeTable& t;
+  const Code& c;
+  const View& v;
+  const Lookups& lk;
+  std::string& out;
+  std::vector<Use>& uses;
+  // Whether each entry of c.names, lk.locals, lk.derefs lexes as a name.
+  std::vector<uint8_t> plain_names = std::vector<uint8_t>(c.names.size(), 0);
+  std::vector<uint8_t> plain_locals = std::vector<uint8_t>(lk.locals.size(), 0);
+  std::vector<uint8_t> plain_derefs = std::vector<uint8_t>(lk.derefs.size(), 0);
+
+  bool name_ok(uint32_t index) const {
+    return index < c.names.size() && lk.name_first[index] == static_cast<int>(index);
+  }
+  void name(uint32_t index) {
+    uses.push_back({Use::kName, index, c.names[index]});
+    append_name(out, c.names[index], plain_names[index]);
+  }
+  bool local_ok(uint32_t index) const {
+    return index < lk.locals.size() && lk.local_first[index] == static_cast<int>(index);
+  }
+  void local(uint32_t index) {
+    uses.push_back({Use::kLocal, index, lk.locals[index]});
+    append_name(out, lk.locals[index], plain_locals[index]);
+  }
+  bool deref_ok(uint32_t index) const {
+    if (index >= lk.derefs.size() || lk.deref_first[index] != static_cast<int>(index))
+      return false;
+    // 3.11+: a name that is neither cell nor free would be made a new cell.
+    std::string_view n = lk.derefs[index];
+    return std::find(c.cellvars.begin(), c.cellvars.end(), n) != c.cellvars.end() ||
+           std::find(c.freevars.begin(), c.freevars.end(), n) != c.freevars.end();
+  }
+  void deref(uint32_t index) {
+    uses.push_back({Use::kFree, index, lk.derefs[index]});
+    append_name(out, lk.derefs[index], plain_derefs[index]);
+  }
+  bool text(const std::optional<std::string>& s) {
+    if (!s) return false;
+    out += *s;
+    return true;
+  }
+
+  bool symbolic(size_t i) {
+    const Instr& in = v.ir.instrs[i];
+    const OpInfo& op = *t.find(in.opcode);
+    uint32_t a = in.arg;
+    switch (op.kind) {
+      case ArgKind::None: return a == 0;
+      case ArgKind::Number: append_number(out, a); return true;
+      case ArgKind::Const:
+        if (a >= c.consts.size() || !lk.const_texts[a] || lk.const_first[a] != static_cast<int>(a))
+          return false;
+        uses.push_back({Use::kConst, a, {}});
+        out += *lk.const_texts[a];
+        return true;
+      case ArgKind::Name:
+        if (!name_ok(a)) return false;
+        name(a);
+        return true;
+      case ArgKind::Local:
+        if (!local_ok(a)) return false;
+        local(a);
+        return true;
+      case ArgKind::Free:
+        if (!deref_ok(a)) return false;
+        deref(a);
+        return true;
+      case ArgKind::JumpRel:
+      case ArgKind::JumpBack:
+      case ArgKind::JumpAbs: out += v.labels[in.target]; return true;
+      case ArgKind::Compare: return text(compare_operand(t, c.version, a));
+      case ArgKind::GlobalNull:
+      case ArgKind::AttrMethod:
+        if (!name_ok(a >> 1)) return false;
+        if (a & 1) out += op.kind == ArgKind::GlobalNull ? "NULL + " : "NULL|self + ";
+        name(a >> 1);
+        return true;
+      case ArgKind::SuperAttr:
+        if (!name_ok(a >> 2)) return false;
+        if (a & 1) out += "NULL|self + ";
+        name(a >> 2);
+        if (a & 2) out += ", two_arg";
+        return true;
+      case ArgKind::BinaryOp:
+        if (a >= t.nb_ops.size()) return false;
+        out += t.nb_ops[a];
+        return true;
+      case ArgKind::Intrinsic1:
+      case ArgKind::Intrinsic2: {
+        const auto& list = op.kind == ArgKind::Intrinsic1 ? t.intrinsic1 : t.intrinsic2;
+        if (a >= list.size()) return false;
+        out += list[a];
+        return true;
+      }
+      case ArgKind::FunctionFlags: return text(flags_operand(a, false, false));
+      case ArgKind::FormatValue: return text(flags_operand(a, true, false));
+      case ArgKind::ConvertValue: return text(flags_operand(a, false, true));
+      case ArgKind::FastPair:
+        if (a > 255 || !local_ok(a >> 4) || !local_ok(a & 15)) return false;
+        local(a >> 4);
+        out += ", ";
+        local(a & 15);
+        return true;
+    }
+    return false;
+  }
+
+  // What a raw oparg stands for, as a reading aid.
+  void raw_comment(const Instr& in) {
+    const OpInfo& op = *t.find(in.opcode);
+    uint32_t a = in.arg;
+    auto at = [&](const auto& table, size_t i, auto show) {
+      if (i < table.size()) show(table[i]);
+      else out += "past the end of its table";
+    };
+    auto show_name = [&](std::string_view n) {
+      uint8_t plain = 0;
+      append_name(out, n, plain);
+    };
+    switch (op.kind) {
+      case ArgKind::None: out += "an oparg on an instruction that takes none"; break;
+      case ArgKind::Const:
+        at(c.consts, a, [&](const ObjectPtr& o) {
+          out += lk.const_texts[a] ? *lk.const_texts[a] : repr(*o);
+        });
+        break;
+      case ArgKind::Name: at(c.names, a, show_name); break;
+      case ArgKind::GlobalNull:
+      case ArgKind::AttrMethod: at(c.names, a >> 1, show_name); break;
+      case ArgKind::SuperAttr: at(c.names, a >> 2, show_name); break;
+      case ArgKind::Local: at(lk.locals, a, show_name); break;
+      case ArgKind::Free: at(lk.derefs, a, show_name); break;
+      default: break;
+    }
+  }
+};
 
 }  // namespace
+
+std::vector<int> first_indices(const std::vector<std::string_view>& keys) {
+  const size_t n = keys.size();
+  std::vector<int> out(n);
+  // Short tables (most) by comparison; long ones through an open-addressing
+  // hash table of first indices (one allocation, no nodes).
+  if (n <= 16) {
+    for (size_t i = 0; i < n; ++i) {
+      size_t j = 0;
+      while (keys[j] != keys[i]) ++j;
+      out[i] = static_cast<int>(j);
+    }
+    return out;
+  }
+  size_t mask = 31;
+  while (mask < 2 * n) mask = mask * 2 + 1;
+  std::vector<int> slots(mask + 1, -1);
+  std::hash<std::string_view> hash;
+  for (size_t i = 0; i < n; ++i) {
+    size_t h = hash(keys[i]) & mask;
+    while (slots[h] >= 0 && keys[static_cast<size_t>(slots[h])] != keys[i]) h = (h + 1) & mask;
+    if (slots[h] < 0) slots[h] = static_cast<int>(i);
+    out[i] = slots[h];
+  }
+  return out;
+}
 
 std::string format_name(const std::string& name) {
   return lexes_as_name(name) ? name : repr(*Object::str(name));
@@ -310,20 +383,31 @@ std::string format_const(const Object& o, const View& v) {
 }
 
 void format_operands(View& v) {
-  Tables tb(v);
+  if (!v.lookups.made) make_lookups(v, v.lookups);
   v.operands.clear();
   v.operands.reserve(v.ir.instrs.size());
+  v.operand_text.clear();
+  v.operand_text.reserve(16 * v.ir.instrs.size());  // most operands are short
+  v.uses.clear();
+  Formatter f{*opcode_table(v.orig->version), *v.orig, v, v.lookups, v.operand_text, v.uses};
   for (size_t i = 0; i < v.ir.instrs.size(); ++i) {
-    Operand out;
-    auto text = symbolic(tb, v, i, out);
-    if (text) {
-      out.text = *text;
+    Operand o;
+    o.text = v.operand_text.size();
+    size_t uses = v.uses.size();
+    if (!f.symbolic(i)) {
+      v.operand_text.resize(o.text);
+      v.uses.resize(uses);
+      v.operand_text += '$';
+      append_number(v.operand_text, v.ir.instrs[i].arg);
+      o.comment = v.operand_text.size();
+      f.raw_comment(v.ir.instrs[i]);
+      o.comment_size = v.operand_text.size() - o.comment;
+      o.text_size = o.comment - o.text;
     } else {
-      out.uses.clear();
-      out.text = raw(v.ir.instrs[i].arg);
-      out.comment = raw_comment(tb, v.ir.instrs[i]);
+      o.text_size = v.operand_text.size() - o.text;
+      o.comment = v.operand_text.size();
     }
-    v.operands.push_back(std::move(out));
+    v.operands.push_back(o);
   }
 }
 

@@ -170,19 +170,20 @@ class Printer {
 
   // An instruction line, its columns padded in place (no temporaries: the
   // printer writes a few million of these).
-  void emit_instr(int depth, std::string_view name, const Operand& o) {
+  void emit_instr(int depth, std::string_view name, std::string_view text,
+                  std::string_view comment) {
     size_t start = out_.size() + 4 * depth;
     out_.append(4 * depth, ' ');
     out_ += name;
-    if (!o.text.empty()) {
+    if (!text.empty()) {
       pad_to(start + kOpWidth);
       out_ += ' ';
-      out_ += o.text;
+      out_ += text;
     }
-    if (!o.comment.empty()) {
+    if (!comment.empty()) {
       pad_to(start + kOpWidth + 1 + kOperandWidth);
       out_ += "  # ";
-      out_ += o.comment;
+      out_ += comment;
     }
     out_ += '\n';
   }
@@ -280,7 +281,11 @@ void Printer::tables(const View& v, int depth) {
   const Code& c = *v.orig;
   if (v.consts) {
     std::string s;
-    for (size_t i = 0; i < *v.consts; ++i) s += (i ? ", " : "") + format_const(*c.consts[i], v);
+    const auto& texts = v.lookups.const_texts;  // made by format_operands
+    for (size_t i = 0; i < *v.consts; ++i) {
+      if (i) s += ", ";
+      s += texts[i] ? *texts[i] : format_const(*c.consts[i], v);
+    }
     emit(depth, ".consts " + s);
   }
   if (v.names) emit(depth, ".names " + format_name_list(c.names, *v.names));
@@ -323,7 +328,7 @@ void Printer::body(const View& v, int depth, const std::vector<LineMark>& lines)
     if (!v.labels[i].empty()) emit(depth, v.labels[i] + ":");
     emit_lines(i);
     for (int k = 0; k < v.prefixes[i]; ++k) emit(depth + 1, "EXTENDED_ARG");
-    emit_instr(depth + 1, op.name, v.operands[i]);
+    emit_instr(depth + 1, op.name, v.text(v.operands[i]), v.comment(v.operands[i]));
   }
   size_t n = v.ir.instrs.size();
   if (!v.labels[n].empty()) emit(depth, v.labels[n] + ":");

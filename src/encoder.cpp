@@ -270,7 +270,7 @@ void emit_exception_table(Code& code, const Layout& lay) {
 
 }  // namespace
 
-bool encode(Code& code, const SourceFile& file, Diagnostics& diags) {
+bool encode_bytes(Code& code, const SourceFile& file, Diagnostics& diags) {
   const OpcodeTable& t = *opcode_table(code.version);
   Sink sink{file, diags};
   Layout lay;
@@ -291,6 +291,11 @@ bool encode(Code& code, const SourceFile& file, Diagnostics& diags) {
     code.exceptiontable = *code.raw_exceptiontable;
   else if (code.version.at_least(11))
     emit_exception_table(code, lay);
+  return true;
+}
+
+bool encode(Code& code, const SourceFile& file, Diagnostics& diags) {
+  if (!encode_bytes(code, file, diags)) return false;
   int depth = compute_stacksize(code, file, diags);
   if (depth < 0) return false;
   if (code.stacksize_override) {

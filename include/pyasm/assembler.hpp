@@ -39,6 +39,11 @@ std::shared_ptr<const Code> parse_and_resolve(
 // CACHE units, line table, exception table and stack size. False on error.
 bool encode(Code& code, const SourceFile& file, Diagnostics& diags);
 
+// encode() without the stack size: code bytes, line table and exception
+// table only (the disassembler's trial encodings). Reads only the version,
+// instructions, line events, co_firstlineno, exception entries and raw tables.
+bool encode_bytes(Code& code, const SourceFile& file, Diagnostics& diags);
+
 // Computes co_stacksize by stack-effect analysis over every path
 // (jumps, fall-through and exception handlers). -1 after reporting an error.
 int compute_stacksize(const Code& code, const SourceFile& file, Diagnostics& diags);
