@@ -98,16 +98,17 @@ bool layout(Code& code, const OpcodeTable& t, Layout& lay, const Sink& sink) {
 
 void emit_code(Code& code, const OpcodeTable& t, const Layout& lay) {
   std::string& out = code.code_bytes;
-  out.clear();
-  for (size_t i = 0; i < code.instrs.size(); ++i) {
+  const size_t n = code.instrs.size();
+  out.assign(2 * static_cast<size_t>(lay.start[n]), '\0');  // caches stay zero
+  for (size_t i = 0; i < n; ++i) {
     const Instr& in = code.instrs[i];
+    char* p = out.data() + 2 * static_cast<size_t>(lay.start[i]);
     for (int k = lay.prefixes[i]; k > 0; --k) {
-      out += static_cast<char>(t.extended_arg);
-      out += static_cast<char>((in.arg >> (8 * k)) & 0xFF);
+      *p++ = static_cast<char>(t.extended_arg);
+      *p++ = static_cast<char>((in.arg >> (8 * k)) & 0xFF);
     }
-    out += static_cast<char>(in.opcode);
-    out += static_cast<char>(in.arg & 0xFF);
-    out.append(2u * t.find(in.opcode)->caches, '\0');
+    *p++ = static_cast<char>(in.opcode);
+    *p = static_cast<char>(in.arg & 0xFF);
   }
 }
 
@@ -181,26 +182,38 @@ void emit_linetable_310(Code& code, const Layout& lay) {
 
 // 3.11+ location table (Objects/locations.md): one entry per instruction in
 // 3.11, per run of equal locations from 3.12; long spans split by 8 units.
-void write_varint(std::string& out, unsigned v) {
+// An entry is put together in a small buffer (at most 1 + 4 * 6 bytes),
+// then appended.
+struct Entry {
+  char bytes[32];
+  size_t size = 0;
+  Entry& operator+=(char c) {
+    bytes[size++] = c;
+    return *this;
+  }
+};
+
+void write_varint(Entry& out, unsigned v) {
   while (v >= 64) {
     out += static_cast<char>(0x40 | (v & 63));
     v >>= 6;
   }
   out += static_cast<char>(v);
 }
-void write_svarint(std::string& out, int v) {
+void write_svarint(Entry& out, int v) {
   write_varint(out, v < 0 ? (static_cast<unsigned>(-v) << 1) | 1 : static_cast<unsigned>(v) << 1);
 }
 
-void emit_location(std::string& out, const Location& loc, int units, int& prev_line) {
+void emit_location(std::string& table, const Location& loc, int units, int& prev_line) {
   while (units > 0) {
     int len = std::min(units, 8);
     units -= len;
     char head = static_cast<char>(0x80 | (len - 1));
     if (loc.line < 0) {
-      out += static_cast<char>(head | (15 << 3));
+      table += static_cast<char>(head | (15 << 3));
       continue;
     }
+    Entry out;
     int d_line = loc.line - prev_line;
     int end_line = loc.end_line < 0 ? loc.line : loc.end_line;
     bool one_line = end_line == loc.line;
@@ -223,6 +236,7 @@ void emit_location(std::string& out, const Location& loc, int units, int& prev_l
       write_varint(out, static_cast<unsigned>(loc.col + 1));
       write_varint(out, static_cast<unsigned>(loc.end_col + 1));
     }
+    table.append(out.bytes, out.size);
     prev_line = loc.line;
   }
 }

@@ -175,7 +175,10 @@ class Analysis {
   }
 
   bool check(const Instr& in, int depth, const char* where) {
-    if (depth >= 0) return true;
+    return depth >= 0 || underflow(in, depth, where);
+  }
+
+  bool underflow(const Instr& in, int depth, const char* where) {
     if (lenient_) {
       failed_ = true;
       return false;
