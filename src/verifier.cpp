@@ -144,6 +144,7 @@ class Verifier {
   Verifier(const Code& code, const SourceFile& file, Diagnostics& diags, Scratch& scratch)
       : code_(code),
         table_(*opcode_table(code.version)),
+        rules_(verifier::rules_for(table_)),
         file_(file),
         diags_(diags),
         minor_(code.version.minor),
@@ -201,7 +202,7 @@ class Verifier {
     bool gen = generator();
     for (size_t i = 0; i < code_.instrs.size(); ++i) {
       const Instr& in = instr(i);
-      const OpRule* r = verifier::rule_for(table_, in.opcode);
+      const OpRule* r = rules_[in.opcode];
       if (!r) continue;
       if (r->role == Role::Yield && !gen)
         return fail(in, std::string(name(in)) +
@@ -513,6 +514,10 @@ class Verifier {
 
   bool need_value(const Instr& in, const Slot& s, const char* what) {
     if (!(s.kind & kNotValue) && !(minor_ <= 10 && (s.kind & kExcSaved))) return true;
+    return not_value(in, s, what);
+  }
+
+  bool not_value(const Instr& in, const Slot& s, const char* what) {
     return fail(in, std::string(name(in)) + " uses " + what + " that is " + kind_text(s.kind) +
                         (s.kind & kNull && minor_ >= 11
                              ? " (only CALL's self-or-NULL slot may hold NULL)"
@@ -547,19 +552,15 @@ class Verifier {
     for (int k = 0; k < 3; ++k) stack.push_back({kExc, k});  // traceback, value, type
   }
 
-  int pushes_of(const Instr& in, int pops) const {
-    return pops + table_.find(in.opcode)->fall.eval(in.arg);
-  }
-
-  // Exception edges from instruction i with state s (before it runs).
-  bool exception_edges(size_t i, const State& s, const OpRule& r, int pops) {
+  // Exception edges from instruction i with state s (before it runs);
+  // `pushes`: how many values it leaves for its inputs when it falls through.
+  bool exception_edges(size_t i, const State& s, const OpRule& r, int pops, int pushes) {
     const Instr& in = instr(i);
     int depth = static_cast<int>(s.stack.size());
     if (r.cannot_raise) return true;
     // An instruction that raises must not have eaten into what the handler
     // keeps: its inputs are gone when it unwinds. A throw() into a suspended
     // frame arrives after the yield, with the stack the yield leaves.
-    int pushes = pushes_of(in, pops);
     int kept = std::min({static_cast<int>(r.keep), pops, std::max(pushes, 0)});
     int low = name(in) == "YIELD_VALUE" ? depth - pops + pushes : depth - pops + kept;
     if (minor_ <= 7) {
@@ -691,7 +692,7 @@ class Verifier {
   // Clears s.live when the path does not fall through.
   bool step_old(size_t i, State& s, const OpInfo& op) {
     const Instr& in = instr(i);
-    const OpRule& r = *verifier::rule_for(table_, in.opcode);
+    const OpRule& r = *rules_[in.opcode];
     auto top = [&](size_t k) -> Slot& { return s.stack[s.stack.size() - 1 - k]; };
     auto need = [&](size_t n) {
       if (s.stack.size() >= n) return true;
@@ -959,7 +960,7 @@ class Verifier {
   bool step(size_t i, State& s) {
     const Instr& in = instr(i);
     const OpInfo& op = *table_.find(in.opcode);
-    const OpRule* r = verifier::rule_for(table_, in.opcode);
+    const OpRule* r = rules_[in.opcode];
     if (!r) return fail(in, "the verifier has no rule for " + std::string(op.name));
     if (r->role == Role::Never)
       return fail(in, std::string(op.name) + " is not an instruction a pyc may hold (CPython "
@@ -982,7 +983,8 @@ class Verifier {
       return fail(in, "stack underflow: " + std::string(op.name) + " needs " +
                           std::to_string(pops) + " stack items, " + std::to_string(depth) +
                           " are there");
-    if (!exception_edges(i, s, *r, pops)) return false;
+    const int fall_effect = op.fall.eval(a);
+    if (!exception_edges(i, s, *r, pops, pops + fall_effect)) return false;
     if (minor_ <= 7 && old_block_role(r->role)) return step_old(i, s, op);
     auto top = [&](int k) -> Slot& { return s.stack[s.stack.size() - 1 - static_cast<size_t>(k)]; };
 
@@ -1290,11 +1292,10 @@ class Verifier {
     }
 
     // Results.
-    int fall_effect = op.fall.eval(a);
     int jump_effect = op.jump.eval(a);
     std::vector<Slot>& inputs = sc_.inputs;  // bottom first
     inputs.assign(s.stack.end() - pops, s.stack.end());
-    s.stack.resize(s.stack.size() - static_cast<size_t>(pops));
+    s.stack.erase(s.stack.end() - pops, s.stack.end());
 
     auto results = [&](int effect, bool jump) -> const std::vector<Slot>& {
       std::vector<Slot>& out = sc_.out;
@@ -1615,6 +1616,7 @@ class Verifier {
 
   const Code& code_;
   const OpcodeTable& table_;
+  const verifier::Rules& rules_;
   const SourceFile& file_;
   Diagnostics& diags_;
   int minor_;

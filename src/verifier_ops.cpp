@@ -295,7 +295,7 @@ Table build(const OpcodeTable& t) {
 
 }  // namespace
 
-const OpRule* rule_for(const OpcodeTable& t, uint8_t opcode) {
+const Rules& rules_for(const OpcodeTable& t) {
   static const std::array<Table, 8> tables = [] {
     std::array<Table, 8> all;
     for (const OpcodeTable* ot : all_opcode_tables())
@@ -303,11 +303,18 @@ const OpRule* rule_for(const OpcodeTable& t, uint8_t opcode) {
         all[static_cast<size_t>(ot->version.minor - 6)] = build(*ot);
     return all;
   }();
+  static const std::array<Rules, 9> rules = [] {  // [8]: no rules
+    std::array<Rules, 9> all{};
+    for (size_t v = 0; v < 8; ++v)
+      for (size_t op = 0; op < 256; ++op)
+        if (tables[v].known[op]) all[v][op] = &tables[v].rules[op];
+    return all;
+  }();
   int minor = t.version.minor;
-  if (minor < 6 || minor > 13) return nullptr;
-  const Table& tab = tables[static_cast<size_t>(minor - 6)];
-  return tab.known[opcode] ? &tab.rules[opcode] : nullptr;
+  return rules[minor < 6 || minor > 13 ? 8 : static_cast<size_t>(minor - 6)];
 }
+
+const OpRule* rule_for(const OpcodeTable& t, uint8_t opcode) { return rules_for(t)[opcode]; }
 
 int OpRule::pops(uint32_t a) const {
   switch (form) {

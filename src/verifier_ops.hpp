@@ -1,6 +1,7 @@
 // The verifier's view of each opcode: its inputs and its role.
 #pragma once
 
+#include <array>
 #include <cstdint>
 
 #include "pyasm/opcodes.hpp"
@@ -39,5 +40,10 @@ struct OpRule {
 // The rule for an opcode of this version's table, or nullptr when the
 // verifier has none (it then rejects the instruction).
 const OpRule* rule_for(const OpcodeTable& t, uint8_t opcode);
+
+// rule_for of every opcode, by opcode: one lookup per code object instead
+// of one per instruction.
+using Rules = std::array<const OpRule*, 256>;
+const Rules& rules_for(const OpcodeTable& t);
 
 }  // namespace pyasm::verifier
