@@ -224,6 +224,7 @@ void release_printing(View& v) {
   v.operands = std::vector<Operand>();  // (`= {}` would keep the capacity)
   v.operand_text = std::string();
   v.uses = std::vector<Use>();
+  v.lookups = Lookups();
   v.labels = std::vector<std::string>();
   for (auto& c : v.children) release_printing(*c);
 }
