@@ -156,11 +156,11 @@ std::vector<LineMark> line_marks(const View& v) {
 class Printer {
  public:
   explicit Printer(DisasmStats* stats) : stats_(stats) {}
-  std::string take() {
-    // Grown by doubling: up to twice its size, for the whole rebuild check.
-    out_.shrink_to_fit();
-    return std::move(out_);
-  }
+  // No shrink_to_fit: the capacity beyond the size was never written, so it
+  // costs address space, not resident memory, and shrinking is a copy of
+  // the whole text while both are alive (the peak of a large disassembly).
+  std::string take() { return std::move(out_); }
+  void reserve(size_t n) { out_.reserve(n); }
 
   void emit(int depth, const std::string& s) {
     out_.append(4 * depth, ' ');
@@ -341,6 +341,11 @@ void Printer::body(const View& v, int depth, const std::vector<LineMark>& lines)
 
 std::string print_module(View& module, const Pyc& pyc, DisasmStats* stats) {
   Printer p(stats);
+  // The text is 1 to 9 times the pyc (4.4 for the median stdlib pyc).
+  // Reserved at 12 times (for pycs up to 64 MB), it never moves while it
+  // grows, and the part never written stays out of resident memory
+  // (docs/performance.md).
+  p.reserve(std::min<size_t>(pyc.file_size, size_t{64} << 20) * 12);
   const PycHeader& h = pyc.header;
   p.emit(0, ".python " + pyc.version.str());
   std::string pyc_line;

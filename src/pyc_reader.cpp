@@ -524,6 +524,7 @@ std::optional<Pyc> read_pyc(std::string_view data, const std::string& name, Diag
   }
   Pyc pyc;
   pyc.version = *v;
+  pyc.file_size = data.size();
   size_t header = v->at_least(7) ? 16 : 12;
   if (data.size() < header) {
     diags.binary_error(name, data.size(), "truncated pyc header: " + std::to_string(header) +

@@ -23,15 +23,18 @@ struct Location {
   friend bool operator==(const Location&, const Location&) = default;
 };
 
+// 32 bytes (the byte-sized fields together): a large module has a few
+// hundred thousand, twice over while the disassembler checks its text.
 struct Instr {
   uint8_t opcode = 0;
+  uint8_t prefixes = 0;     // EXTENDED_ARG prefixes written (or read); 0 = as few as needed
+  bool line_start = false;  // a `.line` directive precedes it (≤3.10 line entries)
   uint32_t arg = 0;         // resolved oparg; for jumps, filled in by the encoder
   int target = -1;          // jumps: index of the target instruction
   Location loc;             // position for the line/location table
-  bool line_start = false;  // a `.line` directive precedes it (≤3.10 line entries)
-  uint8_t prefixes = 0;     // EXTENDED_ARG prefixes written (or read); 0 = as few as needed
   uint32_t src = 0;         // offset in the .pyasm text, for diagnostics
 };
+static_assert(sizeof(Instr) == 32);
 
 // A `.line` directive: line `line` starts before instruction `instr` (which
 // may be one past the last, as CPython's ≤3.9 tables sometimes address).

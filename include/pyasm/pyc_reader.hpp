@@ -24,6 +24,9 @@ struct Pyc {
   // even with the marshal notes (a layout pyasm cannot express); -1 when the
   // rebuilt file is identical.
   long marshal_mismatch = -1;
+  // The file's size in bytes (0 when not read from a file): the printer
+  // sizes its text from it.
+  size_t file_size = 0;
 };
 
 // What the byte at `offset` of a pyc belongs to, for reports: "co_consts[3]
