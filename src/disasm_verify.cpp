@@ -115,8 +115,10 @@ bool verify(std::string& text, const View& module, ForceMap& forces,
     ~GiveBack() { to = std::move(from.text); }
   } give_back{text, file};
   Diagnostics diags;
-  // Block by block as the text is parsed: the syntax tree is never whole.
-  std::shared_ptr<const Code> code = parse_and_resolve(file, std::nullopt, {}, diags);
+  // Block by block as the text is parsed: the syntax tree is never whole,
+  // and each code object keeps only the fields compared below.
+  std::shared_ptr<const Code> code =
+      parse_and_resolve(file, std::nullopt, {}, diags, /*keep_instructions=*/false);
   if (!code || diags.has_errors()) {
     // Text that does not assemble: write everything out next time.
     problems.push_back("the text does not assemble:\n" + diags.render());

@@ -31,9 +31,14 @@ std::shared_ptr<const Code> resolve(const Module& module, const SourceFile& file
 // what `fallback` (may be empty) says. A file that starts with `.python`
 // is resolved as the parser goes, block by block, and never holds its
 // whole syntax tree; errors of either stage go to `diags`. nullptr on error.
+// With `keep_instructions` false each code object keeps only what it
+// encoded to (its instrs, line_events and exceptions are emptied once its
+// bytes and tables are made): the disassembler's rebuild check compares no
+// more, and a large module holds a third less.
 std::shared_ptr<const Code> parse_and_resolve(
     const SourceFile& file, std::optional<Version> requested,
-    const std::function<std::optional<Version>()>& fallback, Diagnostics& diags);
+    const std::function<std::optional<Version>()>& fallback, Diagnostics& diags,
+    bool keep_instructions = true);
 
 // Encodes one resolved code object in place: code bytes with EXTENDED_ARG and
 // CACHE units, line table, exception table and stack size. False on error.
