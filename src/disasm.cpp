@@ -125,10 +125,10 @@ void choose_labels(View& v) {
     if (t.find(in.opcode)->jumps()) target[in.target] = true;
   for (const ExceptionEntry& e : v.ir.exceptions)
     target[e.start] = target[e.end] = target[e.handler] = true;
-  v.labels.assign(n + 1, "");
-  int next = 1;
+  v.labels.assign(n + 1, 0);
+  uint32_t next = 1;
   for (size_t i = 0; i <= n; ++i)
-    if (target[i]) v.labels[i] = "L" + std::to_string(next++);
+    if (target[i]) v.labels[i] = next++;
 }
 
 bool plain_ident(const std::string& s) {
@@ -206,6 +206,7 @@ void choose_stacksize(View& v) {
 }
 
 // `encoded`: scratch for the trial encodings, shared by the whole tree.
+// One code object: the printer calls it as it reaches the object's block.
 void decide(View& v, const ForceMap& forces, Code& encoded) {
   auto f = forces.find(v.orig);
   v.force = f == forces.end() ? Force{} : f->second;
@@ -215,18 +216,16 @@ void decide(View& v, const ForceMap& forces, Code& encoded) {
   format_operands(v);
   choose_tables(v);
   choose_stacksize(v);
-  for (auto& c : v.children) decide(*c, forces, encoded);
 }
 
-// What only the printer needs goes before the rebuild check parses the
-// text: the next round's decide() makes it again.
+// What only the printer needs goes once the code object's block is
+// written: the next round's decide() makes it again.
 void release_printing(View& v) {
   v.operands = std::vector<Operand>();  // (`= {}` would keep the capacity)
   v.operand_text = std::string();
   v.uses = std::vector<Use>();
   v.lookups = Lookups();
-  v.labels = std::vector<std::string>();
-  for (auto& c : v.children) release_printing(*c);
+  v.labels = std::vector<uint32_t>();
 }
 
 void count(const View& v, DisasmStats& s) {
@@ -258,11 +257,12 @@ std::optional<std::string> disassemble(const Pyc& pyc, const std::string& name,
   for (int round = 0; round < 4; ++round) {
     stats = DisasmStats{};
     Code encoded;
-    decide(*module, forces, encoded);
-    text = print_module(*module, pyc, &stats);
+    // Each code object's decisions are made as the printer reaches it and
+    // dropped once its block is written (memory: docs/performance.md).
+    text = print_module(
+        *module, pyc, &stats, [&](View& v) { decide(v, forces, encoded); }, release_printing);
     problems.clear();
     if (!options.verify) break;
-    release_printing(*module);
     if ((stats.verified = verify(text, *module, forces, problems))) break;
   }
   count(*module, stats);

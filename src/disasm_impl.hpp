@@ -4,6 +4,8 @@
 // and the rebuild check (disasm_verify.cpp). Internal.
 #pragma once
 
+#include <functional>
+
 #include <map>
 #include <memory>
 #include <optional>
@@ -47,9 +49,10 @@ struct Use {
 };
 
 // An instruction's operand as printed: slices of View::operand_text.
+// 16 bytes: a large module has a few hundred thousand.
 struct Operand {
-  size_t text = 0, text_size = 0;        // "" for none
-  size_t comment = 0, comment_size = 0;  // e.g. the repr of a `$N` constant
+  uint32_t text = 0, text_size = 0;        // "" for none
+  uint32_t comment = 0, comment_size = 0;  // e.g. the repr of a `$N` constant
 };
 
 // What operands and tables are looked up in, made once per code object
@@ -82,7 +85,11 @@ struct View {
   std::vector<Operand> operands;
   std::string operand_text;  // every operand's text and comment
   std::vector<Use> uses;     // every operand's uses, in order
-  std::vector<std::string> labels;  // per instruction index (size n + 1), "" = none
+  // Per instruction index (size n + 1): k for label "Lk", 0 for none. A
+  // number, not a string, per instruction: a large module has a few
+  // hundred thousand.
+  std::vector<uint32_t> labels;
+  std::string label(size_t i) const { return "L" + std::to_string(labels[i]); }
   // Explicit tables: how many leading entries are written (nullopt = none).
   std::optional<size_t> consts, names, varnames, cellvars;
   bool signature = false;  // the argument counts come from `.code ID(sig)`
@@ -116,7 +123,12 @@ std::string format_name_list(const std::vector<std::string>& names, size_t count
 void choose_tables(View& v);
 
 // Builds the printed text of every code object (disasm.cpp).
-std::string print_module(View& module, const Pyc& pyc, DisasmStats* stats);
+// The text of a module. `prepare(v)` is called just before code object v's
+// block is printed (its decisions: operands, labels, tables), `done(v)`
+// once the block and its nested blocks are written.
+using BlockHook = std::function<void(View&)>;
+std::string print_module(View& module, const Pyc& pyc, DisasmStats* stats,
+                         const BlockHook& prepare, const BlockHook& done);
 
 // Assembles `text` and compares each code object with the one read; marks
 // in `force` what differs. True when everything agrees (disasm_verify.cpp).

@@ -270,7 +270,7 @@ struct Formatter {
         return true;
       case ArgKind::JumpRel:
       case ArgKind::JumpBack:
-      case ArgKind::JumpAbs: out += v.labels[in.target]; return true;
+      case ArgKind::JumpAbs: out += v.label(in.target); return true;
       case ArgKind::Compare: return text(compare_operand(t, c.version, a));
       case ArgKind::GlobalNull:
       case ArgKind::AttrMethod:

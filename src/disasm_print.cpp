@@ -155,7 +155,11 @@ std::vector<LineMark> line_marks(const View& v) {
 
 class Printer {
  public:
-  explicit Printer(DisasmStats* stats) : stats_(stats) {}
+  // `prepare` makes a code object's printing decisions just before its
+  // block is printed, `done` drops them once the block (its nested blocks
+  // included) is written: only the blocks open at one time hold them.
+  Printer(DisasmStats* stats, const BlockHook& prepare, const BlockHook& done)
+      : stats_(stats), prepare_(prepare), done_(done) {}
   // No shrink_to_fit: the capacity beyond the size was never written, so it
   // costs address space, not resident memory, and shrinking is a copy of
   // the whole text while both are alive (the peak of a large disassembly).
@@ -189,16 +193,18 @@ class Printer {
   }
 
   // A block's directives, body and exception table; `parent_line` is the
-  // enclosing block's current line, its default co_firstlineno.
-  void block(const View& v, int depth, int parent_line) {
+  // enclosing block's current line, its default co_firstlineno. Its
+  // decisions are made before its `.code` line (which shows the signature).
+  void block(View& v, int depth, int parent_line) {
     std::vector<LineMark> lines = line_marks(v);
     header(v, depth, lines, parent_line);
     body(v, depth, lines);
     for (const ExceptionEntry& e : v.ir.exceptions)
-      emit(depth, ".except " + v.labels[e.start] + " " + v.labels[e.end] + " " +
-                      v.labels[e.handler] + " depth " + std::to_string(e.depth) +
+      emit(depth, ".except " + v.label(e.start) + " " + v.label(e.end) + " " +
+                      v.label(e.handler) + " depth " + std::to_string(e.depth) +
                       (e.lasti ? " lasti" : ""));
     marshal_notes(v, depth);
+    done_(v);
   }
 
  private:
@@ -206,7 +212,8 @@ class Printer {
   void tables(const View& v, int depth);
   void marshal_notes(const View& v, int depth);
   void body(const View& v, int depth, const std::vector<LineMark>& lines);
-  void child(const View& c, int depth, int parent_line) {
+  void child(View& c, int depth, int parent_line) {
+    prepare_(c);
     out_ += '\n';
     emit(depth, ".code " + c.id + (c.signature ? signature_text(c) : ""));
     block(c, depth + 1, parent_line);
@@ -220,6 +227,8 @@ class Printer {
 
   std::string out_;
   DisasmStats* stats_;
+  const BlockHook& prepare_;
+  const BlockHook& done_;
 };
 
 void Printer::header(const View& v, int depth, const std::vector<LineMark>& lines,
@@ -299,7 +308,7 @@ void Printer::tables(const View& v, int depth) {
 void Printer::body(const View& v, int depth, const std::vector<LineMark>& lines) {
   const OpcodeTable& t = *opcode_table(v.ir.version);
   const Code& c = *v.orig;
-  std::map<const Code*, const View*> child_of;
+  std::map<const Code*, View*> child_of;
   for (const auto& k : v.children) child_of[k->orig] = k.get();
   std::unordered_set<const View*> placed;
   int line = -1;  // the block's current line, as the resolver tracks it
@@ -325,13 +334,13 @@ void Printer::body(const View& v, int depth, const std::vector<LineMark>& lines)
           child(*it->second, depth, line);
       }
     }
-    if (!v.labels[i].empty()) emit(depth, v.labels[i] + ":");
+    if (v.labels[i]) emit(depth, v.label(i) + ":");
     emit_lines(i);
     for (int k = 0; k < v.prefixes[i]; ++k) emit(depth + 1, "EXTENDED_ARG");
     emit_instr(depth + 1, op.name, v.text(v.operands[i]), v.comment(v.operands[i]));
   }
   size_t n = v.ir.instrs.size();
-  if (!v.labels[n].empty()) emit(depth, v.labels[n] + ":");
+  if (v.labels[n]) emit(depth, v.label(n) + ":");
   emit_lines(n);
   for (const auto& k : v.children)
     if (placed.insert(k.get()).second) child(*k, depth, line);
@@ -339,8 +348,9 @@ void Printer::body(const View& v, int depth, const std::vector<LineMark>& lines)
 
 }  // namespace
 
-std::string print_module(View& module, const Pyc& pyc, DisasmStats* stats) {
-  Printer p(stats);
+std::string print_module(View& module, const Pyc& pyc, DisasmStats* stats,
+                         const BlockHook& prepare, const BlockHook& done) {
+  Printer p(stats, prepare, done);
   // The text is 1 to 9 times the pyc (4.4 for the median stdlib pyc).
   // Reserved at 12 times (for pycs up to 64 MB), it never moves while it
   // grows, and the part never written stays out of resident memory
@@ -360,6 +370,7 @@ std::string print_module(View& module, const Pyc& pyc, DisasmStats* stats) {
   if (h.flags != usual) pyc_line += " flags " + std::to_string(h.flags);
   p.emit(0, ".pyc " + pyc_line);
   p.emit(0, ".filename " + quoted(module.orig->filename));
+  prepare(module);
   p.block(module, 0, -1);
   return p.take();
 }
