@@ -4,6 +4,9 @@
 // full, so that a default pyasm derives differently from CPython costs
 // readability, never correctness.
 #include <bit>
+#include <functional>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "disasm_impl.hpp"
 #include "pyasm/assembler.hpp"
@@ -18,10 +21,10 @@ std::string chain(const View& v) {
   return v.parent->parent ? chain(*v.parent) + "." + v.id : v.id;
 }
 
-// Equal values, kinds and float bits included; code objects pair up for
-// the caller to compare.
+// Equal values, kinds and float bits included; `same_code` says whether a
+// code object built from the text stands for one read from the pyc.
 bool same_value(const Object& a, const Object& b,
-                std::vector<std::pair<const Code*, const Code*>>& codes) {
+                const std::function<bool(const Code*, const Code*)>& same_code) {
   if (a.kind != b.kind) return false;
   auto bits = [](double d) { return std::bit_cast<uint64_t>(d); };
   switch (a.kind) {
@@ -34,21 +37,55 @@ bool same_value(const Object& a, const Object& b,
     case ObjKind::FrozenSet:
       if (a.items.size() != b.items.size()) return false;
       for (size_t i = 0; i < a.items.size(); ++i)
-        if (!same_value(*a.items[i], *b.items[i], codes)) return false;
+        if (!same_value(*a.items[i], *b.items[i], same_code)) return false;
       return true;
-    case ObjKind::Code:
-      if (!a.code || !b.code) return false;
-      codes.emplace_back(a.code.get(), b.code.get());
-      return true;
+    case ObjKind::Code: return a.code && b.code && same_code(a.code.get(), b.code.get());
     default: return true;
   }
 }
 
+// Compares each code object built from the text as soon as the resolver
+// has it (a nested block before its parent), with the View of the same
+// `.code` ID path, then empties it: the check never holds the rebuilt tree.
 class Comparer {
  public:
-  Comparer(ForceMap& forces, std::vector<std::string>& problems)
-      : forces_(forces), problems_(problems) {}
+  Comparer(const View& module, ForceMap& forces, std::vector<std::string>& problems)
+      : module_(module), forces_(forces), problems_(problems) {}
 
+  void block(const std::vector<std::string_view>& ids, Code& built) {
+    const View* v = &module_;
+    for (std::string_view id : ids) {
+      const View* next = nullptr;
+      for (const auto& c : v->children)
+        if (c->id == id) next = c.get();
+      v = next;
+      if (!v) break;
+    }
+    if (!v || !seen_.insert(v).second) {
+      std::string path;
+      for (std::string_view id : ids) path += (path.empty() ? "" : ".") + std::string(id);
+      problems_.push_back("code block '" + path + "' of the text is not one of the pyc's");
+      return;
+    }
+    code(*v, built);
+    // Its nested code objects have been paired with their parent's
+    // constants now; only this one can still be asked for.
+    for (const ObjectPtr& k : built.consts)
+      if (k->kind == ObjKind::Code) view_of_.erase(k->code.get());
+    view_of_[&built] = v;
+    built = Code();  // the block that holds it needs only its identity
+  }
+
+  // After the parse: every code object of the pyc had its block.
+  void finish() {
+    std::function<void(const View&)> walk = [&](const View& v) {
+      if (!seen_.count(&v)) problems_.push_back(chain(v) + ": no code block in the text");
+      for (const auto& c : v.children) walk(*c);
+    };
+    walk(module_);
+  }
+
+ private:
   void code(const View& v, const Code& built) {
     const Code& c = *v.orig;
     Force& f = forces_[v.orig];
@@ -79,20 +116,23 @@ class Comparer {
           unused, "co_nlocals");
     check(format_marshal_notes(c.marshal_notes) == format_marshal_notes(built.marshal_notes),
           unused, "the marshal notes");
-    std::vector<std::pair<const Code*, const Code*>> codes;
+    // A nested code object pairs with the pyc's when its block was the
+    // View of that very code object.
+    auto same_code = [&](const Code* orig, const Code* rebuilt) {
+      auto it = view_of_.find(rebuilt);
+      return it != view_of_.end() && it->second->orig == orig;
+    };
     bool consts = c.consts.size() == built.consts.size();
     for (size_t i = 0; consts && i < c.consts.size(); ++i)
-      consts = same_value(*c.consts[i], *built.consts[i], codes);
+      consts = same_value(*c.consts[i], *built.consts[i], same_code);
     check(consts, f.tables, "co_consts");
-    if (!consts) return;  // the nested code objects do not pair up
-    for (auto [orig, rebuilt] : codes)
-      for (const auto& child : v.children)
-        if (child->orig == orig) code(*child, *rebuilt);
   }
 
- private:
+  const View& module_;
   ForceMap& forces_;
   std::vector<std::string>& problems_;
+  std::unordered_map<const Code*, const View*> view_of_;  // rebuilt, not yet paired
+  std::unordered_set<const View*> seen_;
 };
 
 void force_all(const View& v, ForceMap& forces) {
@@ -116,16 +156,18 @@ bool verify(std::string& text, const View& module, ForceMap& forces,
   } give_back{text, file};
   Diagnostics diags;
   // Block by block as the text is parsed: the syntax tree is never whole,
-  // and each code object keeps only the fields compared below.
-  std::shared_ptr<const Code> code =
-      parse_and_resolve(file, std::nullopt, {}, diags, /*keep_instructions=*/false);
+  // and each code object is compared as soon as it is built, then dropped.
+  Comparer compare(module, forces, problems);
+  std::shared_ptr<const Code> code = parse_and_resolve(
+      file, std::nullopt, {}, diags,
+      [&](const std::vector<std::string_view>& ids, Code& built) { compare.block(ids, built); });
   if (!code || diags.has_errors()) {
     // Text that does not assemble: write everything out next time.
     problems.push_back("the text does not assemble:\n" + diags.render());
     force_all(module, forces);
     return false;
   }
-  Comparer(forces, problems).code(module, *code);
+  compare.finish();
   return problems.empty();
 }
 

@@ -515,10 +515,11 @@ std::shared_ptr<Code> Resolver::finalize(Block& b) {
   if (!encode(c, sink_.file, sink_.diags)) return nullptr;
   if (unchecked) c.stacksize = *unchecked, c.stacksize_override = unchecked;
   if (!check_prefixes(b)) return nullptr;
-  if (!keep_instructions_) {
-    c.instrs = {};
-    c.line_events = {};
-    c.exceptions = {};
+  if (done_ && *done_) {
+    std::vector<std::string_view> ids;
+    for (const Block* p = &b; p && !p->is_module; p = p->parent) ids.push_back(p->id);
+    std::reverse(ids.begin(), ids.end());
+    (*done_)(ids, c);
   }
   return b.code;
 }
@@ -603,8 +604,8 @@ namespace {
 class Front final : public StatementSink {
  public:
   Front(const SourceFile& file, std::optional<Version> requested, Diagnostics& diags,
-        bool keep_instructions)
-      : file_(file), requested_(requested), diags_(diags), keep_(keep_instructions) {}
+        const BlockDone& done)
+      : file_(file), requested_(requested), diags_(diags), done_(done) {}
 
   Arena& arena() override { return resolver_ ? resolver_->arena() : whole_.arena; }
 
@@ -613,7 +614,7 @@ class Front final : public StatementSink {
     started_ = true;
     if (first && is_version_directive(st)) {
       if (auto v = version_of(st, file_, requested_, diags_)) {
-        resolver_.emplace(file_, *v, diags_, keep_);
+        resolver_.emplace(file_, *v, diags_, &done_);
         resolver_->begin();
       } else {
         failed_ = true;
@@ -638,14 +639,14 @@ class Front final : public StatementSink {
     if (!requested && !has_directive && fallback) requested = fallback();
     std::optional<Version> v = target_version(whole_, file_, requested, diags_);
     if (!v) return nullptr;
-    return detail::Resolver(file_, *v, diags_, keep_).run(whole_);
+    return detail::Resolver(file_, *v, diags_, &done_).run(whole_);
   }
 
  private:
   const SourceFile& file_;
   std::optional<Version> requested_;
   Diagnostics& diags_;
-  bool keep_;
+  const BlockDone& done_;
   bool started_ = false, failed_ = false;
   std::optional<detail::Resolver> resolver_;
   Module whole_;
@@ -656,8 +657,8 @@ class Front final : public StatementSink {
 std::shared_ptr<const Code> parse_and_resolve(
     const SourceFile& file, std::optional<Version> requested,
     const std::function<std::optional<Version>()>& fallback, Diagnostics& diags,
-    bool keep_instructions) {
-  Front front(file, requested, diags, keep_instructions);
+    const BlockDone& done) {
+  Front front(file, requested, diags, done);
   parse(file, diags, front);
   return front.finish(fallback);
 }

@@ -81,9 +81,9 @@ std::vector<std::string_view> directive_names();
 
 class Resolver {
  public:
-  Resolver(const SourceFile& file, Version v, Diagnostics& diags, bool keep_instructions = true)
-      : sink_{file, diags}, table_(*opcode_table(v)), version_(v),
-        keep_instructions_(keep_instructions) {}
+  Resolver(const SourceFile& file, Version v, Diagnostics& diags,
+           const BlockDone* done = nullptr)
+      : sink_{file, diags}, table_(*opcode_table(v)), version_(v), done_(done) {}
 
   std::shared_ptr<const Code> run(const Module& m);
 
@@ -135,7 +135,7 @@ class Resolver {
   const OpcodeTable& table_;
   Version version_;
   std::vector<std::unique_ptr<Block>> stack_;
-  bool keep_instructions_;  // see parse_and_resolve
+  const BlockDone* done_;  // see parse_and_resolve
   bool aborted_ = false;  // an error that makes going on pointless
   Arena arena_;           // streaming: the open blocks' nodes, innermost last
   Arena scratch_;         // nodes of lines that are not resolved (after aborting)

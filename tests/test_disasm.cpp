@@ -304,3 +304,64 @@ TEST_CASE("code objects without a block ID (not from read_pyc) get one from thei
   CHECK(has_line(*text, ".code odd_name_2"));
   CHECK(stats.verified);
 }
+
+#include "disasm_impl.hpp"
+
+namespace {
+
+// Views of a built module and its nested code objects, as build_view makes
+// them for the rebuild check (orig, id, parent, children).
+std::unique_ptr<pyasm::disasm::View> views_of(const pyasm::Code& c, pyasm::disasm::View* parent) {
+  auto v = std::make_unique<pyasm::disasm::View>();
+  v->orig = &c;
+  v->parent = parent;
+  v->id = parent ? c.block_id : "";
+  for (const pyasm::ObjectPtr& k : c.consts)
+    if (k->kind == pyasm::ObjKind::Code) v->children.push_back(views_of(*k->code, v.get()));
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("the rebuild check compares each nested block as it is built, and finds what differs") {
+  const std::string text =
+      ".python 3.12\n"
+      ".filename \"t.py\"\n"
+      ".code f(a)\n"
+      "  .code g\n"
+      "    RESUME 0\n    LOAD_CONST 1\n    RETURN_VALUE\n"
+      "  .end\n"
+      "  RESUME 0\n  LOAD_CONST @g\n  RETURN_VALUE\n"
+      ".end\n"
+      "RESUME 0\nLOAD_CONST @f\nRETURN_VALUE\n";
+  auto b = pyasm_test::build(text, {3, 12});
+  REQUIRE_MESSAGE(b.code, b.errors);
+  auto module = views_of(*b.code, nullptr);
+  const pyasm::Code* g = module->children.at(0)->children.at(0)->orig;
+  auto check = [&](std::string t, pyasm::disasm::ForceMap& forces) {
+    std::vector<std::string> problems;
+    bool same = pyasm::disasm::verify(t, *module, forces, problems);
+    std::string all;
+    for (const auto& p : problems) all += p + "\n";
+    return std::make_pair(same, all);
+  };
+  pyasm::disasm::ForceMap forces;
+  CHECK(check(text, forces) == std::make_pair(true, std::string()));
+
+  // The innermost block differs: found, and its tables forced for the next round.
+  std::string edited = text;
+  edited.replace(edited.find("LOAD_CONST 1"), 12, "LOAD_CONST 2");
+  auto [same, problems] = check(edited, forces);
+  CHECK_FALSE(same);
+  CHECK(problems == "f.g: co_consts differs\n");
+  CHECK(forces[g].tables);
+
+  // A block the pyc does not have.
+  edited = text;
+  edited.replace(edited.find("  RESUME 0\n  LOAD_CONST @g"), 0,
+                 "  .code h\n    RESUME 0\n    LOAD_CONST None\n    RETURN_VALUE\n  .end\n");
+  pyasm::disasm::ForceMap more;
+  std::tie(same, problems) = check(edited, more);
+  CHECK_FALSE(same);
+  CHECK(problems.find("code block 'f.h' of the text is not one of the pyc's") != std::string::npos);
+}

@@ -6,6 +6,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "pyasm/ast.hpp"
 #include "pyasm/code.hpp"
@@ -31,14 +33,17 @@ std::shared_ptr<const Code> resolve(const Module& module, const SourceFile& file
 // what `fallback` (may be empty) says. A file that starts with `.python`
 // is resolved as the parser goes, block by block, and never holds its
 // whole syntax tree; errors of either stage go to `diags`. nullptr on error.
-// With `keep_instructions` false each code object keeps only what it
-// encoded to (its instrs, line_events and exceptions are emptied once its
-// bytes and tables are made): the disassembler's rebuild check compares no
-// more, and a large module holds a third less.
+// `done`, when given, is called with each code object as soon as it is
+// resolved and encoded (a nested block before the block that holds it),
+// with the `.code` IDs from the module down to it (none for the module).
+// It may empty the object's fields: the block that holds it only needs the
+// object itself among its constants. The disassembler's rebuild check
+// compares each code object there and keeps none of them whole.
+using BlockDone = std::function<void(const std::vector<std::string_view>& ids, Code& code)>;
 std::shared_ptr<const Code> parse_and_resolve(
     const SourceFile& file, std::optional<Version> requested,
     const std::function<std::optional<Version>()>& fallback, Diagnostics& diags,
-    bool keep_instructions = true);
+    const BlockDone& done = {});
 
 // Encodes one resolved code object in place: code bytes with EXTENDED_ARG and
 // CACHE units, line table, exception table and stack size. False on error.
