@@ -26,7 +26,7 @@ side count, not the seconds. docs/performance.md has the targets.
   bench/run.py --versions 3.12 --sample 5   every 5th pyc of 3.12 only
   bench/run.py --json results.json          also keep the figures
 
-Builds its own Release build (build-bench/) when missing. Standard library
+Keeps its own Release build (build-bench/), rebuilt when out of date. Standard library
 only; needs Python 3.8+ (the interpreters it measures can be 3.6+).
 """
 import argparse
@@ -50,15 +50,17 @@ MIB = 1024 * 1024
 # ---- setup ----------------------------------------------------------------------
 
 def ensure_build(build_dir):
-    """The Release build's pyasm and bench_driver, configured and built (-j1) if missing."""
+    """The Release build's pyasm and bench_driver: configured if missing, and always
+    brought up to date (a no-op when it is), so a pull never measures an old binary."""
     pyasm = os.path.join(build_dir, 'pyasm')
     driver = os.path.join(build_dir, 'bench', 'bench_driver')
-    if not (os.path.exists(pyasm) and os.path.exists(driver)):
-        print('building %s (Release, -j1) ...' % build_dir, flush=True)
+    if not os.path.exists(os.path.join(build_dir, 'CMakeCache.txt')):
+        print('configuring %s (Release) ...' % build_dir, flush=True)
         subprocess.run(['cmake', '-S', REPO, '-B', build_dir, '-DCMAKE_BUILD_TYPE=Release',
                         '-DPYASM_BUILD_TESTS=OFF'], check=True, stdout=subprocess.DEVNULL)
-        subprocess.run(['cmake', '--build', build_dir, '-j1', '--target', 'pyasm',
-                        'bench_driver'], check=True, stdout=subprocess.DEVNULL)
+    print('building %s (-j1, if out of date) ...' % build_dir, flush=True)
+    subprocess.run(['cmake', '--build', build_dir, '-j1', '--target', 'pyasm', 'bench_driver'],
+                   check=True, stdout=subprocess.DEVNULL)
     return pyasm, driver
 
 
