@@ -78,12 +78,16 @@ double since(Clock::time_point start) {
 }
 
 // `pyasm disasm FILE` as the CLI does it: read_pyc, then disassemble with
-// the default options (the rebuild check included).
-std::optional<std::string> disasm(const std::string& data, const std::string& name) {
+// the default options (the rebuild check included); `check` false gives
+// the printer without the proof, for --floors.
+std::optional<std::string> disasm(const std::string& data, const std::string& name,
+                                  bool check = true) {
   pyasm::Diagnostics diags;
   std::optional<pyasm::Pyc> pyc = pyasm::read_pyc(data, name, diags);
   if (!pyc) return std::nullopt;
-  return pyasm::disassemble(*pyc, name, diags);
+  pyasm::DisasmOptions options;
+  options.verify = check;
+  return pyasm::disassemble(*pyc, name, diags, options);
 }
 
 // `pyasm build FILE.pyasm` as the CLI does it, with the version from the text.
@@ -91,16 +95,6 @@ std::optional<std::string> build(std::string text, const std::string& name) {
   pyasm::Diagnostics diags;
   pyasm::SourceFile file{name + ".pyasm", std::move(text)};
   return pyasm::assemble(file, {}, diags);
-}
-
-// The printer without the proof: what `disasm` would cost unchecked.
-bool disasm_unchecked(const std::string& data, const std::string& name) {
-  pyasm::Diagnostics diags;
-  std::optional<pyasm::Pyc> pyc = pyasm::read_pyc(data, name, diags);
-  if (!pyc) return false;
-  pyasm::DisasmOptions options;
-  options.verify = false;
-  return pyasm::disassemble(*pyc, name, diags, options).has_value();
 }
 
 // Keeps nothing: every line's nodes go again before the next line's.
@@ -153,7 +147,7 @@ void run_one(const std::string& path, size_t index, const std::string& out_dir, 
     bool ok = pyasm::read_pyc(*data, path, diags).has_value();
     t.read_s += since(start);
     start = Clock::now();
-    ok &= disasm_unchecked(*data, path);
+    ok &= disasm(*data, path, /*check=*/false).has_value();
     t.unchecked_s += since(start);
     start = Clock::now();
     ok &= parse_only(*text, path);

@@ -56,7 +56,8 @@ struct Operand {
 };
 
 // What operands and tables are looked up in, made once per code object
-// (format_operands) and kept for every round.
+// (format_operands) when the printer reaches it, dropped with its operands
+// once its block is written.
 struct Lookups {
   bool made = false;
   std::vector<std::optional<std::string>> const_texts;  // a literal; nullopt: none

@@ -193,9 +193,8 @@ class Printer {
   }
 
   // A block's directives, body and exception table; `parent_line` is the
-  // enclosing block's current line, its default co_firstlineno. Its
-  // decisions are made before its `.code` line (which shows the signature).
-  void block(View& v, int depth, int parent_line) {
+  // enclosing block's current line, its default co_firstlineno.
+  void block(const View& v, int depth, int parent_line) {
     std::vector<LineMark> lines = line_marks(v);
     header(v, depth, lines, parent_line);
     body(v, depth, lines);
@@ -204,7 +203,6 @@ class Printer {
                       v.label(e.handler) + " depth " + std::to_string(e.depth) +
                       (e.lasti ? " lasti" : ""));
     marshal_notes(v, depth);
-    done_(v);
   }
 
  private:
@@ -212,6 +210,8 @@ class Printer {
   void tables(const View& v, int depth);
   void marshal_notes(const View& v, int depth);
   void body(const View& v, int depth, const std::vector<LineMark>& lines);
+  // A nested code object's block. Its decisions are made before its
+  // `.code` line (which shows the signature) and dropped once it is written.
   void child(View& c, int depth, int parent_line) {
     prepare_(c);
     out_ += '\n';
@@ -219,6 +219,7 @@ class Printer {
     block(c, depth + 1, parent_line);
     emit(depth, ".end");
     out_ += '\n';
+    done_(c);
   }
 
   void pad_to(size_t column) {
@@ -372,6 +373,7 @@ std::string print_module(View& module, const Pyc& pyc, DisasmStats* stats,
   p.emit(0, ".filename " + quoted(module.orig->filename));
   prepare(module);
   p.block(module, 0, -1);
+  done(module);
   return p.take();
 }
 

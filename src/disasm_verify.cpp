@@ -6,7 +6,6 @@
 #include <bit>
 #include <functional>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "disasm_impl.hpp"
 #include "pyasm/assembler.hpp"
@@ -54,14 +53,8 @@ class Comparer {
 
   void block(const std::vector<std::string_view>& ids, Code& built) {
     const View* v = &module_;
-    for (std::string_view id : ids) {
-      const View* next = nullptr;
-      for (const auto& c : v->children)
-        if (c->id == id) next = c.get();
-      v = next;
-      if (!v) break;
-    }
-    if (!v || !seen_.insert(v).second) {
+    for (size_t i = 0; v && i < ids.size(); ++i) v = child(*v, ids[i]);
+    if (!v) {
       std::string path;
       for (std::string_view id : ids) path += (path.empty() ? "" : ".") + std::string(id);
       problems_.push_back("code block '" + path + "' of the text is not one of the pyc's");
@@ -76,16 +69,17 @@ class Comparer {
     built = Code();  // the block that holds it needs only its identity
   }
 
-  // After the parse: every code object of the pyc had its block.
-  void finish() {
-    std::function<void(const View&)> walk = [&](const View& v) {
-      if (!seen_.count(&v)) problems_.push_back(chain(v) + ": no code block in the text");
-      for (const auto& c : v.children) walk(*c);
-    };
-    walk(module_);
+ private:
+  // The nested code object of `parent` with that block ID. (A missing or
+  // unplaced block shows as its parent's constants differing.)
+  const View* child(const View& parent, std::string_view id) {
+    auto& index = children_[&parent];
+    if (index.empty())
+      for (const auto& c : parent.children) index.emplace(c->id, c.get());
+    auto it = index.find(id);
+    return it == index.end() ? nullptr : it->second;
   }
 
- private:
   void code(const View& v, const Code& built) {
     const Code& c = *v.orig;
     Force& f = forces_[v.orig];
@@ -132,7 +126,7 @@ class Comparer {
   ForceMap& forces_;
   std::vector<std::string>& problems_;
   std::unordered_map<const Code*, const View*> view_of_;  // rebuilt, not yet paired
-  std::unordered_set<const View*> seen_;
+  std::unordered_map<const View*, std::unordered_map<std::string_view, const View*>> children_;
 };
 
 void force_all(const View& v, ForceMap& forces) {
@@ -167,7 +161,6 @@ bool verify(std::string& text, const View& module, ForceMap& forces,
     force_all(module, forces);
     return false;
   }
-  compare.finish();
   return problems.empty();
 }
 

@@ -2,6 +2,7 @@
 #include "pyasm/parser.hpp"
 
 #include <cstring>
+#include <optional>
 
 #include "lexer.hpp"
 #include "parse_context.hpp"
@@ -16,29 +17,26 @@ namespace pyasm {
 
 namespace {
 
-// The node of a lone operand token, as `atom` builds it in the grammar;
-// nullptr for a token that is not one on its own.
-Expr* atom(ParseContext& ctx, const Token& t) {
-  switch (t.type) {
-    case TK_INT: return ctx.leaf(Expr::kInt, t);
-    case TK_FLOAT: return ctx.leaf(Expr::kFloat, t);
-    case TK_IMAG: return ctx.leaf(Expr::kImag, t);
-    case TK_STRING:
-    case TK_BYTES: return ctx.string(t);
-    case TK_IDENT: return ctx.leaf(Expr::kIdent, t);
-    case TK_SPAN: return ctx.leaf(Expr::kSpan, t);
-    case TK_CODEREF: return ctx.leaf(Expr::kCodeRef, t);
-    case TK_RAW: return ctx.leaf(Expr::kRaw, t);
-    default: return nullptr;
+// The kind of node `atom` makes of a lone operand token in the grammar,
+// or nullopt for a token that is not one on its own.
+std::optional<Expr::Kind> atom_kind(int type) {
+  switch (type) {
+    case TK_INT: return Expr::kInt;
+    case TK_FLOAT: return Expr::kFloat;
+    case TK_IMAG: return Expr::kImag;
+    case TK_STRING: return Expr::kStr;
+    case TK_BYTES: return Expr::kBytes;
+    case TK_IDENT: return Expr::kIdent;
+    case TK_SPAN: return Expr::kSpan;
+    case TK_CODEREF: return Expr::kCodeRef;
+    case TK_RAW: return Expr::kRaw;
+    default: return std::nullopt;
   }
 }
 
-bool is_atom(int type) {
-  switch (type) {
-    case TK_INT: case TK_FLOAT: case TK_IMAG: case TK_STRING: case TK_BYTES:
-    case TK_IDENT: case TK_SPAN: case TK_CODEREF: case TK_RAW: return true;
-    default: return false;
-  }
+// That node, built by the call the grammar's action makes.
+Expr* atom(ParseContext& ctx, const Token& t, Expr::Kind kind) {
+  return kind == Expr::kStr || kind == Expr::kBytes ? ctx.string(t) : ctx.leaf(kind, t);
 }
 
 }  // namespace
@@ -63,17 +61,15 @@ void parse(const SourceFile& file, Diagnostics& diags, StatementSink& sink) {
   size_t queued = 0, taken = 0;
   auto next = [&]() { return taken < queued ? queue[taken++] : lexer.next(); };
   for (;;) {
-    if (fast && line_start && taken == queued && !ctx.line_empty()) {
+    if (fast && line_start && taken == queued) {
       // Lemon reduces a line (and so hands on its statement) only when the
       // next token arrives. An empty line, which the grammar ignores, makes
       // it do so now.
-      PyasmParse(parser, TK_NEWLINE, newline);
-    }
-    if (fast && line_start && taken == queued && ctx.line_empty()) {
+      if (!ctx.line_empty()) PyasmParse(parser, TK_NEWLINE, newline);
       queued = taken = 0;
       Token a = lexer.next();
       queue[queued++] = a;
-      if (a.type == TK_IDENT || a.type == TK_DIRECTIVE) {
+      if (ctx.line_empty() && (a.type == TK_IDENT || a.type == TK_DIRECTIVE)) {
         Token b = lexer.next();
         queue[queued++] = b;
         auto kind = a.type == TK_IDENT ? Statement::kInstruction : Statement::kDirective;
@@ -83,14 +79,16 @@ void parse(const SourceFile& file, Diagnostics& diags, StatementSink& sink) {
           queued = 0;
           continue;
         }
-        if (is_atom(b.type) || (b.type == TK_COLON && a.type == TK_IDENT)) {
+        std::optional<Expr::Kind> operand = atom_kind(b.type);
+        bool label = b.type == TK_COLON && a.type == TK_IDENT;
+        if (operand || label) {
           Token c = lexer.next();
           queue[queued++] = c;
           if (c.type == TK_NEWLINE) {
-            if (b.type == TK_COLON)
+            if (label)
               ctx.label(a);
             else
-              ctx.statement(kind, a, ctx.list(atom(ctx, b)));
+              ctx.statement(kind, a, ctx.list(atom(ctx, b, *operand)));
             ctx.commit_line();
             queued = 0;
             continue;

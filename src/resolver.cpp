@@ -597,9 +597,10 @@ namespace {
 
 // parse_and_resolve's consumer of the parser. A file that starts with its
 // `.python` directive (as every disassembly does) is resolved as it is
-// parsed: each code block's statements and nodes live in the block's
-// arena and go when the block is finalised, so memory holds the blocks
-// open at one time rather than the whole tree. Any other file is
+// parsed: a code block's statements and nodes lie above its mark in the
+// resolver's stack-like arena and are released when the block is
+// finalised, so memory holds the blocks open at one time rather than the
+// whole tree. Any other file is
 // collected whole first: its version may be named anywhere, or nowhere.
 class Front final : public StatementSink {
  public:
