@@ -46,14 +46,37 @@ std::string id_from_name(const std::string& name) {
   return id;
 }
 
+// The part of `c` that View::ir holds: what the decoders read and what the
+// disassembler reads back through `ir` (the version, flags and first line;
+// the decoded instructions, exception entries and line events). Constants,
+// names and strings are read from View::orig: copying the whole Code cost
+// an allocation per name and, at the disassembler's peak, a second copy of
+// every code object's bytes.
+Code decoding_copy(const Code& c) {
+  Code ir;
+  ir.version = c.version;
+  ir.flags = c.flags;
+  ir.firstlineno = c.firstlineno;
+  ir.name = c.name;  // for the decoders' errors
+  ir.code_offset = c.code_offset;
+  ir.exctable_offset = c.exctable_offset;
+  ir.code_bytes = c.code_bytes;
+  ir.exceptiontable = c.exceptiontable;
+  ir.linetable = c.linetable;  // decoded with the block's decisions
+  return ir;
+}
+
 std::unique_ptr<View> build_view(const Code& c, View* parent, const std::string& file,
                                  Diagnostics& diags) {
   auto v = std::make_unique<View>();
   v->orig = &c;
   v->parent = parent;
   v->id = parent ? c.block_id : "";
-  v->ir = c;
+  v->ir = decoding_copy(c);
   if (!decode_instructions(v->ir, file, diags)) return nullptr;
+  // Decoded: only the line table is read again.
+  std::string().swap(v->ir.code_bytes);
+  std::string().swap(v->ir.exceptiontable);
   std::unordered_set<std::string> ids;
   for (const Code* k : nested_codes(c)) {
     auto child = build_view(*k, v.get(), file, diags);

@@ -73,7 +73,10 @@ struct Lookups {
 // printing decisions.
 struct View {
   const Code* orig = nullptr;
-  Code ir;  // instructions, exception entries and line information decoded
+  // The version, flags, first line and line table of `orig`, with its
+  // instructions, exception entries and line information decoded; nothing
+  // else of `orig` (build_view's decoding_copy).
+  Code ir;
   View* parent = nullptr;
   std::string id;  // the .code block's ID ("" for the module)
   std::vector<std::unique_ptr<View>> children;  // code objects among the constants, in order
