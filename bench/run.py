@@ -59,8 +59,14 @@ def ensure_build(build_dir):
         subprocess.run(['cmake', '-S', REPO, '-B', build_dir, '-DCMAKE_BUILD_TYPE=Release',
                         '-DPYASM_BUILD_TESTS=OFF'], check=True, stdout=subprocess.DEVNULL)
     print('building %s (-j1, if out of date) ...' % build_dir, flush=True)
-    subprocess.run(['cmake', '--build', build_dir, '-j1', '--target', 'pyasm', 'bench_driver'],
-                   check=True, stdout=subprocess.DEVNULL)
+    # The compiler's output is shown only when the build fails: GCC 12 at -O3
+    # prints -Wrestrict false positives from libstdc++'s string code.
+    build = subprocess.run(['cmake', '--build', build_dir, '-j1', '--target', 'pyasm',
+                            'bench_driver'], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           universal_newlines=True)
+    if build.returncode != 0:
+        sys.stderr.write(build.stdout)
+        sys.exit('bench/run.py: building %s failed' % build_dir)
     return pyasm, driver
 
 
