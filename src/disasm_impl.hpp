@@ -61,7 +61,6 @@ struct Operand {
 struct Lookups {
   bool made = false;
   std::vector<std::optional<std::string>> const_texts;  // a literal; nullopt: none
-  std::vector<std::string> const_keys;                  // const_key of each constant
   // The first index of each entry's value in its table: an operand written
   // symbolically resolves to it.
   std::vector<int> const_first, name_first, local_first, deref_first;
@@ -116,6 +115,8 @@ struct View {
 void format_operands(View& v);
 // The first index of each string's value among `keys`.
 std::vector<int> first_indices(const std::vector<std::string_view>& keys);
+// The same for constants, by value (const_hash/const_equal: as const_key).
+std::vector<int> first_const_indices(const std::vector<ObjectPtr>& consts);
 // A constant as a .pyasm literal; code objects as @ID of `v`'s children.
 std::string format_const(const Object& o, const View& v);
 // A name as an operand: bare when it lexes as one, else quoted.

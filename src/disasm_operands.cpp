@@ -150,14 +150,9 @@ std::vector<std::string_view> views(const Strings& strings) {
 void make_lookups(const View& v, Lookups& lk) {
   const Code& c = *v.orig;
   lk.const_texts.clear();
-  lk.const_keys.clear();
   lk.const_texts.reserve(c.consts.size());
-  lk.const_keys.reserve(c.consts.size());
-  for (const ObjectPtr& k : c.consts) {
-    lk.const_texts.push_back(const_text(*k, v));
-    lk.const_keys.push_back(const_key(*k));
-  }
-  lk.const_first = first_indices(views(lk.const_keys));
+  for (const ObjectPtr& k : c.consts) lk.const_texts.push_back(const_text(*k, v));
+  lk.const_first = first_const_indices(c.consts);
   lk.name_first = first_indices(views(c.names));
   lk.deref_first.clear();
   if (c.version.at_least(11)) {
@@ -360,6 +355,35 @@ std::vector<int> first_indices(const std::vector<std::string_view>& keys) {
   for (size_t i = 0; i < n; ++i) {
     size_t h = hash(keys[i]) & mask;
     while (slots[h] >= 0 && keys[static_cast<size_t>(slots[h])] != keys[i]) h = (h + 1) & mask;
+    if (slots[h] < 0) slots[h] = static_cast<int>(i);
+    out[i] = slots[h];
+  }
+  return out;
+}
+
+std::vector<int> first_const_indices(const std::vector<ObjectPtr>& consts) {
+  // As first_indices, by const_hash/const_equal (equal exactly when the
+  // const_keys are, as the resolver's .consts lookup compares them), with no
+  // key string built per constant.
+  const size_t n = consts.size();
+  std::vector<int> out(n);
+  auto same = [&](size_t a, size_t b) {
+    return const_equal(ConstRef::of(*consts[a]), ConstRef::of(*consts[b]));
+  };
+  if (n <= 16) {
+    for (size_t i = 0; i < n; ++i) {
+      size_t j = 0;
+      while (!same(j, i)) ++j;
+      out[i] = static_cast<int>(j);
+    }
+    return out;
+  }
+  size_t mask = 31;
+  while (mask < 2 * n) mask = mask * 2 + 1;
+  std::vector<int> slots(mask + 1, -1);
+  for (size_t i = 0; i < n; ++i) {
+    size_t h = const_hash(ConstRef::of(*consts[i])) & mask;
+    while (slots[h] >= 0 && !same(static_cast<size_t>(slots[h]), i)) h = (h + 1) & mask;
     if (slots[h] < 0) slots[h] = static_cast<int>(i);
     out[i] = slots[h];
   }
