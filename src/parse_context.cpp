@@ -27,6 +27,13 @@ void ParseContext::statement(Statement::Kind kind, const Token& name, ExprList* 
   line_.push_back({kind, name.begin, text(name).substr(skip), kids(args)});
 }
 
+void ParseContext::single_operand_statement(Statement::Kind kind, const Token& name,
+                                            const Expr* operand) {
+  uint32_t skip = kind == Statement::kDirective ? 1 : 0;
+  line_.push_back({kind, name.begin, text(name).substr(skip),
+                   arena_->copy(std::span<const Expr* const>(&operand, 1))});
+}
+
 // The sink may start a new arena at any statement (a `.code` line) and
 // free one (an `.end` line): the next line's nodes go where it says now.
 void ParseContext::commit_line() {

@@ -25,6 +25,9 @@ class ParseContext {
   // Statements.
   void label(const Token& t);
   void statement(Statement::Kind kind, const Token& name, ExprList* args);
+  // The same with one operand, without an ExprList (the parser's fast path:
+  // most statements have one).
+  void single_operand_statement(Statement::Kind kind, const Token& name, const Expr* operand);
   void commit_line();
   void drop_line();
   // Whether the current line has nothing yet (its statements were handed on).

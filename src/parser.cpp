@@ -88,7 +88,7 @@ void parse(const SourceFile& file, Diagnostics& diags, StatementSink& sink) {
             if (label)
               ctx.label(a);
             else
-              ctx.statement(kind, a, ctx.list(atom(ctx, b, *operand)));
+              ctx.single_operand_statement(kind, a, atom(ctx, b, *operand));
             ctx.commit_line();
             queued = 0;
             continue;
