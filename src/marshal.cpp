@@ -29,6 +29,7 @@
 #include <bit>
 #include <cstring>
 #include <deque>
+#include <optional>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
@@ -68,6 +69,17 @@ const char* field_name(Field f, Version v) {
     case Field::kObject: return "object";
   }
   return "?";
+}
+
+// The bit of the field a path starts with (by either spelling of the line
+// table), for a quick "no note here" test.
+uint32_t field_bit(std::string_view name) {
+  for (int f = 0; f <= static_cast<int>(Field::kObject); ++f) {
+    if (name == field_name(static_cast<Field>(f), Version{3, 9}) ||
+        name == field_name(static_cast<Field>(f), Version{3, 10}))
+      return 1u << f;
+  }
+  return 0;
 }
 
 bool is_ascii(std::string_view s) {
@@ -165,11 +177,37 @@ constexpr AliveString kAlive[] = {
 #include "alive_strings.inc"
 };
 
-bool alive_in_compiler(Version v, std::string_view s) {
+// kAlive by hash (const_hash_of_str), made at compile time: the writer has
+// the string's hash already, so a lookup is a probe or two and one compare.
+// Open addressing, linear probing, a third full; slots hold index + 1.
+constexpr size_t kAliveSlots = std::bit_ceil(std::size(kAlive) * 3);
+constexpr int kAliveShift = 64 - std::countr_zero(kAliveSlots);
+using AliveIndex = std::array<uint16_t, kAliveSlots>;
+static_assert(std::size(kAlive) < 0xffff);
+
+constexpr size_t alive_slot(uint64_t hash) {
+  return static_cast<size_t>((hash * detail::kHashMul) >> kAliveShift);
+}
+
+constexpr AliveIndex make_alive_index() {
+  AliveIndex index{};
+  for (size_t e = 0; e < std::size(kAlive); ++e) {
+    size_t i = alive_slot(const_hash_of_str(kAlive[e].text));
+    while (index[i]) i = (i + 1) & (kAliveSlots - 1);
+    index[i] = static_cast<uint16_t>(e + 1);
+  }
+  return index;
+}
+constexpr AliveIndex kAliveIndex = make_alive_index();
+
+// `hash`: const_hash_of_str(s).
+bool alive_in_compiler(Version v, std::string_view s, uint64_t hash) {
   if (v.minor < 6 || v.minor > 10) return false;
-  auto it = std::lower_bound(std::begin(kAlive), std::end(kAlive), s,
-                             [](const AliveString& a, std::string_view b) { return a.text < b; });
-  return it != std::end(kAlive) && it->text == s && (it->versions >> (v.minor - 6)) & 1;
+  for (size_t i = alive_slot(hash); kAliveIndex[i]; i = (i + 1) & (kAliveSlots - 1)) {
+    const AliveString& a = kAlive[kAliveIndex[i] - 1];
+    if (a.text == s) return (a.versions >> (v.minor - 6)) & 1;
+  }
+  return false;
 }
 
 // The identity the writer gives an object: objects with equal keys are one
@@ -202,27 +240,26 @@ struct Key {
   }
 };
 
-constexpr uint64_t kMul = 0x9e3779b97f4a7c15ull;
+constexpr uint64_t kMul = detail::kHashMul;
+using detail::hash_mix;
+uint64_t mix(uint64_t h, uint64_t v) { return hash_mix(h, v); }
 
-uint64_t mix(uint64_t h, uint64_t v) {
-  h = (h ^ v) * kMul;
-  return h ^ (h >> 29);
-}
-
-Key text_key(char tag, std::string_view text) {
+// `text_hash`: const_hash_of_str(text), which the caller may have already.
+Key text_key(char tag, std::string_view text, uint64_t text_hash) {
   Key k;
   k.tag = tag;
   k.value = ConstRef::of_str(text);
-  k.hash = mix(const_hash(k.value), static_cast<uint8_t>(tag));
+  k.hash = mix(text_hash, static_cast<uint8_t>(tag));
   return k;
 }
 
-Key value_key_of(char tag, const ConstRef& value, const void* scope = nullptr) {
+// `value_hash`: const_hash(value).
+Key value_key_of(char tag, const ConstRef& value, uint64_t value_hash, const void* scope = nullptr) {
   Key k;
   k.tag = tag;
   k.value = value;
   k.ptr = scope;
-  k.hash = mix(mix(const_hash(value), static_cast<uint8_t>(tag)), reinterpret_cast<uintptr_t>(scope));
+  k.hash = mix(mix(value_hash, static_cast<uint8_t>(tag)), reinterpret_cast<uintptr_t>(scope));
   return k;
 }
 
@@ -298,6 +335,82 @@ class KeyTable {
   int shift_ = 64;
 };
 
+// The output. The walk appends a few bytes at a time, some hundred
+// thousand times over a module set: they gather in a small buffer, copied
+// out when full or before a long run of bytes, so that each append is a
+// store and a check (std::string's push_back is a call; growing it by
+// resize() first would zero what is then overwritten).
+class Out {
+ public:
+  size_t size() const { return str_.size() + used_; }
+  void reserve(size_t n) { str_.reserve(n); }
+  // Room for `n` (at most kBuf) more bytes, which the caller fills.
+  char* grow(size_t n) {
+    if (used_ + n > kBuf) flush();
+    char* p = buf_ + used_;
+    used_ += n;
+    return p;
+  }
+  void append(std::string_view s) {
+    if (s.size() <= kBuf / 8) {
+      if (!s.empty()) std::memcpy(grow(s.size()), s.data(), s.size());
+      return;
+    }
+    flush();
+    str_ += s;
+  }
+  // All bytes written, for patching in place.
+  std::string& bytes() {
+    flush();
+    return str_;
+  }
+
+ private:
+  static constexpr size_t kBuf = 512;
+  void flush() {
+    str_.append(buf_, used_);
+    used_ = 0;
+  }
+  std::string str_;
+  char buf_[kBuf];
+  size_t used_ = 0;
+};
+
+// A set of pointers without a node allocation per element (open
+// addressing, linear probing, at most half full).
+class PointerSet {
+ public:
+  // False when `p` was in the set already.
+  bool insert(const void* p) {
+    if ((count_ + 1) * 2 > slots_.size()) grow();
+    size_t i = slot(p);
+    for (; slots_[i]; i = (i + 1) & (slots_.size() - 1))
+      if (slots_[i] == p) return false;
+    slots_[i] = p;
+    ++count_;
+    return true;
+  }
+
+ private:
+  size_t slot(const void* p) const {
+    return static_cast<size_t>((reinterpret_cast<uintptr_t>(p) * kMul) >> shift_);
+  }
+  void grow() {
+    std::vector<const void*> old = std::move(slots_);
+    slots_.assign(old.empty() ? 64 : old.size() * 2, nullptr);
+    shift_ = 64 - std::countr_zero(slots_.size());
+    for (const void* p : old) {
+      if (!p) continue;
+      size_t i = slot(p);
+      while (slots_[i]) i = (i + 1) & (slots_.size() - 1);
+      slots_[i] = p;
+    }
+  }
+  std::vector<const void*> slots_;
+  size_t count_ = 0;
+  int shift_ = 64;
+};
+
 // One object the walk visits.
 struct Node {
   enum Kind : uint8_t { kStr, kBytes, kObj, kNameTuple, kConstTuple, kCode };
@@ -314,6 +427,15 @@ struct Node {
   const std::vector<ObjectPtr>* items = nullptr;     // kConstTuple
   const Code* code = nullptr;                        // kCode
   char same_tag = 0;  // kStr: 'S' or 's': one object with co_name (qualname == name)
+  // The value's const_hash, once known: a caller that hashed the value for
+  // its container's key hands it down; else begin() computes it when a key
+  // needs it. For a string it is also const_hash_of_str of the text.
+  mutable bool hashed = false;
+  mutable uint64_t hash = 0;
+  void set_hash(uint64_t h) const {
+    hashed = true;
+    hash = h;
+  }
 };
 
 struct Rec {
@@ -355,10 +477,12 @@ class Writer {
     }
   }
   // Bytes before the stream (the pyc header); offsets stay those of out_.
-  void prefix(std::string_view bytes) { out_ += bytes; }
+  void prefix(std::string_view bytes) { out_.append(bytes); }
 
   void code(const Code& c, bool root);
-  void object(const Object& o, Field field, int depth, bool set_item);
+  // `hash`: the object's const_hash, when the caller has it.
+  void object(const Object& o, Field field, int depth, bool set_item,
+              std::optional<uint64_t> hash = std::nullopt);
   std::string finish();
 
   std::vector<ObservedCode> take_observed() { return std::move(observed_); }
@@ -371,6 +495,8 @@ class Writer {
     uint32_t id;        // serial number (scope_info_)
     std::string chain;  // with notes only: "^" for the module, else "f.g"
     std::unordered_map<std::string, std::vector<const MarshalNote*>> notes;
+    uint32_t note_fields = 0;     // bit per Field the notes' paths start with
+    bool target_chain = false;    // a note's target is in this code object
     std::vector<MarshalNote> observed;
   };
   struct ScopeInfo {
@@ -379,11 +505,13 @@ class Writer {
   };
 
   // Emitting.
-  void u8(uint8_t b) { out_.push_back(static_cast<char>(b)); }
+  void u8(uint8_t b) { *out_.grow(1) = static_cast<char>(b); }
   void u32(uint32_t v) {
-    const char b[4] = {static_cast<char>(v), static_cast<char>(v >> 8),
-                       static_cast<char>(v >> 16), static_cast<char>(v >> 24)};
-    out_.append(b, 4);
+    char* p = out_.grow(4);
+    p[0] = static_cast<char>(v);
+    p[1] = static_cast<char>(v >> 8);
+    p[2] = static_cast<char>(v >> 16);
+    p[3] = static_cast<char>(v >> 24);
   }
   void i32(int32_t v) { u32(static_cast<uint32_t>(v)); }
   void u64(uint64_t v) {
@@ -408,6 +536,8 @@ class Writer {
   char default_type(const Node& n) const;
   bool type_fits(const Node& n, char t) const;
   Key cached_key(const Node& n) const;
+  uint64_t value_hash(const Node& n) const;
+  uint64_t text_hash(const Node& n) const;  // const_hash_of_str of its text
   // `cached`: cached_key(n), which both need.
   Key share_key(const Node& n, char type, const Key& cached) const;
   bool default_flag(const Node& n, char type, bool cached) const;
@@ -429,9 +559,10 @@ class Writer {
   void clear_index() { index_.resize(index_base_); }
 
   Version v_;
-  std::string out_;
+  Out out_;
   std::vector<Rec> recs_;
   KeyTable table_;                 // share key -> first record
+  std::vector<uint64_t> hashes_;   // items' hashes handed down, a stack
   std::deque<LocalsPlus> locals_;  // 3.11+ localsplus: keys point into them
 
   // Where the walk is.
@@ -576,8 +707,25 @@ bool Writer::type_fits(const Node& n, char t) const {
 
 // The key CPython's compiler names ("<lambda>", ...) share: co_name and
 // the equal constant (≤3.10 MAKE_FUNCTION's qualname) are one static object.
-Key compiler_name_key(Version v, std::string_view name) {
-  return text_key(name_interned(v, name) ? 'S' : 's', name);
+Key compiler_name_key(Version v, std::string_view name, uint64_t hash) {
+  return text_key(name_interned(v, name) ? 'S' : 's', name, hash);
+}
+
+uint64_t Writer::value_hash(const Node& n) const {
+  if (n.hashed) return n.hash;
+  switch (n.kind) {
+    case Node::kStr: case Node::kBytes: n.set_hash(const_hash_of_str(n.text)); break;
+    case Node::kObj: n.set_hash(const_hash(ConstRef::of(*n.obj))); break;
+    case Node::kNameTuple: n.set_hash(const_hash(ConstRef::of_names(*n.names))); break;
+    case Node::kConstTuple: n.set_hash(const_hash(ConstRef::of_tuple(*n.items))); break;
+    case Node::kCode: n.set_hash(0); break;  // keyed by identity
+  }
+  return n.hash;
+}
+
+uint64_t Writer::text_hash(const Node& n) const {
+  if (n.kind == Node::kObj && n.obj->kind != ObjKind::Str) return const_hash_of_str(n.obj->data);
+  return value_hash(n);
 }
 
 // The key of one of CPython's cached objects ('' and 1-character strings
@@ -589,11 +737,11 @@ Key Writer::cached_key(const Node& n) const {
   std::string_view text = o ? std::string_view(o->data) : n.text;
   bool str = n.kind == Node::kStr || (o && o->kind == ObjKind::Str);
   bool bytes = n.kind == Node::kBytes || (o && o->kind == ObjKind::Bytes);
-  if (str && is_char_singleton(text)) return text_key('S', text);
+  if (str && is_char_singleton(text)) return text_key('S', text, text_hash(n));
   if (bytes && text.size() <= 1) {
     bool fresh = (n.field == Field::kLinetable && v_.minor == 6 && text.empty()) ||
                  (n.field == Field::kKinds && v_.at_least(11) && text.size() == 1);
-    return fresh ? Key() : text_key('B', text);
+    return fresh ? Key() : text_key('B', text, text_hash(n));
   }
   if (o && o->kind == ObjKind::Int) {
     auto small = o->int_value.to_int64();
@@ -611,7 +759,7 @@ Key Writer::share_key(const Node& n, char type, const Key& cached) const {
   const Object* o = n.kind == Node::kObj ? n.obj : nullptr;
   std::string_view text = o ? std::string_view(o->data) : n.text;
   bool str = n.kind == Node::kStr || (o && o->kind == ObjKind::Str);
-  if (str && type_interned(type)) return text_key('S', text);
+  if (str && type_interned(type)) return text_key('S', text, text_hash(n));
   if (cached) return cached;
   if (n.kind == Node::kCode || (o && o->kind == ObjKind::Code))
     return pointer_key(n.kind == Node::kCode ? static_cast<const void*>(n.code) : o->code.get());
@@ -622,37 +770,38 @@ Key Writer::share_key(const Node& n, char type, const Key& cached) const {
       return {};
     case Field::kConsts:
       if (n.kind == Node::kConstTuple)  // co_consts itself: merged from 3.8
-        return v_.at_least(8) ? value_key_of('K', ConstRef::of_tuple(*n.items)) : Key();
+        return v_.at_least(8) ? value_key_of('K', ConstRef::of_tuple(*n.items), value_hash(n)) : Key();
       if (!o) return {};
-      if (str && is_compiler_name(text)) return compiler_name_key(v_, text);
+      if (str && is_compiler_name(text)) return compiler_name_key(v_, text, text_hash(n));
       // From 3.8 the compiler merges constants module-wide (nested ones
       // from 3.10); before, one code object's equal constants are one.
       if (v_.at_least(10) || (v_.at_least(8) && n.depth == 1))
-        return value_key_of('K', ConstRef::of(*o));
+        return value_key_of('K', ConstRef::of(*o), value_hash(n));
       // A folded tuple is a new object, its items the constants it was
       // folded from.
       if (o->kind == ObjKind::Tuple || o->kind == ObjKind::FrozenSet) return {};
-      if (v_.at_least(8)) return value_key_of('K', ConstRef::of(*o));
-      return value_key_of('k', ConstRef::of(*o), scopes_.empty() ? nullptr : scopes_.back().code);
+      if (v_.at_least(8)) return value_key_of('K', ConstRef::of(*o), value_hash(n));
+      return value_key_of('k', ConstRef::of(*o), value_hash(n),
+                          scopes_.empty() ? nullptr : scopes_.back().code);
     case Field::kNames: case Field::kVarnames: case Field::kFreevars: case Field::kCellvars:
     case Field::kLocals:
       // Merged with equal constant tuples from 3.8.
       if (n.kind == Node::kNameTuple && v_.at_least(8))
-        return value_key_of('K', ConstRef::of_names(*n.names));
+        return value_key_of('K', ConstRef::of_names(*n.names), value_hash(n));
       return {};
-    case Field::kFilename: return text_key('F', text);
+    case Field::kFilename: return text_key('F', text, text_hash(n));
     case Field::kName:
-      if (is_compiler_name(text)) return compiler_name_key(v_, text);
+      if (is_compiler_name(text)) return compiler_name_key(v_, text, text_hash(n));
       return {};
     case Field::kQualname:
-      if (n.same_tag) return text_key(n.same_tag, text);
+      if (n.same_tag) return text_key(n.same_tag, text, text_hash(n));
       // A class body's qualname is also its first constant.
       if (v_.at_least(11) && !(scopes_.back().code->flags & kOptimized))
-        return value_key_of('K', ConstRef::of_str(text));
+        return value_key_of('K', ConstRef::of_str(text), text_hash(n));
       return {};
-    case Field::kCode: return v_.minor == 10 ? text_key('C', text) : Key();
-    case Field::kLinetable: return v_.at_least(10) ? text_key('L', text) : Key();
-    case Field::kExctable: return text_key('E', text);
+    case Field::kCode: return v_.minor == 10 ? text_key('C', text, text_hash(n)) : Key();
+    case Field::kLinetable: return v_.at_least(10) ? text_key('L', text, text_hash(n)) : Key();
+    case Field::kExctable: return text_key('E', text, text_hash(n));
     default: return {};
   }
 }
@@ -667,7 +816,7 @@ bool Writer::default_flag(const Node& n, char type, bool cached) const {
   if (n.kind == Node::kCode) return n.root;
   if (n.field == Field::kFilename) return true;
   if (n.field == Field::kName && is_compiler_name(text)) return true;
-  if (str && type_interned(type) && alive_in_compiler(v_, text)) return true;
+  if (str && type_interned(type) && alive_in_compiler(v_, text, text_hash(n))) return true;
   if (v_.at_least(11)) {
     if (str && type_interned(type)) return true;
     if (n.field == Field::kCode) return true;
@@ -710,14 +859,15 @@ void Writer::prepare_notes(const Code& module) {
     return c;
   };
   std::vector<int32_t> stack{0};
-  std::unordered_set<const Code*> seen;
+  // A code object reached twice is walked once (later uses are references).
+  PointerSet seen;
   size_t size_hint = 0;
   std::vector<const Object*> objs;
   while (!stack.empty()) {
     int32_t at = stack.back();
     stack.pop_back();
     const Code* code = items[at].code;
-    if (!seen.insert(code).second) continue;
+    if (!seen.insert(code)) continue;
     for (const MarshalNote& note : code->marshal_notes) {
       has_notes_ = true;
       all_notes_.push_back(&note);
@@ -785,7 +935,8 @@ char Writer::begin(const Node& n) {
   std::string note_path;  // this node's path, when needed
   if (!entries_ && has_notes_ && in_scope) {
     const Scope& s = scopes_.back();
-    if (!s.notes.empty()) {
+    // Only a path that can match a note is built.
+    if ((s.note_fields >> static_cast<int>(field_)) & 1) {
       note_path = path();
       if (auto it = s.notes.find(note_path); it != s.notes.end()) notes = &it->second;
     }
@@ -886,7 +1037,7 @@ char Writer::begin(const Node& n) {
   if (key && !known) table_.insert(key, rec);
   if (entries_ && is_target_[rec] && !scopes_.empty()) target_places_[rec] = here();
   if (!entries_ && !wanted_targets_.empty() && in_scope &&
-      target_chains_.count(scopes_.back().chain)) {
+      scopes_.back().target_chain) {
     std::string full = scopes_.back().chain + ":" + (note_path.empty() ? path() : note_path);
     if (wanted_targets_.count(full)) targets_.emplace(full, std::make_pair(rec, value_key(n)));
   }
@@ -897,7 +1048,7 @@ char Writer::begin(const Node& n) {
 void Writer::str_body(char type, std::string_view s) {
   if (type == 'u' || type == 't') {
     u32(static_cast<uint32_t>(s.size()));
-    out_ += s;
+    out_.append(s);
     return;
   }
   // One byte per character: ASCII, or Latin-1 in an odd file.
@@ -906,7 +1057,7 @@ void Writer::str_body(char type, std::string_view s) {
   if (!is_ascii(s)) one = latin1 = to_latin1(s);
   if (type == 'z' || type == 'Z') u8(static_cast<uint8_t>(one.size()));
   else u32(static_cast<uint32_t>(one.size()));
-  out_ += one;
+  out_.append(one);
 }
 
 void Writer::int_body(char type, const BigInt& v) {
@@ -924,7 +1075,7 @@ void Writer::int_body(char type, const BigInt& v) {
   }
 }
 
-void Writer::object(const Object& o, Field field, int depth, bool set_item) {
+void Writer::object(const Object& o, Field field, int depth, bool set_item, std::optional<uint64_t> hash) {
   if (stop_) return;
   if (o.kind == ObjKind::Code && o.code) {
     // A nested code object: its own scope and paths.
@@ -935,6 +1086,7 @@ void Writer::object(const Object& o, Field field, int depth, bool set_item) {
   n.depth = depth;
   n.set_item = set_item;
   n.obj = &o;
+  if (hash) n.set_hash(*hash);
   char type = begin(n);
   switch (type) {
     case 'i': case 'l': return int_body(type, o.int_value);
@@ -944,7 +1096,7 @@ void Writer::object(const Object& o, Field field, int depth, bool set_item) {
       return u64(std::bit_cast<uint64_t>(o.imag));
     case 's':
       u32(static_cast<uint32_t>(o.data.size()));
-      out_ += o.data;
+      out_.append(o.data);
       return;
     case 'z': case 'Z': case 'a': case 'A': case 'u': case 't': return str_body(type, o.data);
     case ')': case '(': case '>': {
@@ -965,18 +1117,32 @@ void Writer::name_tuple(Field f, const std::vector<std::string>& names) {
   field_ = f;
   Node n{Node::kNameTuple, f};
   n.names = &names;
-  char type = begin(n);
-  if (!type) return;
-  count(type, names.size());
-  for (size_t i = 0; i < names.size() && !stop_; ++i) {
-    set_index(static_cast<uint32_t>(i));
-    Node item{Node::kStr, f};
-    item.depth = 1;
-    item.text = names[i];
-    item.interned = true;
-    if (char t = begin(item)) str_body(t, names[i]);
+  // From 3.8 the tuple is keyed by value: hash the names once, for it and
+  // for their own keys.
+  const bool by_value = v_.at_least(8) && !names.empty();
+  const size_t base = hashes_.size();
+  if (by_value) {
+    uint64_t h = const_hash_tuple_start(names.size());
+    for (const std::string& name : names) {
+      hashes_.push_back(const_hash_of_str(name));
+      h = const_hash_tuple_item(h, hashes_.back());
+    }
+    n.set_hash(h);
   }
-  clear_index();
+  if (char type = begin(n)) {
+    count(type, names.size());
+    for (size_t i = 0; i < names.size() && !stop_; ++i) {
+      set_index(static_cast<uint32_t>(i));
+      Node item{Node::kStr, f};
+      item.depth = 1;
+      item.text = names[i];
+      item.interned = true;
+      if (by_value) item.set_hash(hashes_[base + i]);
+      if (char t = begin(item)) str_body(t, names[i]);
+    }
+    clear_index();
+  }
+  hashes_.resize(base);
 }
 
 void Writer::bytes_field(Field f, std::string_view data) {
@@ -985,7 +1151,7 @@ void Writer::bytes_field(Field f, std::string_view data) {
   n.text = data;
   if (begin(n)) {
     u32(static_cast<uint32_t>(data.size()));
-    out_ += data;
+    out_.append(data);
   }
 }
 
@@ -1009,7 +1175,11 @@ void Writer::code(const Code& c, bool root) {
     if (scopes_.empty()) scope.chain = "^";
     else if (scopes_.back().chain == "^") scope.chain = c.block_id;
     else scope.chain = scopes_.back().chain + "." + c.block_id;
-    for (const MarshalNote& m : c.marshal_notes) scope.notes[m.path].push_back(&m);
+    for (const MarshalNote& m : c.marshal_notes) {
+      scope.notes[m.path].push_back(&m);
+      scope.note_fields |= field_bit(std::string_view(m.path).substr(0, m.path.find('.')));
+    }
+    scope.target_chain = target_chains_.count(scope.chain) != 0;
   }
   Field saved_field = field_;
   size_t saved_base = index_base_;
@@ -1033,15 +1203,28 @@ void Writer::code(const Code& c, bool root) {
     field_ = Field::kConsts;
     Node consts{Node::kConstTuple, Field::kConsts};
     consts.items = &c.consts;
+    // From 3.8 co_consts is keyed by value: hash the constants once, for it
+    // and for their own keys.
+    const bool by_value = v_.at_least(8) && !c.consts.empty();
+    const size_t base = hashes_.size();
+    if (by_value) {
+      uint64_t h = const_hash_tuple_start(c.consts.size());
+      for (const ObjectPtr& k : c.consts) {
+        hashes_.push_back(const_hash(ConstRef::of(*k)));
+        h = const_hash_tuple_item(h, hashes_.back());
+      }
+      consts.set_hash(h);
+    }
     if (char t = begin(consts)) {
       count(t, c.consts.size());
       for (size_t i = 0; i < c.consts.size() && !stop_; ++i) {
         field_ = Field::kConsts;
         set_index(static_cast<uint32_t>(i));
-        object(*c.consts[i], Field::kConsts, 1, false);
+        object(*c.consts[i], Field::kConsts, 1, false, by_value ? std::optional(hashes_[base + i]) : std::nullopt);
       }
       clear_index();
     }
+    hashes_.resize(base);
     name_tuple(Field::kNames, c.names);
     if (v_.at_least(11)) {
       const LocalsPlus& lp = locals_.emplace_back(localsplus(c));
@@ -1084,6 +1267,7 @@ void Writer::code(const Code& c, bool root) {
 std::string Writer::finish() {
   // Flags: an object referenced later needs one; in observer mode, a flag
   // that differs from the rule becomes a note.
+  std::string& out = out_.bytes();
   std::vector<uint32_t> slot_of(recs_.size(), 0);
   uint32_t next = 0;
   for (size_t i = 0; i < recs_.size(); ++i) {
@@ -1108,16 +1292,16 @@ std::string Writer::finish() {
       }
     }
     if (flag) {
-      out_[r.type_pos] = static_cast<char>(static_cast<uint8_t>(out_[r.type_pos]) | kFlagRef);
+      out[r.type_pos] = static_cast<char>(static_cast<uint8_t>(out[r.type_pos]) | kFlagRef);
       if (r.slot) slot_of[i] = next++;
     }
   }
   for (const Rec& r : recs_) {
     if (r.target < 0) continue;
     uint32_t s = slot_of[r.target];
-    for (int b = 0; b < 4; ++b) out_[r.type_pos + 1 + b] = static_cast<char>(s >> (8 * b));
+    for (int b = 0; b < 4; ++b) out[r.type_pos + 1 + b] = static_cast<char>(s >> (8 * b));
   }
-  return std::move(out_);
+  return std::move(out);
 }
 
 void put_u32(std::string& out, uint32_t v) {

@@ -200,57 +200,34 @@ std::string const_key_of_str(std::string_view text) {
 
 namespace {
 
-constexpr uint64_t kMul = 0x9e3779b97f4a7c15ull;
-
-uint64_t mix(uint64_t h, uint64_t v) {
-  h = (h ^ v) * kMul;
-  return h ^ (h >> 29);
-}
-
-// Eight bytes a time; the length last, so that "a" and "a\0" differ.
-uint64_t mix_bytes(uint64_t h, std::string_view s) {
-  const char* p = s.data();
-  size_t n = s.size();
-  for (; n >= 8; p += 8, n -= 8) {
-    uint64_t w;
-    std::memcpy(&w, p, 8);
-    h = mix(h, w);
-  }
-  uint64_t tail = 0;
-  if (s.size() >= 8) {
-    std::memcpy(&tail, s.data() + s.size() - 8, 8);  // the last 8, overlapping
-  } else {
-    for (size_t i = 0; i < n; ++i) tail |= static_cast<uint64_t>(static_cast<uint8_t>(p[i])) << (8 * i);
-  }
-  return mix(mix(h, tail), s.size());
-}
-
-uint64_t kind_seed(ObjKind k) { return mix(0x243f6a8885a308d3ull, static_cast<uint64_t>(k)); }
+using detail::hash_bytes;
+using detail::hash_mix;
+using detail::hash_seed;
 
 uint64_t hash_object(const Object& o) {
-  uint64_t h = kind_seed(o.kind);
+  uint64_t h = hash_seed(o.kind);
   switch (o.kind) {
     case ObjKind::Int: {
       const std::vector<uint16_t>& d = o.int_value.digits15();
-      h = mix(h, o.int_value.is_negative());
-      return mix_bytes(h, {reinterpret_cast<const char*>(d.data()), d.size() * 2});
+      h = hash_mix(h, o.int_value.is_negative());
+      return hash_bytes(h, {reinterpret_cast<const char*>(d.data()), d.size() * 2});
     }
-    case ObjKind::Float: return mix(h, std::bit_cast<uint64_t>(o.real));
+    case ObjKind::Float: return hash_mix(h, std::bit_cast<uint64_t>(o.real));
     case ObjKind::Complex:
-      return mix(mix(h, std::bit_cast<uint64_t>(o.real)), std::bit_cast<uint64_t>(o.imag));
+      return hash_mix(hash_mix(h, std::bit_cast<uint64_t>(o.real)), std::bit_cast<uint64_t>(o.imag));
     case ObjKind::Bytes:
-    case ObjKind::Str: return mix_bytes(h, o.data);
+    case ObjKind::Str: return hash_bytes(h, o.data);
     case ObjKind::Tuple:
-      h = mix(h, o.items.size());
-      for (const ObjectPtr& item : o.items) h = mix(h, hash_object(*item));
+      h = hash_mix(h, o.items.size());
+      for (const ObjectPtr& item : o.items) h = hash_mix(h, hash_object(*item));
       return h;
     case ObjKind::FrozenSet: {
       // Order-independent, as the key sorts the elements' keys.
       uint64_t sum = 0;
       for (const ObjectPtr& item : o.items) sum += hash_object(*item);
-      return mix(mix(h, o.items.size()), sum);
+      return hash_mix(hash_mix(h, o.items.size()), sum);
     }
-    case ObjKind::Code: return mix(h, reinterpret_cast<uintptr_t>(o.code.get()));
+    case ObjKind::Code: return hash_mix(h, reinterpret_cast<uintptr_t>(o.code.get()));
     default: return h;
   }
 }
@@ -313,17 +290,17 @@ ConstRef item_of(const ConstRef& c, size_t i) {
 }  // namespace
 
 uint64_t const_hash(const ConstRef& c) {
-  uint64_t h = kind_seed(ObjKind::Tuple);
+  uint64_t h = hash_seed(ObjKind::Tuple);
   switch (c.form) {
     case ConstRef::kObject: return hash_object(object_of(c));
-    case ConstRef::kStr: return mix_bytes(kind_seed(ObjKind::Str), c.text);
+    case ConstRef::kStr: return hash_bytes(hash_seed(ObjKind::Str), c.text);
     case ConstRef::kItems:
-      h = mix(h, items_of(c).size());
-      for (const ObjectPtr& item : items_of(c)) h = mix(h, hash_object(*item));
+      h = hash_mix(h, items_of(c).size());
+      for (const ObjectPtr& item : items_of(c)) h = hash_mix(h, hash_object(*item));
       return h;
     case ConstRef::kNames:
-      h = mix(h, names_of(c).size());
-      for (const std::string& n : names_of(c)) h = mix(h, mix_bytes(kind_seed(ObjKind::Str), n));
+      h = hash_mix(h, names_of(c).size());
+      for (const std::string& n : names_of(c)) h = hash_mix(h, hash_bytes(hash_seed(ObjKind::Str), n));
       return h;
   }
   return h;

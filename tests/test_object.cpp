@@ -229,3 +229,23 @@ TEST_CASE("const_hash and const_equal agree with const_key") {
   std::vector<std::string> names3 = {"x", "y", "z"};
   CHECK_FALSE(pyasm::const_equal(ConstRef::of_names(names), ConstRef::of_names(names3)));
 }
+
+TEST_CASE("const_hash_of_str and the tuple fold give const_hash") {
+  using pyasm::ConstRef;
+  for (std::string_view s : {"", "a", "abcdefg", "abcdefgh", "abcdefghijklmnopq", "\xc3\xa9"})
+    CHECK(pyasm::const_hash_of_str(s) == pyasm::const_hash(ConstRef::of_str(s)));
+  // At compile time too (the marshal writer's table of strings).
+  static_assert(pyasm::const_hash_of_str("abcdefghij") != pyasm::const_hash_of_str("abcdefghi"));
+  constexpr uint64_t at_compile_time = pyasm::const_hash_of_str("co_consts_x");
+  CHECK(at_compile_time == pyasm::const_hash(ConstRef::of_str("co_consts_x")));
+  std::vector<ObjectPtr> items = {num(1), Object::str("x"), Object::tuple({num(2)})};
+  uint64_t h = pyasm::const_hash_tuple_start(items.size());
+  for (const ObjectPtr& item : items)
+    h = pyasm::const_hash_tuple_item(h, pyasm::const_hash(ConstRef::of(*item)));
+  CHECK(h == pyasm::const_hash(ConstRef::of_tuple(items)));
+  CHECK(h == pyasm::const_hash(ConstRef::of(*Object::tuple(items))));
+  std::vector<std::string> names = {"a", "bcdefghijk"};
+  uint64_t hn = pyasm::const_hash_tuple_start(names.size());
+  for (const std::string& n : names) hn = pyasm::const_hash_tuple_item(hn, pyasm::const_hash_of_str(n));
+  CHECK(hn == pyasm::const_hash(ConstRef::of_names(names)));
+}

@@ -2,7 +2,9 @@
 // as the assembler builds them and the marshal writer/reader sees them.
 #pragma once
 
+#include <bit>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -76,6 +78,57 @@ struct ConstRef {
 };
 uint64_t const_hash(const ConstRef& c);
 bool const_equal(const ConstRef& a, const ConstRef& b);
+
+namespace detail {
+constexpr uint64_t kHashMul = 0x9e3779b97f4a7c15ull;
+constexpr uint64_t hash_mix(uint64_t h, uint64_t v) {
+  h = (h ^ v) * kHashMul;
+  return h ^ (h >> 29);
+}
+// Eight bytes from p, little-endian whatever the machine, so that a table
+// hashed at compile time agrees with the hashes made at run time.
+constexpr uint64_t load_le64(const char* p) {
+  if (!std::is_constant_evaluated() && std::endian::native == std::endian::little) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    return w;
+  }
+  uint64_t w = 0;
+  for (int i = 0; i < 8; ++i) w |= static_cast<uint64_t>(static_cast<uint8_t>(p[i])) << (8 * i);
+  return w;
+}
+constexpr uint64_t hash_seed(ObjKind k) {
+  return hash_mix(0x243f6a8885a308d3ull, static_cast<uint64_t>(k));
+}
+// Eight bytes a time; the length last, so that "a" and "a\0" differ.
+constexpr uint64_t hash_bytes(uint64_t h, std::string_view s) {
+  const char* p = s.data();
+  size_t n = s.size();
+  for (; n >= 8; p += 8, n -= 8) h = hash_mix(h, load_le64(p));
+  uint64_t tail = 0;
+  if (s.size() >= 8) {
+    tail = load_le64(s.data() + s.size() - 8);  // the last 8, overlapping
+  } else {
+    for (size_t i = 0; i < n; ++i) tail |= static_cast<uint64_t>(static_cast<uint8_t>(p[i])) << (8 * i);
+  }
+  return hash_mix(hash_mix(h, tail), s.size());
+}
+}  // namespace detail
+
+// const_hash of a string, at compile time too (for tables of strings).
+constexpr uint64_t const_hash_of_str(std::string_view s) {
+  return detail::hash_bytes(detail::hash_seed(ObjKind::Str), s);
+}
+// const_hash of a tuple built up from its items' const_hash values, in
+// order, for a caller that hashes the items anyway: start with
+// const_hash_tuple_start(count), then fold each item in with
+// const_hash_tuple_item.
+constexpr uint64_t const_hash_tuple_start(size_t count) {
+  return detail::hash_mix(detail::hash_seed(ObjKind::Tuple), count);
+}
+constexpr uint64_t const_hash_tuple_item(uint64_t h, uint64_t item_hash) {
+  return detail::hash_mix(h, item_hash);
+}
 
 // Python repr() of a constant, as dis shows it (for messages and the
 // disassembler). Code objects print as <code NAME>.
