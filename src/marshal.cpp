@@ -137,6 +137,14 @@ char str_type(std::string_view s, bool interned) {
   return interned ? 't' : 'u';
 }
 
+// None, True, False, Ellipsis and StopIteration.
+bool singleton_type(char t) {
+  switch (t) {
+    case 'N': case 'T': case 'F': case '.': case 'S': return true;
+    default: return false;
+  }
+}
+
 bool type_interned(char t) { return t == 'Z' || t == 'A' || t == 't'; }
 
 // Whether a UTF-8 string has only code points below U+0100, which the
@@ -300,6 +308,11 @@ class KeyTable {
       if (s.hash == lo && entries_[s.entry - 1].key == k) return entries_[s.entry - 1].rec;
     }
   }
+  // Room for about `n` keys without growing.
+  void reserve(size_t n) {
+    entries_.reserve(n);
+    if (n * 2 > slots_.size()) grow(std::bit_ceil(n * 2));
+  }
   // `k` must not be in the table yet.
   void insert(const Key& k, int32_t rec) {
     if ((entries_.size() + 1) * 2 > slots_.size()) grow();
@@ -323,8 +336,8 @@ class KeyTable {
     while (slots_[i].entry) i = (i + 1) & (slots_.size() - 1);
     slots_[i] = {entry, static_cast<uint32_t>(h)};
   }
-  void grow() {
-    size_t n = slots_.empty() ? 1024 : slots_.size() * 2;
+  void grow(size_t n = 0) {
+    if (n == 0) n = slots_.empty() ? 1024 : slots_.size() * 2;
     slots_.assign(n, Slot{});
     shift_ = 64 - std::countr_zero(n);
     for (uint32_t e = 1; e <= entries_.size(); ++e) place(e);
@@ -367,7 +380,7 @@ class Out {
 
  private:
   static constexpr size_t kBuf = 512;
-  void flush() {
+  [[gnu::noinline]] void flush() {
     str_.append(buf_, used_);
     used_ = 0;
   }
@@ -474,6 +487,8 @@ class Writer {
       target_places_.resize(entries_->size());
       // The stream that was read is about as long as the one written.
       if (!entries_->empty()) out_.reserve(out_.size() + entries_->back().offset + 64);
+      recs_.reserve(entries_->size());
+      table_.reserve(entries_->size());
     }
   }
   // Bytes before the stream (the pyc header); offsets stay those of out_.
@@ -505,8 +520,9 @@ class Writer {
   };
 
   // Emitting.
-  void u8(uint8_t b) { *out_.grow(1) = static_cast<char>(b); }
-  void u32(uint32_t v) {
+  // Inlined: a call costs as much as the store.
+  [[gnu::always_inline]] void u8(uint8_t b) { *out_.grow(1) = static_cast<char>(b); }
+  [[gnu::always_inline]] void u32(uint32_t v) {
     char* p = out_.grow(4);
     p[0] = static_cast<char>(v);
     p[1] = static_cast<char>(v >> 8);
@@ -522,6 +538,11 @@ class Writer {
   // Visits `n`: writes a reference and returns 0, or writes the type byte and
   // returns the type code the caller writes the body for.
   char begin(const Node& n);
+  // begin() for an item of a name tuple, the commonest object by far, with
+  // the rule spelled out for it; kGeneral (writing nothing) where a note
+  // or the file read may say otherwise, for begin() to decide.
+  static constexpr char kGeneral = '?';
+  char name(std::string_view text, uint64_t hash);
   void str_body(char type, std::string_view s);
   void int_body(char type, const BigInt& v);
   void count(char type, size_t n) {
@@ -553,6 +574,10 @@ class Writer {
   // The item index below the current field (a code object's own start at
   // index_base_).
   void set_index(uint32_t i) {
+    if (index_.size() == index_base_ + 1) {  // the next item of the same tuple
+      index_.back() = i;
+      return;
+    }
     index_.resize(index_base_);
     index_.push_back(i);
   }
@@ -808,7 +833,7 @@ Key Writer::share_key(const Node& n, char type, const Key& cached) const {
 
 bool Writer::default_flag(const Node& n, char type, bool cached) const {
   // None, True, False, Ellipsis and StopIteration are never flagged.
-  if (type == 'N' || type == 'T' || type == 'F' || type == '.' || type == 'S') return false;
+  if (singleton_type(type)) return false;
   const Object* o = n.kind == Node::kObj ? n.obj : nullptr;
   std::string_view text = o ? std::string_view(o->data) : n.text;
   bool str = n.kind == Node::kStr || (o && o->kind == ObjKind::Str);
@@ -862,6 +887,7 @@ void Writer::prepare_notes(const Code& module) {
   // A code object reached twice is walked once (later uses are references).
   PointerSet seen;
   size_t size_hint = 0;
+  size_t objects_hint = 0;
   std::vector<const Object*> objs;
   while (!stack.empty()) {
     int32_t at = stack.back();
@@ -878,6 +904,8 @@ void Writer::prepare_notes(const Code& module) {
       }
     }
     // About what the code object will take, so that the output grows once.
+    objects_hint += 12 + code->consts.size() + code->names.size() + code->varnames.size() +
+                    code->cellvars.size() + code->freevars.size();
     size_hint += 64 + code->code_bytes.size() + code->linetable.size() +
                  code->exceptiontable.size() + code->filename.size() +
                  16 * (code->consts.size() + code->names.size() + code->varnames.size());
@@ -893,6 +921,8 @@ void Writer::prepare_notes(const Code& module) {
     }
   }
   out_.reserve(out_.size() + size_hint);
+  recs_.reserve(objects_hint);
+  table_.reserve(objects_hint);
 }
 
 std::vector<const MarshalNote*> Writer::unused_notes() const {
@@ -963,7 +993,7 @@ char Writer::begin(const Node& n) {
       used_.insert(m);
     }
   }
-  bool singleton = type == 'N' || type == 'T' || type == 'F' || type == '.' || type == 'S';
+  bool singleton = singleton_type(type);
 
   // A reference, or the object in full?
   const Key cached = singleton ? Key() : cached_key(n);
@@ -1041,6 +1071,46 @@ char Writer::begin(const Node& n) {
     std::string full = scopes_.back().chain + ":" + (note_path.empty() ? path() : note_path);
     if (wanted_targets_.count(full)) targets_.emplace(full, std::make_pair(rec, value_key(n)));
   }
+  u8(static_cast<uint8_t>(type));
+  return type;
+}
+
+char Writer::name(std::string_view text, uint64_t hash) {
+  if (stop_ || scopes_.empty()) return kGeneral;
+  const Scope& scope = scopes_.back();
+  if (!entries_ && has_notes_ &&
+      (((scope.note_fields >> static_cast<int>(field_)) & 1) || scope.target_chain))
+    return kGeneral;
+  const auto rec = static_cast<int32_t>(recs_.size());
+  const StreamEntry* actual = nullptr;
+  if (entries_) {
+    if (static_cast<size_t>(rec) >= entries_->size() || rec == describe_entry_ || is_target_[rec])
+      return kGeneral;
+    actual = &(*entries_)[rec];
+  }
+  // As begin(): an interned string's type, keyed by its text; flagged when
+  // cached, alive in the compiler, or from 3.11.
+  const char type = str_type(text, true);
+  const Key key = text_key('S', text, hash);
+  const int32_t target = table_.find(key);
+  if (actual) {
+    // The file agrees with the rule, or begin() notes where it does not.
+    if (actual->type == 'r' ? actual->ref != target || target < 0
+                            : actual->type != static_cast<uint8_t>(type) || target >= 0)
+      return kGeneral;
+  }
+  if (target >= 0) {
+    recs_.push_back({static_cast<uint32_t>(out_.size()), target, false, false, false});
+    recs_[target].referenced = true;
+    u8('r');
+    u32(0);  // patched in finish()
+    return 0;
+  }
+  const bool flag =
+      is_char_singleton(text) || v_.at_least(11) || alive_in_compiler(v_, text, hash);
+  if (actual && actual->flag != flag) return kGeneral;
+  recs_.push_back({static_cast<uint32_t>(out_.size()), -1, flag, true, false});
+  table_.insert(key, rec);
   u8(static_cast<uint8_t>(type));
   return type;
 }
@@ -1133,12 +1203,17 @@ void Writer::name_tuple(Field f, const std::vector<std::string>& names) {
     count(type, names.size());
     for (size_t i = 0; i < names.size() && !stop_; ++i) {
       set_index(static_cast<uint32_t>(i));
-      Node item{Node::kStr, f};
-      item.depth = 1;
-      item.text = names[i];
-      item.interned = true;
-      if (by_value) item.set_hash(hashes_[base + i]);
-      if (char t = begin(item)) str_body(t, names[i]);
+      const uint64_t h = by_value ? hashes_[base + i] : const_hash_of_str(names[i]);
+      char t = name(names[i], h);
+      if (t == kGeneral) {
+        Node item{Node::kStr, f};
+        item.depth = 1;
+        item.text = names[i];
+        item.interned = true;
+        item.set_hash(h);
+        t = begin(item);
+      }
+      if (t) str_body(t, names[i]);
     }
     clear_index();
   }
@@ -1172,14 +1247,20 @@ void Writer::code(const Code& c, bool root) {
   scope.id = static_cast<uint32_t>(scope_info_.size());
   scope_info_.push_back({&c, scopes_.empty() ? -1 : static_cast<int32_t>(scopes_.back().id)});
   if (has_notes_) {
-    if (scopes_.empty()) scope.chain = "^";
-    else if (scopes_.back().chain == "^") scope.chain = c.block_id;
-    else scope.chain = scopes_.back().chain + "." + c.block_id;
+    // The chain names a note's target: not needed when no note has one.
+    if (target_chains_.empty()) {
+    } else if (scopes_.empty()) {
+      scope.chain = "^";
+    } else if (scopes_.back().chain == "^") {
+      scope.chain = c.block_id;
+    } else {
+      scope.chain = scopes_.back().chain + "." + c.block_id;
+    }
     for (const MarshalNote& m : c.marshal_notes) {
       scope.notes[m.path].push_back(&m);
       scope.note_fields |= field_bit(std::string_view(m.path).substr(0, m.path.find('.')));
     }
-    scope.target_chain = target_chains_.count(scope.chain) != 0;
+    scope.target_chain = !target_chains_.empty() && target_chains_.count(scope.chain) != 0;
   }
   Field saved_field = field_;
   size_t saved_base = index_base_;
@@ -1299,7 +1380,9 @@ std::string Writer::finish() {
   for (const Rec& r : recs_) {
     if (r.target < 0) continue;
     uint32_t s = slot_of[r.target];
-    for (int b = 0; b < 4; ++b) out[r.type_pos + 1 + b] = static_cast<char>(s >> (8 * b));
+    const char le[4] = {static_cast<char>(s), static_cast<char>(s >> 8), static_cast<char>(s >> 16),
+                         static_cast<char>(s >> 24)};
+    std::memcpy(&out[r.type_pos + 1], le, 4);
   }
   return std::move(out);
 }
