@@ -589,6 +589,7 @@ class Writer {
   KeyTable table_;                 // share key -> first record
   std::vector<uint64_t> hashes_;   // items' hashes handed down, a stack
   std::deque<LocalsPlus> locals_;  // 3.11+ localsplus: keys point into them
+  std::deque<std::string> kinds_;  // the same, for the kinds alone
 
   // Where the walk is.
   std::vector<Scope> scopes_;
@@ -1308,9 +1309,17 @@ void Writer::code(const Code& c, bool root) {
     hashes_.resize(base);
     name_tuple(Field::kNames, c.names);
     if (v_.at_least(11)) {
-      const LocalsPlus& lp = locals_.emplace_back(localsplus(c));
-      name_tuple(Field::kLocals, lp.names);
-      bytes_field(Field::kKinds, lp.kinds);
+      if (c.cellvars.empty() && c.freevars.empty() && c.hidden.empty()) {
+        // Most code objects: localsplus is co_varnames, each of kind 0x20
+        // (local, code.hpp), written without copying the names.
+        const std::string& kinds = kinds_.emplace_back(c.varnames.size(), '\x20');
+        name_tuple(Field::kLocals, c.varnames);
+        bytes_field(Field::kKinds, kinds);
+      } else {
+        const LocalsPlus& lp = locals_.emplace_back(localsplus(c));
+        name_tuple(Field::kLocals, lp.names);
+        bytes_field(Field::kKinds, lp.kinds);
+      }
     } else {
       name_tuple(Field::kVarnames, c.varnames);
       name_tuple(Field::kFreevars, c.freevars);

@@ -174,6 +174,17 @@ TEST_CASE("localsplus: an argument that is a cell keeps its slot") {
   CHECK(hex(lp.kinds) == "2060204080");
 }
 
+// The marshal writer writes a code object without cells, free variables or
+// hidden locals straight from co_varnames, every kind 0x20: what
+// localsplus() gives for it.
+TEST_CASE("localsplus: only locals are co_varnames, kind 0x20") {
+  pyasm::Code f;
+  f.varnames = {"a", "a_long_name_past_the_small_string_buffer", "c"};
+  pyasm::LocalsPlus lp = pyasm::localsplus(f);
+  CHECK(lp.names == f.varnames);
+  CHECK(hex(lp.kinds) == "202020");
+}
+
 namespace {
 
 // One module per version, hand-built from what CPython compiles for
