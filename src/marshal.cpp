@@ -457,6 +457,7 @@ struct Rec {
   bool flag;
   bool slot;        // takes a reference slot when flagged (not None/True/...)
   bool referenced;  // a later record refers to it
+  uint32_t slot_no = 0;  // set in finish(), when flagged
 };
 
 // Where an object is in its code object's stream, kept as numbers until a
@@ -543,7 +544,8 @@ class Writer {
   // or the file read may say otherwise, for begin() to decide.
   static constexpr char kGeneral = '?';
   char name(std::string_view text, uint64_t hash);
-  void str_body(char type, std::string_view s);
+  // `ascii`: the caller knows `s` is ASCII.
+  void str_body(char type, std::string_view s, bool ascii = false);
   void int_body(char type, const BigInt& v);
   void count(char type, size_t n) {
     if (type == ')') u8(static_cast<uint8_t>(n));
@@ -1116,7 +1118,7 @@ char Writer::name(std::string_view text, uint64_t hash) {
   return type;
 }
 
-void Writer::str_body(char type, std::string_view s) {
+void Writer::str_body(char type, std::string_view s, bool ascii) {
   if (type == 'u' || type == 't') {
     u32(static_cast<uint32_t>(s.size()));
     out_.append(s);
@@ -1125,7 +1127,7 @@ void Writer::str_body(char type, std::string_view s) {
   // One byte per character: ASCII, or Latin-1 in an odd file.
   std::string latin1;
   std::string_view one = s;
-  if (!is_ascii(s)) one = latin1 = to_latin1(s);
+  if (!ascii && !is_ascii(s)) one = latin1 = to_latin1(s);
   if (type == 'z' || type == 'Z') u8(static_cast<uint8_t>(one.size()));
   else u32(static_cast<uint32_t>(one.size()));
   out_.append(one);
@@ -1206,6 +1208,8 @@ void Writer::name_tuple(Field f, const std::vector<std::string>& names) {
       set_index(static_cast<uint32_t>(i));
       const uint64_t h = by_value ? hashes_[base + i] : const_hash_of_str(names[i]);
       char t = name(names[i], h);
+      // name() gives a one-byte type to ASCII text only.
+      bool ascii = t != kGeneral;
       if (t == kGeneral) {
         Node item{Node::kStr, f};
         item.depth = 1;
@@ -1214,7 +1218,7 @@ void Writer::name_tuple(Field f, const std::vector<std::string>& names) {
         item.set_hash(h);
         t = begin(item);
       }
-      if (t) str_body(t, names[i]);
+      if (t) str_body(t, names[i], ascii);
     }
     clear_index();
   }
@@ -1358,11 +1362,17 @@ std::string Writer::finish() {
   // Flags: an object referenced later needs one; in observer mode, a flag
   // that differs from the rule becomes a note.
   std::string& out = out_.bytes();
-  std::vector<uint32_t> slot_of(recs_.size(), 0);
+  // One pass: a reference always names an earlier record, numbered by then.
   uint32_t next = 0;
   for (size_t i = 0; i < recs_.size(); ++i) {
     Rec& r = recs_[i];
-    if (r.target >= 0) continue;
+    if (r.target >= 0) {
+      uint32_t s = recs_[r.target].slot_no;
+      const char le[4] = {static_cast<char>(s), static_cast<char>(s >> 8),
+                           static_cast<char>(s >> 16), static_cast<char>(s >> 24)};
+      std::memcpy(&out[r.type_pos + 1], le, 4);
+      continue;
+    }
     bool flag = r.flag || (r.referenced && r.slot);
     if (entries_ && i < rec_places_.size() && rec_places_[i].set) {
       // The rule's flag differed from the file's; unless a reference forces
@@ -1383,15 +1393,8 @@ std::string Writer::finish() {
     }
     if (flag) {
       out[r.type_pos] = static_cast<char>(static_cast<uint8_t>(out[r.type_pos]) | kFlagRef);
-      if (r.slot) slot_of[i] = next++;
+      if (r.slot) r.slot_no = next++;
     }
-  }
-  for (const Rec& r : recs_) {
-    if (r.target < 0) continue;
-    uint32_t s = slot_of[r.target];
-    const char le[4] = {static_cast<char>(s), static_cast<char>(s >> 8), static_cast<char>(s >> 16),
-                         static_cast<char>(s >> 24)};
-    std::memcpy(&out[r.type_pos + 1], le, 4);
   }
   return std::move(out);
 }
