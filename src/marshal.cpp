@@ -250,24 +250,25 @@ struct Key {
 
 constexpr uint64_t kMul = detail::kHashMul;
 using detail::hash_mix;
-uint64_t mix(uint64_t h, uint64_t v) { return hash_mix(h, v); }
 
 // `text_hash`: const_hash_of_str(text), which the caller may have already.
 Key text_key(char tag, std::string_view text, uint64_t text_hash) {
   Key k;
   k.tag = tag;
   k.value = ConstRef::of_str(text);
-  k.hash = mix(text_hash, static_cast<uint8_t>(tag));
+  k.hash = hash_mix(text_hash, static_cast<uint8_t>(tag));
   return k;
 }
 
 // `value_hash`: const_hash(value).
-Key value_key_of(char tag, const ConstRef& value, uint64_t value_hash, const void* scope = nullptr) {
+Key value_key_of(char tag, const ConstRef& value, uint64_t value_hash,
+                 const void* scope = nullptr) {
   Key k;
   k.tag = tag;
   k.value = value;
   k.ptr = scope;
-  k.hash = mix(mix(value_hash, static_cast<uint8_t>(tag)), reinterpret_cast<uintptr_t>(scope));
+  k.hash = hash_mix(hash_mix(value_hash, static_cast<uint8_t>(tag)),
+                    reinterpret_cast<uintptr_t>(scope));
   return k;
 }
 
@@ -275,7 +276,7 @@ Key pointer_key(const void* p) {
   Key k;
   k.tag = 'P';
   k.ptr = p;
-  k.hash = mix('P', reinterpret_cast<uintptr_t>(p));
+  k.hash = hash_mix('P', reinterpret_cast<uintptr_t>(p));
   return k;
 }
 
@@ -283,14 +284,14 @@ Key small_int_key(int64_t v) {
   Key k;
   k.tag = 'I';
   k.small = v;
-  k.hash = mix('I', static_cast<uint64_t>(v));
+  k.hash = hash_mix('I', static_cast<uint64_t>(v));
   return k;
 }
 
 Key empty_tuple_key() {
   Key k;
   k.tag = '(';
-  k.hash = mix('(', 0);
+  k.hash = hash_mix('(', 0);
   return k;
 }
 
@@ -798,7 +799,8 @@ Key Writer::share_key(const Node& n, char type, const Key& cached) const {
       return {};
     case Field::kConsts:
       if (n.kind == Node::kConstTuple)  // co_consts itself: merged from 3.8
-        return v_.at_least(8) ? value_key_of('K', ConstRef::of_tuple(*n.items), value_hash(n)) : Key();
+        return v_.at_least(8) ? value_key_of('K', ConstRef::of_tuple(*n.items), value_hash(n))
+                              : Key();
       if (!o) return {};
       if (str && is_compiler_name(text)) return compiler_name_key(v_, text, text_hash(n));
       // From 3.8 the compiler merges constants module-wide (nested ones
@@ -1148,7 +1150,8 @@ void Writer::int_body(char type, const BigInt& v) {
   }
 }
 
-void Writer::object(const Object& o, Field field, int depth, bool set_item, std::optional<uint64_t> hash) {
+void Writer::object(const Object& o, Field field, int depth, bool set_item,
+                    std::optional<uint64_t> hash) {
   if (stop_) return;
   if (o.kind == ObjKind::Code && o.code) {
     // A nested code object: its own scope and paths.
@@ -1306,7 +1309,8 @@ void Writer::code(const Code& c, bool root) {
       for (size_t i = 0; i < c.consts.size() && !stop_; ++i) {
         field_ = Field::kConsts;
         set_index(static_cast<uint32_t>(i));
-        object(*c.consts[i], Field::kConsts, 1, false, by_value ? std::optional(hashes_[base + i]) : std::nullopt);
+        object(*c.consts[i], Field::kConsts, 1, false,
+               by_value ? std::optional(hashes_[base + i]) : std::nullopt);
       }
       clear_index();
     }

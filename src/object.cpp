@@ -214,7 +214,8 @@ uint64_t hash_object(const Object& o) {
     }
     case ObjKind::Float: return hash_mix(h, std::bit_cast<uint64_t>(o.real));
     case ObjKind::Complex:
-      return hash_mix(hash_mix(h, std::bit_cast<uint64_t>(o.real)), std::bit_cast<uint64_t>(o.imag));
+      return hash_mix(hash_mix(h, std::bit_cast<uint64_t>(o.real)),
+                      std::bit_cast<uint64_t>(o.imag));
     case ObjKind::Bytes:
     case ObjKind::Str: return hash_bytes(h, o.data);
     case ObjKind::Tuple:
@@ -293,14 +294,14 @@ uint64_t const_hash(const ConstRef& c) {
   uint64_t h = hash_seed(ObjKind::Tuple);
   switch (c.form) {
     case ConstRef::kObject: return hash_object(object_of(c));
-    case ConstRef::kStr: return hash_bytes(hash_seed(ObjKind::Str), c.text);
+    case ConstRef::kStr: return const_hash_of_str(c.text);
     case ConstRef::kItems:
       h = hash_mix(h, items_of(c).size());
       for (const ObjectPtr& item : items_of(c)) h = hash_mix(h, hash_object(*item));
       return h;
     case ConstRef::kNames:
       h = hash_mix(h, names_of(c).size());
-      for (const std::string& n : names_of(c)) h = hash_mix(h, hash_bytes(hash_seed(ObjKind::Str), n));
+      for (const std::string& n : names_of(c)) h = hash_mix(h, const_hash_of_str(n));
       return h;
   }
   return h;

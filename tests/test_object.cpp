@@ -246,6 +246,7 @@ TEST_CASE("const_hash_of_str and the tuple fold give const_hash") {
   CHECK(h == pyasm::const_hash(ConstRef::of(*Object::tuple(items))));
   std::vector<std::string> names = {"a", "bcdefghijk"};
   uint64_t hn = pyasm::const_hash_tuple_start(names.size());
-  for (const std::string& n : names) hn = pyasm::const_hash_tuple_item(hn, pyasm::const_hash_of_str(n));
+  for (const std::string& n : names)
+    hn = pyasm::const_hash_tuple_item(hn, pyasm::const_hash_of_str(n));
   CHECK(hn == pyasm::const_hash(ConstRef::of_names(names)));
 }

@@ -109,7 +109,8 @@ constexpr uint64_t hash_bytes(uint64_t h, std::string_view s) {
   if (s.size() >= 8) {
     tail = load_le64(s.data() + s.size() - 8);  // the last 8, overlapping
   } else {
-    for (size_t i = 0; i < n; ++i) tail |= static_cast<uint64_t>(static_cast<uint8_t>(p[i])) << (8 * i);
+    for (size_t i = 0; i < n; ++i)
+      tail |= static_cast<uint64_t>(static_cast<uint8_t>(p[i])) << (8 * i);
   }
   return hash_mix(hash_mix(h, tail), s.size());
 }
