@@ -7,7 +7,7 @@
 
 namespace pyasm {
 
-int StackEffect::eval(uint32_t a) const {
+int StackEffect::eval_form(uint32_t a) const {
   switch (form) {
     case EffectForm::Const:
       return c;

@@ -4,6 +4,7 @@
 // every jump is followed on both branches, and from 3.11 every instruction
 // covered by an exception-table entry leads to its handler, entered with
 // depth + lasti + 1 (the entry's depth, the offset if lasti, the exception).
+#include <algorithm>
 #include <climits>
 
 #include "pyasm/assembler.hpp"
@@ -20,11 +21,29 @@ int entry_depth(const Code& code) {
   return generator && code.version.at_least(10) && !code.version.at_least(13) ? 1 : 0;
 }
 
+// Storage reused by every analysis on this thread: the build runs one per
+// code object, which then allocates nothing once these have grown.
+struct Scratch {
+  std::vector<int> depth, raises;
+  std::vector<size_t> work;
+  Coverage cover;
+};
+
+Scratch& scratch() {
+  thread_local Scratch s;
+  return s;
+}
+
 class Analysis {
  public:
-  Analysis(const Code& code, const SourceFile& file, Diagnostics& diags)
+  Analysis(const Code& code, const SourceFile& file, Diagnostics& diags, Scratch& sc)
       : code_(code), table_(*opcode_table(code.version)), file_(file), diags_(diags),
-        depth_(code.instrs.size(), INT_MIN) {}
+        depth_(sc.depth), raises_(sc.raises), work_(sc.work), cover_(sc.cover) {
+    depth_.assign(code.instrs.size(), INT_MIN);
+    raises_.assign(code.instrs.size(), 0);
+    work_.clear();
+    if (!code.exceptions.empty()) cover_.build(code);
+  }
 
   int run() {
     if (code_.instrs.empty()) return 0;
@@ -113,7 +132,9 @@ class Analysis {
   // keep the walk finite. An explicit stack replaces the recursion.
   int walk_3_6() {
     const size_t n = code_.instrs.size();
-    std::vector<bool> leader = block_starts(code_, table_, false), on_path(n, false);
+    std::vector<uint8_t> leader;
+    block_starts(code_, table_, false, leader);
+    std::vector<bool> on_path(n, false);
     struct Frame {
       size_t block;   // first instruction
       int depth;
@@ -197,8 +218,8 @@ class Analysis {
     for (;;) {
       const Instr& in = code_.instrs[i];
       const OpInfo& op = *table_.find(in.opcode);
-      for (const ExceptionEntry& e : code_.exceptions) {
-        if (static_cast<int>(i) < e.start || static_cast<int>(i) >= e.end) continue;
+      for (uint32_t k : code_.exceptions.empty() ? std::span<const uint32_t>() : cover_.of(i)) {
+        const ExceptionEntry& e = code_.exceptions[k];
         int handler = e.depth + (e.lasti ? 1 : 0) + 1;
         max_ = std::max(max_, handler);
         reach(static_cast<size_t>(e.handler), handler, &in);
@@ -234,9 +255,10 @@ class Analysis {
   const SourceFile& file_;
   Diagnostics& diags_;
   static constexpr int kMaxRaises = 8;
-  std::vector<int> depth_;
-  std::vector<int> raises_ = std::vector<int>(code_.instrs.size(), 0);
-  std::vector<size_t> work_;
+  std::vector<int>& depth_;
+  std::vector<int>& raises_;
+  std::vector<size_t>& work_;
+  Coverage& cover_;  // built only when the code has exception entries
   int max_ = 0;
   bool failed_ = false;
   bool lenient_ = false;  // walking dead code: failures are not errors
@@ -244,23 +266,45 @@ class Analysis {
 
 }  // namespace
 
-std::vector<bool> block_starts(const Code& code, const OpcodeTable& table, bool handlers) {
+void block_starts(const Code& code, const OpcodeTable& table, bool handlers,
+                  std::vector<uint8_t>& start) {
   const size_t n = code.instrs.size();
-  std::vector<bool> start(n + 1, false);
-  start[0] = true;
+  start.assign(n + 1, 0);
+  start[0] = 1;
   for (size_t i = 0; i < n; ++i) {
     const Instr& in = code.instrs[i];
     const OpInfo& op = *table.find(in.opcode);
-    if (op.jumps() && in.target >= 0) start[static_cast<size_t>(in.target)] = true;
-    if (op.jumps() || op.terminates()) start[i + 1] = true;
+    if (op.jumps() && in.target >= 0) start[static_cast<size_t>(in.target)] = 1;
+    if (op.jumps() || op.terminates()) start[i + 1] = 1;
   }
   if (handlers)
-    for (const ExceptionEntry& e : code.exceptions) start[static_cast<size_t>(e.handler)] = true;
-  return start;
+    for (const ExceptionEntry& e : code.exceptions) start[static_cast<size_t>(e.handler)] = 1;
+}
+
+void Coverage::build(const Code& code) {
+  const size_t n = code.instrs.size();
+  first_.assign(n + 1, 0);
+  // An entry's range clamped to the code (a pyc's may lie outside it).
+  auto range = [n](const ExceptionEntry& e) {
+    size_t lo = static_cast<size_t>(std::clamp<int64_t>(e.start, 0, static_cast<int64_t>(n)));
+    size_t hi = static_cast<size_t>(std::clamp<int64_t>(e.end, 0, static_cast<int64_t>(n)));
+    return std::pair{lo, std::max(lo, hi)};
+  };
+  for (const ExceptionEntry& e : code.exceptions) {
+    auto [lo, hi] = range(e);
+    for (size_t i = lo; i < hi; ++i) ++first_[i + 1];
+  }
+  for (size_t i = 0; i < n; ++i) first_[i + 1] += first_[i];
+  entries_.resize(first_[n]);
+  next_.assign(first_.begin(), first_.end() - 1);
+  for (size_t k = 0; k < code.exceptions.size(); ++k) {
+    auto [lo, hi] = range(code.exceptions[k]);
+    for (size_t i = lo; i < hi; ++i) entries_[next_[i]++] = static_cast<uint32_t>(k);
+  }
 }
 
 int compute_stacksize(const Code& code, const SourceFile& file, Diagnostics& diags) {
-  return Analysis(code, file, diags).run();
+  return Analysis(code, file, diags, scratch()).run();
 }
 
 }  // namespace pyasm

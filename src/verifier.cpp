@@ -24,6 +24,7 @@ namespace pyasm {
 
 namespace {
 
+using verifier::Name;
 using verifier::OpRule;
 using verifier::Role;
 
@@ -129,8 +130,13 @@ struct Scratch {
   std::vector<std::pair<uint32_t, uint32_t>> edges;  // every edge the walk took, in order
   State cur;   // the walk's state
   State made;  // a state made for a join (exception, jump, ≤3.7 unwinding)
-  std::vector<Slot> pushed, inputs, out, copies;
-  std::vector<uint8_t> exempt;
+  std::vector<Slot> pushed, out, copies;
+  std::vector<uint8_t> leader;  // block_starts, with handlers
+  Coverage cover;  // 3.11+
+  // check_interruptible's graph and search
+  std::vector<uint32_t> first, succ, end;
+  std::vector<uint8_t> color;
+  std::vector<std::pair<uint32_t, uint32_t>> path;
   std::unordered_map<const Code*, bool> dot0;  // iterates_dot0's answers
 };
 
@@ -145,6 +151,7 @@ class Verifier {
       : code_(code),
         table_(*opcode_table(code.version)),
         rules_(verifier::rules_for(table_)),
+        names_(verifier::names_for(table_)),
         file_(file),
         diags_(diags),
         minor_(code.version.minor),
@@ -154,7 +161,10 @@ class Verifier {
     const size_t n = code_.instrs.size();
     if (n == 0) return true;
     if (!check_flags()) return false;
-    leader_ = block_starts(code_, table_, true);
+    block_starts(code_, table_, true, sc_.leader);
+    if (minor_ >= 11) sc_.cover.build(code_);
+    for (int64_t p = 0; p < std::min<int64_t>(code_.argcount, code_.varnames.size()); ++p)
+      dotted_ |= code_.varnames[static_cast<size_t>(p)].starts_with('.');
     sc_.states.clear();
     sc_.head.assign(n, -1);
     sc_.slots.clear();
@@ -189,6 +199,7 @@ class Verifier {
 
   const Instr& instr(size_t i) const { return code_.instrs[i]; }
   std::string_view name(const Instr& in) const { return table_.find(in.opcode)->name; }
+  verifier::Name id(const Instr& in) const { return names_[in.opcode]; }
 
   bool fail(const Instr& in, const std::string& msg) {
     if (ok_) diags_.error(file_, in.src, msg);
@@ -200,7 +211,18 @@ class Verifier {
 
   bool check_flags() {
     bool gen = generator();
-    for (size_t i = 0; i < code_.instrs.size(); ++i) {
+    const size_t n = code_.instrs.size();
+    // 3.11+: a generator's frame is made by RETURN_GENERATOR, which must come
+    // first (after the MAKE_CELL/COPY_FREE_VARS prologue, which ends at
+    // `start`); any other start runs YIELD_VALUE on a frame that is not
+    // inside a generator.
+    size_t start = 0;
+    if (minor_ >= 11)
+      while (start < n && (id(instr(start)) == Name::MakeCell ||
+                           id(instr(start)) == Name::CopyFreeVars || id(instr(start)) == Name::Nop))
+        ++start;
+    size_t stray = n;  // 3.11+: the first RETURN_GENERATOR elsewhere, reported last
+    for (size_t i = 0; i < n; ++i) {
       const Instr& in = instr(i);
       const OpRule* r = rules_[in.opcode];
       if (!r) continue;
@@ -208,27 +230,21 @@ class Verifier {
         return fail(in, std::string(name(in)) +
                             " in code without the GENERATOR, COROUTINE or ASYNC_GENERATOR "
                             "flag (add `.flags` with one of them)");
-      if (r->role == Role::ReturnGenerator && !gen)
-        return fail(in, "RETURN_GENERATOR in code without the GENERATOR, COROUTINE or "
-                        "ASYNC_GENERATOR flag");
+      if (r->role == Role::ReturnGenerator) {
+        if (!gen)
+          return fail(in, "RETURN_GENERATOR in code without the GENERATOR, COROUTINE or "
+                          "ASYNC_GENERATOR flag");
+        if (i != start && stray == n) stray = i;
+      }
     }
-    // 3.11+: a generator's frame is made by RETURN_GENERATOR, which must come
-    // first (after the MAKE_CELL/COPY_FREE_VARS prologue); any other start
-    // runs YIELD_VALUE on a frame that is not inside a generator.
     if (minor_ >= 11) {
-      size_t i = 0;
-      while (i < code_.instrs.size() &&
-             (name(instr(i)) == "MAKE_CELL" || name(instr(i)) == "COPY_FREE_VARS" ||
-              name(instr(i)) == "NOP"))
-        ++i;
-      bool first_rg = i < code_.instrs.size() && name(instr(i)) == "RETURN_GENERATOR";
+      bool first_rg = start < n && id(instr(start)) == Name::ReturnGenerator;
       if (gen && !first_rg)
-        return fail(i < code_.instrs.size() ? instr(i) : instr(0),
+        return fail(start < n ? instr(start) : instr(0),
                     "a generator or coroutine must start with RETURN_GENERATOR (after "
                     "MAKE_CELL and COPY_FREE_VARS)");
-      for (size_t j = 0; j < code_.instrs.size(); ++j)
-        if (name(instr(j)) == "RETURN_GENERATOR" && j != i)
-          return fail(instr(j), "RETURN_GENERATOR is only valid as the first instruction");
+      if (stray < n)
+        return fail(instr(stray), "RETURN_GENERATOR is only valid as the first instruction");
     }
     return true;
   }
@@ -236,19 +252,23 @@ class Verifier {
   // ---- locals (3.11+) ----------------------------------------------------
 
   void entry_locals(State& s) {
-    LocalsPlus lp = localsplus(code_);
-    kinds_ = lp.kinds;
     // A pyc's counts are anything up to 2^31 each: sum them wide.
     int64_t nargs = int64_t{code_.argcount} + code_.kwonlyargcount +
                     ((code_.flags & kVarArgs) ? 1 : 0) + ((code_.flags & kVarKeywords) ? 1 : 0);
-    s.locals.assign(lp.names.size(), kUnbound);
+    s.locals.assign(localsplus_size(), kUnbound);
     nlocals_ = s.locals.size();
     for (size_t i = 0; i < s.locals.size(); ++i)
       if (static_cast<int64_t>(i) < nargs) s.locals[i] = kBound;
   }
 
-  bool is_cell_kind(size_t slot) const {
-    return slot < kinds_.size() && (static_cast<uint8_t>(kinds_[slot]) & 0xc0);
+  // How many slots localsplus(code_) has (the varnames, the cells that are
+  // not also locals, the free variables), without building its names.
+  size_t localsplus_size() const {
+    size_t n = code_.varnames.size() + code_.freevars.size();
+    for (const std::string& cell : code_.cellvars)
+      if (std::find(code_.varnames.begin(), code_.varnames.end(), cell) == code_.varnames.end())
+        ++n;
+    return n;
   }
 
   // ---- joining states ----------------------------------------------------
@@ -366,34 +386,70 @@ class Verifier {
 
   // Widens stored state v by s (same depth and blocks).
   void merge(uint32_t v, const State& s) {
+    merge(v, s.stack, {}, s.blocks, s.eh_min, s.eh_max, s.locals);
+  }
+
+  // The same for a state given in parts: its stack is `low` then `high`.
+  void merge(uint32_t v, std::span<const Slot> low, std::span<const Slot> high,
+             std::span<const Block> sblocks, int eh_min, int eh_max,
+             std::span<const uint8_t> slocals) {
     Stored& cur = sc_.states[v];
     bool changed = false;
     Block* blocks = sc_.blocks.data() + cur.blocks;
-    for (size_t k = 0; k < s.blocks.size(); ++k) {
+    for (size_t k = 0; k < sblocks.size(); ++k) {
       Block& b = blocks[k];
-      if (s.blocks[k].eh_min < b.eh_min) b.eh_min = s.blocks[k].eh_min, changed = true;
-      if (s.blocks[k].eh_max > b.eh_max) b.eh_max = s.blocks[k].eh_max, changed = true;
+      if (sblocks[k].eh_min < b.eh_min) b.eh_min = sblocks[k].eh_min, changed = true;
+      if (sblocks[k].eh_max > b.eh_max) b.eh_max = sblocks[k].eh_max, changed = true;
     }
-    Slot* stack = sc_.slots.data() + cur.stack;
-    for (size_t k = 0; k < s.stack.size(); ++k) {
-      Slot& a = stack[k];
-      const Slot& b = s.stack[k];
-      uint32_t kind = a.kind | b.kind;
-      int32_t extra = a.extra == b.extra ? a.extra : kUnknown;
-      if (kind != a.kind || extra != a.extra) a = {kind, extra}, changed = true;
-    }
-    if (s.eh_min < cur.eh_min) cur.eh_min = s.eh_min, changed = true;
-    if (s.eh_max > cur.eh_max) cur.eh_max = s.eh_max, changed = true;
+    auto widen = [&](Slot* stack, std::span<const Slot> by) {
+      for (size_t k = 0; k < by.size(); ++k) {
+        Slot& a = stack[k];
+        const Slot& b = by[k];
+        uint32_t kind = a.kind | b.kind;
+        int32_t extra = a.extra == b.extra ? a.extra : kUnknown;
+        if (kind != a.kind || extra != a.extra) a = {kind, extra}, changed = true;
+      }
+    };
+    widen(sc_.slots.data() + cur.stack, low);
+    widen(sc_.slots.data() + cur.stack + low.size(), high);
+    if (eh_min < cur.eh_min) cur.eh_min = eh_min, changed = true;
+    if (eh_max > cur.eh_max) cur.eh_max = eh_max, changed = true;
     uint8_t* locals = sc_.locals.data() + cur.locals;
-    for (size_t k = 0; k < s.locals.size() && k < cur.nlocals; ++k)
-      if ((locals[k] | s.locals[k]) != locals[k]) locals[k] |= s.locals[k], changed = true;
+    for (size_t k = 0; k < slocals.size() && k < cur.nlocals; ++k)
+      if ((locals[k] | slocals[k]) != locals[k]) locals[k] |= slocals[k], changed = true;
     if (changed) queue(v);
+  }
+
+  // 3.11+: join() of the state exception entry e enters its handler with
+  // from `in` (state s): the stack up to the entry's depth, the offset if
+  // lasti, the exception, and the locals as they are. When the handler has
+  // a state that it merges with, it is merged from s in place instead of
+  // being copied first: most instructions of a try body bring nothing new.
+  void join_handler(const ExceptionEntry& e, const State& s, const Instr& in) {
+    auto h = static_cast<size_t>(e.handler);
+    int32_t v = sc_.head[h];
+    const Slot top[2] = {{kLasti, kUnknown}, {kExc, kUnknown}};
+    std::span<const Slot> high(e.lasti ? top : top + 1, e.lasti ? 2 : 1);
+    auto depth = static_cast<size_t>(e.depth);
+    if (v >= 0 && sc_.states[v].depth == depth + high.size() && sc_.states[v].nblocks == 0) {
+      edge(static_cast<size_t>(&in - code_.instrs.data()), h);
+      merge(static_cast<uint32_t>(v), std::span(s.stack).first(depth), high, {}, 0, 0, s.locals);
+      return;
+    }
+    State& hs = fresh(sc_.made);
+    hs.stack.assign(s.stack.begin(), s.stack.begin() + e.depth);
+    hs.stack.insert(hs.stack.end(), high.begin(), high.end());
+    hs.locals = s.locals;
+    join(h, hs, &in);
   }
 
   // Only 3.10+ looks at the edges (check_interruptible).
   void edge(size_t from, size_t to) {
-    if (minor_ >= 10)
-      sc_.edges.push_back({static_cast<uint32_t>(from), static_cast<uint32_t>(to)});
+    if (minor_ < 10) return;
+    sc_.edges.push_back({static_cast<uint32_t>(from), static_cast<uint32_t>(to)});
+    // Every loop has an edge back (or to itself); an edge that lets CPython
+    // check for signals is no part of a loop check_interruptible rejects.
+    if (to <= from && !loops_back_ && !interrupts(from, to)) loops_back_ = true;
   }
 
   // Does taking the edge from -> to let CPython check for signals (Ctrl-C)
@@ -405,16 +461,16 @@ class Verifier {
   // a loop closed by it; 3.13 lets it pass, below).
   bool interrupts(size_t from, size_t to) const {
     const Instr& in = code_.instrs[from];
-    std::string_view n = name(in);
-    if (n == "YIELD_VALUE" || n == "YIELD_FROM") return true;
+    Name n = id(in);
+    if (n == Name::YieldValue || n == Name::YieldFrom) return true;
     bool taken = in.target >= 0 && static_cast<size_t>(in.target) == to;
     if (!taken) return false;
-    if (minor_ == 10 && (n == "JUMP_ABSOLUTE" || n.starts_with("POP_JUMP_IF_"))) return true;
-    if (minor_ >= 11 && n == "JUMP_BACKWARD") return true;
+    if (minor_ == 10 && (n == Name::JumpAbsolute || n == Name::PopJumpIf)) return true;
+    if (minor_ >= 11 && n == Name::JumpBackward) return true;
     // Does not check, but CPython 3.13 closes a loop with it itself (a
     // chained comparison in a while condition, test_compile): let pass there.
-    if (minor_ >= 13 && n == "JUMP_BACKWARD_NO_INTERRUPT") return true;
-    if (minor_ == 11 && n.starts_with("POP_JUMP_BACKWARD_IF_")) return true;
+    if (minor_ >= 13 && n == Name::JumpBackwardNoInterrupt) return true;
+    if (minor_ == 11 && n == Name::PopJumpBackwardIf) return true;
     return false;
   }
 
@@ -430,13 +486,18 @@ class Verifier {
   bool check_interruptible() {
     if (minor_ <= 9) return true;
     const size_t n = code_.instrs.size();
-    if (sc_.edges.empty()) return true;
+    // Without such an edge back every path goes forward: no loop to search.
+    if (sc_.edges.empty() || !loops_back_) return true;
     // Each instruction's successors, each once, in the order the walk first
     // took them (which decides the loop that is reported).
-    std::vector<uint32_t> first(n + 1, 0), succ(sc_.edges.size());
+    std::vector<uint32_t>& first = sc_.first;
+    std::vector<uint32_t>& succ = sc_.succ;
+    std::vector<uint32_t>& end = sc_.end;
+    first.assign(n + 1, 0);
+    succ.resize(sc_.edges.size());
     for (const auto& [from, to] : sc_.edges) ++first[from + 1];
     for (size_t v = 0; v < n; ++v) first[v + 1] += first[v];
-    std::vector<uint32_t> end(first.begin(), first.end() - 1);
+    end.assign(first.begin(), first.end() - 1);
     for (const auto& [from, to] : sc_.edges)
       if (std::find(succ.begin() + first[from], succ.begin() + end[from], to) ==
           succ.begin() + end[from])
@@ -444,8 +505,10 @@ class Verifier {
     auto out = [&](uint32_t v) {
       return std::span<const uint32_t>(succ.data() + first[v], end[v] - first[v]);
     };
-    std::vector<uint8_t> color(n, 0);  // 0 new, 1 on the path, 2 done
-    std::vector<std::pair<uint32_t, uint32_t>> path;  // node, next edge
+    std::vector<uint8_t>& color = sc_.color;  // 0 new, 1 on the path, 2 done
+    color.assign(n, 0);
+    std::vector<std::pair<uint32_t, uint32_t>>& path = sc_.path;  // node, next edge
+    path.clear();
     for (size_t root = 0; root < n; ++root) {
       if (color[root] || out(static_cast<uint32_t>(root)).empty()) continue;
       path.push_back({static_cast<uint32_t>(root), 0});
@@ -495,7 +558,7 @@ class Verifier {
                                std::string(op.name));
         return;
       }
-      if (leader_[i]) {
+      if (sc_.leader[i]) {
         join(i, s, &instr(i - 1));
         return;
       }
@@ -554,15 +617,24 @@ class Verifier {
 
   // Exception edges from instruction i with state s (before it runs);
   // `pushes`: how many values it leaves for its inputs when it falls through.
+  // Whether instruction i with state s has exception edges: it may raise,
+  // and there is something to unwind to (≤3.7 always: the frame's own
+  // unwinding is checked too; 3.8-3.10 an open block; 3.11+ an exception
+  // entry that covers i). Inline, so that most instructions make no call.
+  bool may_unwind(size_t i, const State& s, const OpRule& r) const {
+    if (r.cannot_raise) return false;
+    if (minor_ >= 11) return !sc_.cover.of(i).empty();
+    return minor_ <= 7 || !s.blocks.empty();
+  }
+
   bool exception_edges(size_t i, const State& s, const OpRule& r, int pops, int pushes) {
     const Instr& in = instr(i);
     int depth = static_cast<int>(s.stack.size());
-    if (r.cannot_raise) return true;
     // An instruction that raises must not have eaten into what the handler
     // keeps: its inputs are gone when it unwinds. A throw() into a suspended
     // frame arrives after the yield, with the stack the yield leaves.
     int kept = std::min({static_cast<int>(r.keep), pops, std::max(pushes, 0)});
-    int low = name(in) == "YIELD_VALUE" ? depth - pops + pushes : depth - pops + kept;
+    int low = id(in) == Name::YieldValue ? depth - pops + pushes : depth - pops + kept;
     if (minor_ <= 7) {
       State& h = sc_.made;
       h = s;
@@ -570,18 +642,13 @@ class Verifier {
       return unwind_old(in, h, kWhyException, {});
     }
     if (minor_ >= 11) {
-      for (const ExceptionEntry& e : code_.exceptions) {
-        if (static_cast<int>(i) < e.start || static_cast<int>(i) >= e.end) continue;
+      for (uint32_t k : sc_.cover.of(i)) {
+        const ExceptionEntry& e = code_.exceptions[k];
         if (low < e.depth)
           return fail(in, "the exception entry covering " + std::string(name(in)) +
                               " keeps " + std::to_string(e.depth) + " stack items, but only " +
                               std::to_string(std::max(0, low)) + " remain when it raises");
-        State& h = fresh(sc_.made);
-        h.stack.assign(s.stack.begin(), s.stack.begin() + e.depth);
-        if (e.lasti) h.stack.push_back({kLasti, kUnknown});
-        h.stack.push_back({kExc, kUnknown});
-        h.locals = s.locals;
-        join(static_cast<size_t>(e.handler), h, &in);
+        join_handler(e, s, in);
         if (!ok_) return false;
       }
       return true;
@@ -862,7 +929,9 @@ class Verifier {
   // an asynchronous iterator, which GET_ANEXT checks at run time. Functions
   // of code with trusted parameters may only be called at once, with what
   // they trust (trusted_call).
-  uint16_t trusted_param(uint32_t index) { return trusted_param_of(code_, index); }
+  uint16_t trusted_param(uint32_t index) {
+    return dotted_ ? trusted_param_of(code_, index) : uint16_t{0};
+  }
 
   uint16_t trusted_param_of(const Code& code, uint32_t index) {
     if (index >= code.varnames.size() || static_cast<int>(index) >= code.argcount) return 0;
@@ -934,12 +1003,11 @@ class Verifier {
 
   static bool scan_dot0(const Code& code) {
     const OpcodeTable* t = opcode_table(code.version);
-    const OpInfo* load = t ? t->find(std::string_view("LOAD_FAST")) : nullptr;
-    const OpInfo* iter = t ? t->find(std::string_view("FOR_ITER")) : nullptr;
-    if (!load || !iter) return false;
+    if (!t) return false;
+    const verifier::Names& names = verifier::names_for(*t);
     for (size_t i = 0; i + 1 < code.instrs.size(); ++i)
-      if (code.instrs[i].opcode == load->code && code.instrs[i].arg == 0 &&
-          code.instrs[i + 1].opcode == iter->code)
+      if (names[code.instrs[i].opcode] == Name::LoadFast && code.instrs[i].arg == 0 &&
+          names[code.instrs[i + 1].opcode] == Name::ForIter)
         return true;
     return false;
   }
@@ -975,7 +1043,7 @@ class Verifier {
       case Role::Copy: pops = static_cast<int>(std::min<uint32_t>(a, 1 << 20)); break;
       case Role::Dup: pops = r->c; break;
       case Role::EndFinally:
-        if (minor_ == 8) pops = 6 + (op.name == "POP_FINALLY" && a ? 1 : 0);
+        if (minor_ == 8) pops = 6 + (id(in) == Name::PopFinally && a ? 1 : 0);
         break;
       default: break;
     }
@@ -984,7 +1052,8 @@ class Verifier {
                           std::to_string(pops) + " stack items, " + std::to_string(depth) +
                           " are there");
     const int fall_effect = op.fall.eval(a);
-    if (!exception_edges(i, s, *r, pops, pops + fall_effect)) return false;
+    if (may_unwind(i, s, *r) && !exception_edges(i, s, *r, pops, pops + fall_effect))
+      return false;
     if (minor_ <= 7 && old_block_role(r->role)) return step_old(i, s, op);
     auto top = [&](int k) -> Slot& { return s.stack[s.stack.size() - 1 - static_cast<size_t>(k)]; };
 
@@ -1015,40 +1084,39 @@ class Verifier {
         break;
     }
 
-    // Which inputs may be NULL (or are checked by the role itself).
-    std::vector<uint8_t>& exempt = sc_.exempt;  // index 0 = top
-    exempt.assign(static_cast<size_t>(pops), 0);
-    auto exempt_at = [&](int k) {
-      if (k >= 0 && k < pops) exempt[static_cast<size_t>(k)] = 1;
-    };
+    // Which inputs may be NULL (or are checked by the role itself): those
+    // from exempt_lo up to exempt_hi, counted from the top (0).
+    int exempt_lo = 0, exempt_hi = 0;
     switch (r->role) {
       case Role::StoreFast:
-        for (int k = 0; k < pops; ++k) exempt_at(k);
+        exempt_hi = pops;
         break;
       case Role::Call:
-        if (op.name == "CALL_METHOD" || minor_ <= 12) exempt_at(pops - 1);
-        else exempt_at(pops - 2);  // 3.13: [callable, self_or_null, args...]
+        // 3.13: [callable, self_or_null, args...]
+        exempt_lo = id(in) == Name::CallMethod || minor_ <= 12 ? pops - 1 : pops - 2;
+        exempt_hi = exempt_lo + 1;
         break;
       case Role::CallEx:
-        exempt_at(minor_ >= 13 ? pops - 2 : pops - 1);
+        exempt_lo = minor_ >= 13 ? pops - 2 : pops - 1;
+        exempt_hi = exempt_lo + 1;
         break;
       case Role::EndFinally:
       case Role::WithCleanupStart:
       case Role::WithCleanupFinish:
       case Role::PopExcept:
       case Role::EndAsyncFor:
-        for (int k = 0; k < pops; ++k) exempt_at(k);
+        exempt_hi = pops;
         break;
       case Role::WithExceptStart:
         // ≤3.10: [__exit__, saved state (3), exception (3)]; it reads them.
-        if (minor_ <= 10)
-          for (int k = 3; k < 6; ++k) exempt_at(k);
+        if (minor_ <= 10) exempt_lo = 3, exempt_hi = 6;
         break;
       default:
         break;
     }
     for (int k = 0; k < pops; ++k) {
-      if (!exempt[static_cast<size_t>(k)] && !need_value(in, top(k), "a stack item"))
+      bool exempt = k >= exempt_lo && k < exempt_hi;
+      if (!exempt && !need_value(in, top(k), "a stack item"))
         return false;
       if ((top(k).kind & kFuncPending) && r->role != Role::SetFunctionAttribute)
         return fail(in, std::string(op.name) + " uses a function whose closure is not set yet "
@@ -1081,7 +1149,7 @@ class Verifier {
         // ≤3.10: YIELD_FROM calls its receiver's tp_iternext unchecked (None
         // sent) or its send(); it must come from GET_ITER, GET_YIELD_FROM_ITER,
         // GET_AWAITABLE or GET_ANEXT.
-        if (op.name == "YIELD_FROM" &&
+        if (id(in) == Name::YieldFrom &&
             (top(1).kind == 0 || (top(1).kind & ~(kIter | kAwaitIter))))
           return fail(in, "YIELD_FROM needs an iterator or awaitable (from GET_YIELD_FROM_ITER, "
                           "GET_AWAITABLE, GET_ANEXT or GET_ITER) under the value it sends; on "
@@ -1095,12 +1163,12 @@ class Verifier {
         // END_FOR (3.13: END_FOR, POP_TOP) without running it.
         if (minor_ >= 12 && in.target >= 0) {
           // Skipped by code units: neither may carry an EXTENDED_ARG prefix.
-          auto plain = [&](size_t k, std::string_view want) {
-            return k < code_.instrs.size() && name(instr(k)) == want && instr(k).arg <= 0xff &&
+          auto plain = [&](size_t k, Name want) {
+            return k < code_.instrs.size() && id(instr(k)) == want && instr(k).arg <= 0xff &&
                    instr(k).prefixes == 0;
           };
           size_t t = static_cast<size_t>(in.target);
-          bool ok = plain(t, "END_FOR") && (minor_ < 13 || plain(t + 1, "POP_TOP"));
+          bool ok = plain(t, Name::EndFor) && (minor_ < 13 || plain(t + 1, Name::PopTop));
           if (!ok)
             return fail(in, std::string("FOR_ITER must jump to END_FOR") +
                                 (minor_ >= 13 ? " followed by POP_TOP" : "") +
@@ -1151,7 +1219,7 @@ class Verifier {
         break;
       }
       case Role::Call:
-        if (op.name == "CALL_KW") {
+        if (id(in) == Name::CallKw) {
           const Slot& names = top(0);
           const Object* o = const_at(names.extra);
           if (names.kind != kTuple || !names_tuple(o) || o->items.size() > a)
@@ -1160,13 +1228,15 @@ class Verifier {
         }
         if (minor_ == 11) {
           // 3.11: PRECALL n; CALL n, nothing between, nothing jumping to CALL.
-          if (i == 0 || name(instr(i - 1)) != "PRECALL" || instr(i - 1).arg != a || leader_[i])
+          if (i == 0 || id(instr(i - 1)) != Name::Precall || instr(i - 1).arg != a ||
+              sc_.leader[i])
             return fail(in, "CALL " + std::to_string(a) + " must directly follow PRECALL " +
                                 std::to_string(a));
         }
         break;
       case Role::Precall:
-        if (i + 1 >= code_.instrs.size() || name(instr(i + 1)) != "CALL" || instr(i + 1).arg != a)
+        if (i + 1 >= code_.instrs.size() || id(instr(i + 1)) != Name::Call ||
+            instr(i + 1).arg != a)
           return fail(in, "PRECALL " + std::to_string(a) + " must be followed directly by CALL " +
                               std::to_string(a));
         break;
@@ -1174,9 +1244,9 @@ class Verifier {
         const Object* o = const_at(static_cast<int32_t>(a));
         if (!names_tuple(o)) return fail(in, "KW_NAMES needs a constant tuple of str");
         size_t j = i + 1;
-        if (j < code_.instrs.size() && name(instr(j)) == "PRECALL") ++j;
-        if (j >= code_.instrs.size() || name(instr(j)) != "CALL" || leader_[j] ||
-            (j > i + 1 && leader_[i + 1]))
+        if (j < code_.instrs.size() && id(instr(j)) == Name::Precall) ++j;
+        if (j >= code_.instrs.size() || id(instr(j)) != Name::Call || sc_.leader[j] ||
+            (j > i + 1 && sc_.leader[i + 1]))
           return fail(in, "KW_NAMES must come directly before " +
                               std::string(minor_ == 11 ? "PRECALL and " : "") + "CALL");
         if (o->items.size() > instr(j).arg)
@@ -1249,7 +1319,7 @@ class Verifier {
       }
       case Role::EndFinally: {
         // 3.8: [5 slots of exception or nothing, TOS] (+ a kept value for POP_FINALLY n).
-        int base = op.name == "POP_FINALLY" && a ? 1 : 0;
+        int base = id(in) == Name::PopFinally && a ? 1 : 0;
         if (depth < 6 + base) return fail(in, std::string(op.name) + ": stack underflow");
         const Slot& tos = top(base);
         if (tos.kind & ~(kNull | kExc))
@@ -1293,9 +1363,10 @@ class Verifier {
 
     // Results.
     int jump_effect = op.jump.eval(a);
-    std::vector<Slot>& inputs = sc_.inputs;  // bottom first
-    inputs.assign(s.stack.end() - pops, s.stack.end());
-    s.stack.erase(s.stack.end() - pops, s.stack.end());
+    // The inputs, bottom first. They stay on s.stack (which nothing changes
+    // until the fall-through results replace them) instead of being copied.
+    const size_t base = s.stack.size() - static_cast<size_t>(pops);
+    const std::span<const Slot> inputs(s.stack.data() + base, static_cast<size_t>(pops));
 
     auto results = [&](int effect, bool jump) -> const std::vector<Slot>& {
       std::vector<Slot>& out = sc_.out;
@@ -1348,7 +1419,7 @@ class Verifier {
         break;
       case Role::BuildTuple: {
         // BUILD_TUPLE of cells is a closure (not the *_UNPACK forms).
-        bool cells = op.name == "BUILD_TUPLE";
+        bool cells = id(in) == Name::BuildTuple;
         for (const Slot& v : inputs) cells &= v.kind == kCellObj;
         uint16_t kind = cells ? kTuple | kClosure : kTuple;
         push({{kind, cells ? static_cast<int32_t>(inputs.size()) : kUnknown}});
@@ -1394,9 +1465,10 @@ class Verifier {
           push({{k ? k : static_cast<uint16_t>(kVal), kUnknown}});
           break;
         }
-        bool clear = op.name == "LOAD_FAST_AND_CLEAR";
-        bool checked = op.name == "LOAD_FAST_CHECK" || minor_ == 11;
-        if (op.name == "LOAD_FAST_LOAD_FAST") {
+        Name n = id(in);
+        bool clear = n == Name::LoadFastAndClear;
+        bool checked = n == Name::LoadFastCheck || minor_ == 11;
+        if (n == Name::LoadFastLoadFast) {
           pushed.push_back(load_local(in, s, a >> 4, checked, false));
           if (ok_) pushed.push_back(load_local(in, s, a & 15, checked, false));
         } else {
@@ -1406,23 +1478,24 @@ class Verifier {
         custom_push = true;
         break;
       }
-      case Role::StoreFast:
-        if (op.name == "STORE_FAST_STORE_FAST") {
+      case Role::StoreFast: {
+        Name n = id(in);
+        if (n == Name::StoreFastStoreFast) {
           if (!store_trusted(in, a >> 4, &inputs[1]) || !store_trusted(in, a & 15, &inputs[0]))
             return false;
-        } else if (!store_trusted(in, op.name == "STORE_FAST_LOAD_FAST" ? a >> 4 : a,
-                                  op.name == "DELETE_FAST" ? nullptr : &inputs.back())) {
+        } else if (!store_trusted(in, n == Name::StoreFastLoadFast ? a >> 4 : a,
+                                  n == Name::DeleteFast ? nullptr : &inputs.back())) {
           return false;
         }
         if (minor_ < 11) break;
-        if (op.name == "DELETE_FAST") {
+        if (n == Name::DeleteFast) {
           if (auto slot = local_slot(in, a)) {
             s.locals[*slot] = kUnbound;
           }
-        } else if (op.name == "STORE_FAST_STORE_FAST") {
+        } else if (n == Name::StoreFastStoreFast) {
           store_local(in, s, a >> 4, inputs[1]);
           store_local(in, s, a & 15, inputs[0]);
-        } else if (op.name == "STORE_FAST_LOAD_FAST") {
+        } else if (n == Name::StoreFastLoadFast) {
           store_local(in, s, a >> 4, inputs[0]);
           push({load_local(in, s, a & 15, false, false)});
         } else {
@@ -1431,19 +1504,20 @@ class Verifier {
         if (!ok_) return false;
         custom_push = true;  // nothing, or the local STORE_FAST_LOAD_FAST loaded
         break;
+      }
       case Role::Cell: {
         if (minor_ < 11) {
-          if (op.name == "LOAD_CLOSURE") push({{kCellObj, kUnknown}});
+          if (id(in) == Name::LoadClosure) push({{kCellObj, kUnknown}});
           break;
         }
-        if (op.name == "MAKE_CELL") {
+        if (id(in) == Name::MakeCell) {
           if (auto slot = local_slot(in, a)) s.locals[*slot] = kHoldsCell;
-        } else if (op.name == "COPY_FREE_VARS") {
+        } else if (id(in) == Name::CopyFreeVars) {
           if (a != code_.freevars.size())
             return fail(in, "COPY_FREE_VARS " + std::to_string(a) + " but the code has " +
                                 std::to_string(code_.freevars.size()) + " free variables");
           for (size_t k = s.locals.size() - a; k < s.locals.size(); ++k) s.locals[k] = kHoldsCell;
-        } else if (op.name == "LOAD_CLOSURE") {
+        } else if (id(in) == Name::LoadClosure) {
           if (!need_cell(in, s, a)) return false;
           push({{kCellObj, kUnknown}});
         } else {
@@ -1463,7 +1537,7 @@ class Verifier {
         // Taken before the fall-through results are pushed: s.stack holds
         // what lies below the inputs.
         State& j = fresh(sc_.made);
-        j.stack = s.stack;
+        j.stack.assign(s.stack.begin(), s.stack.begin() + static_cast<std::ptrdiff_t>(base));
         const std::vector<Slot>& out = results(jump_effect, true);
         j.stack.insert(j.stack.end(), out.begin(), out.end());
         j.blocks = s.blocks;
@@ -1480,13 +1554,20 @@ class Verifier {
     }
 
     // The fall-through state.
+    // (erase and push_back rather than resize and insert: fewer calls.)
     if (custom_push) {
-      s.stack.insert(s.stack.end(), pushed.begin(), pushed.end());
+      s.stack.erase(s.stack.begin() + static_cast<std::ptrdiff_t>(base), s.stack.end());
+      for (const Slot& v : pushed) s.stack.push_back(v);
       if (static_cast<int>(s.stack.size()) != depth + fall_effect)
         return fail(in, "internal: verifier stack model disagrees for " + std::string(op.name));
     } else {
-      const std::vector<Slot>& out = results(fall_effect, false);
-      s.stack.insert(s.stack.end(), out.begin(), out.end());
+      // results(fall_effect, false) in place: the kept inputs are already
+      // there, the rest become fresh values.
+      int n = std::max(pops + fall_effect, 0);
+      int keep = std::min({static_cast<int>(r->keep), n, pops});
+      s.stack.erase(s.stack.begin() + static_cast<std::ptrdiff_t>(base) + keep, s.stack.end());
+      for (int k = keep; k < n; ++k) s.stack.push_back({kVal, kUnknown});
+      if (r->role == Role::ForIter && n > 0) s.stack[base] = {kIter, kUnknown};
     }
     switch (r->role) {
       case Role::Setup: {
@@ -1520,7 +1601,7 @@ class Verifier {
   // 3.8: CALL_FINALLY's target must be the handler of a SETUP_FINALLY.
   bool finally_target(const Instr& in) {
     for (const Instr& other : code_.instrs)
-      if (name(other) == "SETUP_FINALLY" && other.target == in.target) return true;
+      if (id(other) == Name::SetupFinally && other.target == in.target) return true;
     return fail(in, "CALL_FINALLY must jump to the handler of a SETUP_FINALLY");
   }
 
@@ -1587,7 +1668,8 @@ class Verifier {
     };
     const Slot& fn = top(k);
     const Object* o = const_at(fn.extra);
-    bool call = op.name == "CALL_FUNCTION" || op.name == "CALL" || op.name == "CALL_METHOD";
+    Name n = id(in);
+    bool call = n == Name::CallFunction || n == Name::Call || n == Name::CallMethod;
     bool callable = k == pops - 1 || (k == pops - 2 && top(pops - 1).kind == kNull);
     auto bad = [&](const std::string& why) {
       return fail(in, std::string(op.name) + " uses a function of code with compiler-only "
@@ -1617,15 +1699,16 @@ class Verifier {
   const Code& code_;
   const OpcodeTable& table_;
   const verifier::Rules& rules_;
+  const verifier::Names& names_;
   const SourceFile& file_;
   Diagnostics& diags_;
   int minor_;
   Scratch& sc_;
-  std::vector<bool> leader_;
-  std::string kinds_;
   size_t nlocals_ = 0;  // 3.11+: localsplus slots
   bool ok_ = true;
   int max_depth_ = 0;
+  bool dotted_ = false;  // a parameter's name starts with '.' (trusted_param)
+  bool loops_back_ = false;  // 3.10+: an edge back that does not interrupt (edge())
 };
 
 bool verify_tree(const Code& code, const SourceFile& file, Diagnostics& diags, int& budget,

@@ -7,7 +7,7 @@
 #include "verifier_ops.hpp"
 
 #include <array>
-#include <bit>
+#include <utility>
 #include <string_view>
 
 namespace pyasm::verifier {
@@ -293,45 +293,91 @@ Table build(const OpcodeTable& t) {
   return out;
 }
 
+constexpr std::pair<Name, std::string_view> kNames[] = {
+    {Name::Nop, "NOP"},
+    {Name::YieldValue, "YIELD_VALUE"},
+    {Name::YieldFrom, "YIELD_FROM"},
+    {Name::ReturnGenerator, "RETURN_GENERATOR"},
+    {Name::MakeCell, "MAKE_CELL"},
+    {Name::CopyFreeVars, "COPY_FREE_VARS"},
+    {Name::LoadClosure, "LOAD_CLOSURE"},
+    {Name::JumpAbsolute, "JUMP_ABSOLUTE"},
+    {Name::JumpBackward, "JUMP_BACKWARD"},
+    {Name::JumpBackwardNoInterrupt, "JUMP_BACKWARD_NO_INTERRUPT"},
+    {Name::Call, "CALL"},
+    {Name::CallMethod, "CALL_METHOD"},
+    {Name::CallKw, "CALL_KW"},
+    {Name::CallFunction, "CALL_FUNCTION"},
+    {Name::Precall, "PRECALL"},
+    {Name::LoadFast, "LOAD_FAST"},
+    {Name::LoadFastCheck, "LOAD_FAST_CHECK"},
+    {Name::LoadFastAndClear, "LOAD_FAST_AND_CLEAR"},
+    {Name::LoadFastLoadFast, "LOAD_FAST_LOAD_FAST"},
+    {Name::StoreFastStoreFast, "STORE_FAST_STORE_FAST"},
+    {Name::StoreFastLoadFast, "STORE_FAST_LOAD_FAST"},
+    {Name::DeleteFast, "DELETE_FAST"},
+    {Name::BuildTuple, "BUILD_TUPLE"},
+    {Name::ForIter, "FOR_ITER"},
+    {Name::EndFor, "END_FOR"},
+    {Name::PopTop, "POP_TOP"},
+    {Name::PopFinally, "POP_FINALLY"},
+    {Name::SetupFinally, "SETUP_FINALLY"},
+};
+
+// One version's rules and names, built the first time that version is
+// verified (a run usually needs one of the eight).
+struct Built {
+  Table table;
+  Rules rules{};
+  Names names{};
+  explicit Built(const OpcodeTable& t) : table(build(t)) {
+    for (size_t op = 0; op < 256; ++op)
+      if (table.known[op]) rules[op] = &table.rules[op];
+    for (const OpInfo& op : t.ops) {
+      Name& n = names[op.code];
+      if (op.name.starts_with("POP_JUMP_IF_")) n = Name::PopJumpIf;
+      if (op.name.starts_with("POP_JUMP_BACKWARD_IF_")) n = Name::PopJumpBackwardIf;
+      for (const auto& [id, text] : kNames)
+        if (op.name == text) n = id;
+    }
+  }
+};
+
+// A function-local static per version: built once, safely across threads.
+template <int Minor>
+const Built& built(const OpcodeTable& t) {
+  static const Built b(t);
+  return b;
+}
+
+const Built* built_for(const OpcodeTable& t) {
+  switch (t.version.minor) {
+    case 6: return &built<6>(t);
+    case 7: return &built<7>(t);
+    case 8: return &built<8>(t);
+    case 9: return &built<9>(t);
+    case 10: return &built<10>(t);
+    case 11: return &built<11>(t);
+    case 12: return &built<12>(t);
+    case 13: return &built<13>(t);
+    default: return nullptr;
+  }
+}
+
 }  // namespace
 
 const Rules& rules_for(const OpcodeTable& t) {
-  static const std::array<Table, 8> tables = [] {
-    std::array<Table, 8> all;
-    for (const OpcodeTable* ot : all_opcode_tables())
-      if (ot->version.minor >= 6 && ot->version.minor <= 13)
-        all[static_cast<size_t>(ot->version.minor - 6)] = build(*ot);
-    return all;
-  }();
-  static const std::array<Rules, 9> rules = [] {  // [8]: no rules
-    std::array<Rules, 9> all{};
-    for (size_t v = 0; v < 8; ++v)
-      for (size_t op = 0; op < 256; ++op)
-        if (tables[v].known[op]) all[v][op] = &tables[v].rules[op];
-    return all;
-  }();
-  int minor = t.version.minor;
-  return rules[minor < 6 || minor > 13 ? 8 : static_cast<size_t>(minor - 6)];
+  static const Rules none{};
+  const Built* b = built_for(t);
+  return b ? b->rules : none;
+}
+
+const Names& names_for(const OpcodeTable& t) {
+  static const Names none{};
+  const Built* b = built_for(t);
+  return b ? b->names : none;
 }
 
 const OpRule* rule_for(const OpcodeTable& t, uint8_t opcode) { return rules_for(t)[opcode]; }
-
-int OpRule::pops(uint32_t a) const {
-  switch (form) {
-    case PopForm::Const:
-      return c;
-    case PopForm::Linear:
-      return static_cast<int>(std::min<int64_t>(c + k * static_cast<int64_t>(a), 1 << 20));
-    case PopForm::Bit:
-      return c + k * static_cast<int>(a & 1);
-    case PopForm::PopCount:
-      return c + k * std::popcount(a & 0xfu);
-    case PopForm::Slice:
-      return c + (a == 3 ? 1 : 0);
-    case PopForm::FormatSpec:
-      return c + ((a & 4) ? 1 : 0);
-  }
-  return 0;
-}
 
 }  // namespace pyasm::verifier

@@ -47,7 +47,10 @@ struct StackEffect {
   int16_t c;
   int16_t k;
   uint8_t b;
-  int eval(uint32_t oparg) const;
+  // The constant case inline: the stack analysis and the verifier ask for
+  // every instruction they walk.
+  int eval(uint32_t oparg) const { return form == EffectForm::Const ? c : eval_form(oparg); }
+  int eval_form(uint32_t oparg) const;
 };
 
 enum OpFlag : uint8_t {
