@@ -67,10 +67,10 @@ bool layout(Code& code, const OpcodeTable& t, Layout& lay, const Sink& sink) {
       lay.start[i + 1] = lay.start[i] + 1 + lay.prefixes[i] + op.caches;
     }
     bool ok = true;
+    std::string err;
     for (size_t i = 0; i < n; ++i) {
       Instr& in = code.instrs[i];
       if (in.target < 0) continue;
-      std::string err;
       auto arg = jump_arg(t, *t.find(in.opcode), lay, code.instrs, i, err);
       if (!arg) {
         sink.error(in.src, err);  // a direction error: report them all
@@ -113,9 +113,7 @@ void emit_code(Code& code, const OpcodeTable& t, const Layout& lay) {
 }
 
 // ≤3.9 co_lnotab: (Δbytes, Δline) pairs, one entry per `.line` event.
-void emit_lnotab(Code& code, const Layout& lay) {
-  std::string& out = code.linetable;
-  out.clear();
+void emit_lnotab(const Code& code, const Layout& lay, std::string& out) {
   int prev_off = 0, prev_line = code.firstlineno;
   for (const LineEvent& ev : code.line_events) {
     int off = 2 * lay.start[ev.instr];
@@ -152,9 +150,7 @@ void emit_lnotab(Code& code, const Layout& lay) {
 
 // 3.10 co_linetable: (Δbytes ≤ 254, Δline) per range; Δline -128 = no line.
 // A range starts at every `.line` event.
-void emit_linetable_310(Code& code, const Layout& lay) {
-  std::string& out = code.linetable;
-  out.clear();
+void emit_linetable_310(const Code& code, const Layout& lay, std::string& out) {
   auto pair = [&](int a, int b) {
     out += static_cast<char>(a);
     out += static_cast<char>(static_cast<int8_t>(b));
@@ -241,9 +237,7 @@ void emit_location(std::string& table, const Location& loc, int units, int& prev
   }
 }
 
-void emit_locations(Code& code, const Layout& lay) {
-  std::string& out = code.linetable;
-  out.clear();
+void emit_locations(const Code& code, const Layout& lay, std::string& out) {
   bool merge = code.version.at_least(12);
   int prev_line = code.firstlineno;
   size_t n = code.instrs.size();
@@ -267,12 +261,10 @@ void write_be_varint(std::string& out, unsigned v, bool first) {
   }
 }
 
-void emit_exception_table(Code& code, const Layout& lay) {
+void emit_exception_table(const Code& code, const Layout& lay, std::string& out) {
   // Written in the order given: the resolver sorts what it builds, and a
   // table read from a pyc keeps its own order.
   const std::vector<ExceptionEntry>& entries = code.exceptions;
-  std::string& out = code.exceptiontable;
-  out.clear();
   for (const ExceptionEntry& e : entries) {
     int start = lay.start[e.start];
     write_be_varint(out, static_cast<unsigned>(start), true);
@@ -282,29 +274,50 @@ void emit_exception_table(Code& code, const Layout& lay) {
   }
 }
 
+// Storage reused by every encode on this thread (one per code object): the
+// layout, and a buffer the tables are written into and then copied out of
+// at their final size, instead of each growing a string of its own.
+struct Scratch {
+  Layout lay;
+  std::string buf;
+};
+
+Scratch& scratch() {
+  thread_local Scratch s;
+  return s;
+}
+
 }  // namespace
 
 bool encode_bytes(Code& code, const SourceFile& file, Diagnostics& diags) {
   const OpcodeTable& t = *opcode_table(code.version);
   Sink sink{file, diags};
-  Layout lay;
+  Scratch& sc = scratch();
+  Layout& lay = sc.lay;
   if (!layout(code, t, lay, sink)) return false;
   emit_code(code, t, lay);
   // Tables kept raw (`.lnotab`, `.linetable`, `.exceptiontable`, as the
   // disassembler writes them when pyasm's own encoding would differ) are
   // written as given; `.except` entries then only feed the stack analysis.
-  if (code.raw_linetable)
+  if (code.raw_linetable) {
     code.linetable = *code.raw_linetable;
-  else if (code.version.at_least(11))
-    emit_locations(code, lay);
-  else if (code.version.at_least(10))
-    emit_linetable_310(code, lay);
-  else
-    emit_lnotab(code, lay);
-  if (code.raw_exceptiontable)
+  } else {
+    sc.buf.clear();
+    if (code.version.at_least(11))
+      emit_locations(code, lay, sc.buf);
+    else if (code.version.at_least(10))
+      emit_linetable_310(code, lay, sc.buf);
+    else
+      emit_lnotab(code, lay, sc.buf);
+    code.linetable = sc.buf;
+  }
+  if (code.raw_exceptiontable) {
     code.exceptiontable = *code.raw_exceptiontable;
-  else if (code.version.at_least(11))
-    emit_exception_table(code, lay);
+  } else if (code.version.at_least(11)) {
+    sc.buf.clear();
+    emit_exception_table(code, lay, sc.buf);
+    code.exceptiontable = sc.buf;
+  }
   return true;
 }
 
