@@ -132,7 +132,7 @@ struct Scratch {
   State made;  // a state made for a join (exception, jump, ≤3.7 unwinding)
   std::vector<Slot> pushed, out, copies;
   std::vector<uint8_t> leader;  // block_starts, with handlers
-  Coverage cover;  // 3.11+
+  Coverage cover;  // 3.11+, when the code has exception entries
   // check_interruptible's graph and search
   std::vector<uint32_t> first, succ, end;
   std::vector<uint8_t> color;
@@ -162,7 +162,7 @@ class Verifier {
     if (n == 0) return true;
     if (!check_flags()) return false;
     block_starts(code_, table_, true, sc_.leader);
-    if (minor_ >= 11) sc_.cover.build(code_);
+    if (minor_ >= 11 && !code_.exceptions.empty()) sc_.cover.build(code_);
     for (int64_t p = 0; p < std::min<int64_t>(code_.argcount, code_.varnames.size()); ++p)
       dotted_ |= code_.varnames[static_cast<size_t>(p)].starts_with('.');
     sc_.states.clear();
@@ -623,7 +623,7 @@ class Verifier {
   // entry that covers i). Inline, so that most instructions make no call.
   bool may_unwind(size_t i, const State& s, const OpRule& r) const {
     if (r.cannot_raise) return false;
-    if (minor_ >= 11) return !sc_.cover.of(i).empty();
+    if (minor_ >= 11) return !code_.exceptions.empty() && !sc_.cover.of(i).empty();
     return minor_ <= 7 || !s.blocks.empty();
   }
 
