@@ -287,12 +287,16 @@ Scratch& scratch() {
   return s;
 }
 
-}  // namespace
+// Storage for code objects of up to this many instructions (and tables of
+// up to 4 bytes per instruction) is kept; a larger one's is let go, so that
+// the thread does not hold it for the rest of the run (pyasm disasm's peak
+// memory is bounded).
+constexpr size_t kKeepInstrs = 4096;
 
-bool encode_bytes(Code& code, const SourceFile& file, Diagnostics& diags) {
+// encode_bytes with the scratch.
+bool encode_with(Code& code, const SourceFile& file, Diagnostics& diags, Scratch& sc) {
   const OpcodeTable& t = *opcode_table(code.version);
   Sink sink{file, diags};
-  Scratch& sc = scratch();
   Layout& lay = sc.lay;
   if (!layout(code, t, lay, sink)) return false;
   emit_code(code, t, lay);
@@ -319,6 +323,16 @@ bool encode_bytes(Code& code, const SourceFile& file, Diagnostics& diags) {
     code.exceptiontable = sc.buf;
   }
   return true;
+}
+
+}  // namespace
+
+bool encode_bytes(Code& code, const SourceFile& file, Diagnostics& diags) {
+  Scratch& sc = scratch();
+  bool ok = encode_with(code, file, diags, sc);
+  if (sc.lay.start.capacity() > kKeepInstrs || sc.buf.capacity() > 4 * kKeepInstrs)
+    sc = Scratch{};
+  return ok;
 }
 
 bool encode(Code& code, const SourceFile& file, Diagnostics& diags) {

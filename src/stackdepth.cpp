@@ -34,6 +34,11 @@ Scratch& scratch() {
   return s;
 }
 
+// Storage for code objects of up to this many instructions is kept; a
+// larger one's is let go, so that the thread does not hold it for the rest
+// of the run (pyasm disasm's peak memory is bounded).
+constexpr size_t kKeepInstrs = 4096;
+
 class Analysis {
  public:
   Analysis(const Code& code, const SourceFile& file, Diagnostics& diags, Scratch& sc)
@@ -304,7 +309,10 @@ void Coverage::build(const Code& code) {
 }
 
 int compute_stacksize(const Code& code, const SourceFile& file, Diagnostics& diags) {
-  return Analysis(code, file, diags, scratch()).run();
+  Scratch& sc = scratch();
+  int depth = Analysis(code, file, diags, sc).run();
+  if (sc.depth.capacity() > kKeepInstrs) sc = Scratch{};
+  return depth;
 }
 
 }  // namespace pyasm
