@@ -4,6 +4,8 @@
 
 #include <array>
 #include <bit>
+#include <cstring>
+#include <stdexcept>
 
 namespace pyasm {
 
@@ -29,10 +31,48 @@ int StackEffect::eval_form(uint32_t a) const {
   return 0;
 }
 
+namespace {
+
+// The first by_name_ slot to probe for `name`: its length and its first
+// and last (up to) eight bytes, multiplied through. Mnemonics differ early
+// (LOAD_, STORE_, CALL) or late (_FAST, _ATTR), so this spreads them well,
+// and costs the same for every name.
+size_t name_slot(std::string_view name) {
+  const size_t n = name.size();
+  uint64_t head = 0, tail = 0;
+  if (n >= 8) {
+    std::memcpy(&head, name.data(), 8);
+    std::memcpy(&tail, name.data() + n - 8, 8);
+  } else if (n) {
+    std::memcpy(&head, name.data(), n);
+  }
+  uint64_t h = (head ^ std::rotl(tail, 29) ^ n) * 0x9E3779B97F4A7C15ull;
+  return static_cast<size_t>(h >> 40) & (OpcodeTable::kNameSlots - 1);
+}
+
+// Fills by_name_ from ops. A repeated name keeps its first op, as a search
+// from the start would find.
+OpcodeTable with_name_index(OpcodeTable t) {
+  static_assert(std::has_single_bit(OpcodeTable::kNameSlots));
+  // At most half full, so that every probe ends at an empty slot quickly.
+  if (t.ops.size() * 2 > OpcodeTable::kNameSlots) throw std::logic_error("opcode table too large");
+  for (size_t i = 0; i < t.ops.size(); ++i) {
+    if (t.find(t.ops[i].name)) continue;
+    size_t s = name_slot(t.ops[i].name);
+    while (t.by_name_[s]) s = (s + 1) & (OpcodeTable::kNameSlots - 1);
+    t.by_name_[s] = static_cast<uint16_t>(i + 1);
+  }
+  return t;
+}
+
+}  // namespace
+
 const OpInfo* OpcodeTable::find(std::string_view name) const {
-  for (const OpInfo& op : ops)
-    if (op.name == name) return &op;
-  return nullptr;
+  for (size_t s = name_slot(name);; s = (s + 1) & (kNameSlots - 1)) {
+    uint16_t e = by_name_[s];
+    if (!e) return nullptr;
+    if (ops[e - 1].name == name) return &ops[e - 1];
+  }
 }
 
 const NotInPyc* OpcodeTable::find_not_in_pyc(std::string_view name) const {
@@ -68,9 +108,11 @@ namespace {
 #define PYASM_TABLE_FILE "opcodes/opcodes_3_13.inc"
 #include "opcodes/define_table.inc"
 
-const std::array<OpcodeTable, 8> kTables = {v3_6::make(),  v3_7::make(),  v3_8::make(),
-                                            v3_9::make(),  v3_10::make(), v3_11::make(),
-                                            v3_12::make(), v3_13::make()};
+const std::array<OpcodeTable, 8> kTables = {
+    with_name_index(v3_6::make()),  with_name_index(v3_7::make()),
+    with_name_index(v3_8::make()),  with_name_index(v3_9::make()),
+    with_name_index(v3_10::make()), with_name_index(v3_11::make()),
+    with_name_index(v3_12::make()), with_name_index(v3_13::make())};
 
 std::array<const OpcodeTable*, 8> table_pointers() {
   std::array<const OpcodeTable*, 8> out{};

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <functional>
 #include <set>
-#include <unordered_map>
 
 #include "pyasm/parser.hpp"
 #include "resolver_impl.hpp"
@@ -13,29 +12,6 @@
 namespace pyasm {
 
 namespace detail {
-
-namespace {
-
-// An opcode of `t` by mnemonic, through a hash index of every table built
-// once: OpcodeTable::find(name) compares the names one by one, which cost
-// 4% of an assembly (a few hundred compares per instruction).
-const OpInfo* find_opcode(const OpcodeTable& t, std::string_view name) {
-  using Index = std::unordered_map<std::string_view, const OpInfo*>;
-  static const std::unordered_map<const OpcodeTable*, Index> indexes = [] {
-    std::unordered_map<const OpcodeTable*, Index> all;
-    for (const OpcodeTable* table : all_opcode_tables()) {
-      Index& index = all[table];
-      for (const OpInfo& op : table->ops) index.emplace(op.name, &op);  // the first, as find()
-    }
-    return all;
-  }();
-  auto table = indexes.find(&t);
-  if (table == indexes.end()) return t.find(name);
-  auto it = table->second.find(name);
-  return it == table->second.end() ? nullptr : it->second;
-}
-
-}  // namespace
 
 std::shared_ptr<const Code> Resolver::run(const Module& m) {
   begin();
@@ -129,7 +105,7 @@ void Resolver::unknown_opcode(const Statement& st) {
 
 void Resolver::instruction(const Statement& st) {
   cur().saw_instruction = true;
-  const OpInfo* op = find_opcode(table_, st.name);
+  const OpInfo* op = table_.find(st.name);
   if (!op) return unknown_opcode(st);
   if (op->name == "CACHE" && version_.at_least(11))
     return error(st.offset, "CACHE entries are inserted by the assembler; do not write them");

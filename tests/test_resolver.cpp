@@ -1,7 +1,12 @@
 // Resolver defaults and tables: what a block gets when the file is silent.
 #include <doctest/doctest.h>
 
+#include <cctype>
+#include <string>
+#include <vector>
+
 #include "build_util.hpp"
+#include "pyasm/opcodes.hpp"
 
 namespace {
 
@@ -240,4 +245,37 @@ TEST_CASE("a second .python is an error either way") {
   auto [streamed, whole] = both_ways("RESUME 0\n.python 3.11\nLOAD_CONST None\nRETURN_VALUE\n");
   CHECK(streamed.find("t.pyasm:4:1: error: duplicate .python directive") != std::string::npos);
   CHECK(whole.find("t.pyasm:4:1: error: duplicate .python directive") != std::string::npos);
+}
+
+TEST_CASE("OpcodeTable::find(name) finds every op of every table and nothing else") {
+  for (const pyasm::OpcodeTable* t : pyasm::all_opcode_tables()) {
+    CAPTURE(t->version.str());
+    // What find() must agree with: the first op of that name, from the start.
+    auto linear = [&](std::string_view name) -> const pyasm::OpInfo* {
+      for (const pyasm::OpInfo& op : t->ops)
+        if (op.name == name) return &op;
+      return nullptr;
+    };
+    for (const pyasm::OpInfo& op : t->ops) {
+      REQUIRE(t->find(op.name));
+      CHECK(t->find(op.name) == linear(op.name));
+      // Near misses: shorter, longer, another case, one byte changed.
+      std::string name(op.name);
+      std::string lower = name;
+      for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      std::vector<std::string> near = {name.substr(0, name.size() - 1), name + "_", name + '\0',
+                                       lower, " " + name};
+      for (size_t i = 0; i < name.size(); ++i) {
+        near.push_back(name);
+        near.back()[i] = near.back()[i] == 'X' ? 'Y' : 'X';
+      }
+      for (const std::string& n : near) {
+        CAPTURE(n);
+        CHECK(t->find(n) == linear(n));
+      }
+    }
+    CHECK_FALSE(t->find(""));
+    CHECK_FALSE(t->find("NOT_AN_OPCODE_AT_ALL"));
+    CHECK_FALSE(t->find("LOAD"));
+  }
 }

@@ -99,11 +99,17 @@ class OpcodeTable {
   std::span<const std::string_view> intrinsic2;  // CALL_INTRINSIC_2 (3.12+)
   std::span<const NotInPyc> not_in_pyc;          // specialized, instrumented, pseudo
 
+  // By mnemonic: a hash probe of by_name_ and one exact compare, since the
+  // resolver looks up every instruction it reads.
   const OpInfo* find(std::string_view name) const;
   const OpInfo* find(uint8_t code) const { return by_code_[code]; }
   const NotInPyc* find_not_in_pyc(std::string_view name) const;
 
   const OpInfo* by_code_[256] = {};
+  // Open addressing over the names (linear probing): 1 + the op's index in
+  // `ops`, 0 for an empty slot; filled by the table's builder (opcodes.cpp).
+  static constexpr size_t kNameSlots = 512;
+  uint16_t by_name_[kNameSlots] = {};
 };
 
 // The table for a version, or nullptr when pyasm does not support it.
