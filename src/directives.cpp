@@ -2,8 +2,9 @@
 // explicit tables and the code-object attributes.
 #include <algorithm>
 #include <cctype>
-#include <charconv>
+#include <cstdint>
 #include <functional>
+#include <limits>
 
 #include "resolver_impl.hpp"
 
@@ -75,15 +76,22 @@ void Resolver::line_directive(const Statement& st) {
     loc = {*v, *v, -1, -1};
   } else if (a.kind == Expr::kSpan) {
     // L:C-EC or L:C-EL:EC (the lexer's `span`: digits and separators only).
+    // Each number is read by hand, as std::from_chars would read it into an
+    // int (which costs more per call than the whole rest of the directive).
     int n[4] = {0, 0, 0, 0};
     int count = 0;
     const char* p = a.value.data();
     const char* end = p + a.value.size();
     while (p < end && count < 4) {
-      auto [next, ec] = std::from_chars(p, end, n[count]);
-      if (ec != std::errc()) return error(a.offset, "line or column number out of range");
-      ++count;
-      p = next < end ? next + 1 : end;  // past ':' or '-'
+      if (*p < '0' || *p > '9') return error(a.offset, "line or column number out of range");
+      int64_t v = 0;
+      for (; p < end && *p >= '0' && *p <= '9'; ++p) {
+        v = v * 10 + (*p - '0');
+        if (v > std::numeric_limits<int>::max())
+          return error(a.offset, "line or column number out of range");
+      }
+      n[count++] = static_cast<int>(v);
+      if (p < end) ++p;  // past ':' or '-'
     }
     if (count == 3)
       loc = {n[0], n[0], n[1], n[2]};

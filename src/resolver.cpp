@@ -52,17 +52,15 @@ void Resolver::statement(const Statement& st) {
   switch (st.kind) {
     case Statement::kLabel: {
       Block& b = cur();
-      auto it = b.labels.find(st.name);
-      bool pending = std::find(b.pending_labels.begin(), b.pending_labels.end(), st.name) !=
-                     b.pending_labels.end();
-      if (it != b.labels.end() || pending) {
+      // Every label, pending or not, is in the map from where it is written.
+      auto it = b.labels.lower_bound(st.name);
+      if (it != b.labels.end() && it->first == st.name) {
         error(st.offset, "duplicate label '" + std::string(st.name) + "'");
-        if (it != b.labels.end())
-          sink_.diags.note(sink_.file, it->second.src, "first defined here");
+        sink_.diags.note(sink_.file, it->second.src, "first defined here");
         return;
       }
-      b.labels.emplace(st.name, LabelDef{-1, st.offset});
-      b.pending_labels.emplace_back(st.name);
+      it = b.labels.emplace_hint(it, st.name, LabelDef{-1, st.offset});
+      b.pending_labels.push_back(&it->second);
       return;
     }
     case Statement::kInstruction:
@@ -114,20 +112,22 @@ void Resolver::instruction(const Statement& st) {
     // Normally inserted by the encoder; written out, they fix how many
     // prefixes the next instruction gets (CPython keeps redundant ones).
     // A label before them names the whole instruction.
-    if (b.pending_prefixes.empty()) b.labels_before_prefixes = b.pending_labels.size();
-    b.pending_prefixes.push_back(&st);
+    if (b.prefixes.size() == b.prefixes_taken) b.labels_before_prefixes = b.pending_labels.size();
+    b.prefixes.push_back(&st);
     return;
   }
-  if (!b.pending_prefixes.empty() && b.pending_labels.size() > b.labels_before_prefixes)
+  size_t prefix_count = b.prefixes.size() - b.prefixes_taken;
+  if (prefix_count && b.pending_labels.size() > b.labels_before_prefixes)
     error(st.offset,
           "a label cannot stand between EXTENDED_ARG and the instruction it "
           "extends; put it before the EXTENDED_ARG lines");
   int index = static_cast<int>(b.instrs.size());
-  for (const std::string& l : b.pending_labels) b.labels[l].index = index;
+  for (LabelDef* l : b.pending_labels) l->index = index;
   b.pending_labels.clear();
-  b.instrs.push_back({&st, op, b.loc, b.line_pending, std::move(b.pending_prefixes)});
-  b.pending_prefixes.clear();
-  b.instr_region.push_back(b.open_regions.empty() ? -1 : b.open_regions.back());
+  b.instrs.push_back({&st, op, b.loc, static_cast<uint32_t>(b.prefixes_taken),
+                      static_cast<uint32_t>(prefix_count),
+                      b.open_regions.empty() ? -1 : b.open_regions.back(), b.line_pending});
+  b.prefixes_taken = b.prefixes.size();
   b.line_pending = false;
 }
 
@@ -332,9 +332,9 @@ void Resolver::resolve_instrs(Block& b, Tables& tables, bool collect, bool& ok) 
     in.loc = pi.loc;
     in.line_start = pi.line_start;
     in.src = pi.stmt->offset;
-    in.prefixes = static_cast<uint8_t>(std::min<size_t>(pi.prefixes.size(), 3));
-    if (pi.prefixes.size() > 3) {
-      error(pi.prefixes[3]->offset, "at most 3 EXTENDED_ARG prefixes fit a 32-bit oparg");
+    in.prefixes = static_cast<uint8_t>(std::min<size_t>(pi.prefix_count, 3));
+    if (pi.prefix_count > 3) {
+      error(prefixes_of(b, pi)[3]->offset, "at most 3 EXTENDED_ARG prefixes fit a 32-bit oparg");
       ok = false;
     }
     c.instrs.push_back(in);
@@ -346,9 +346,10 @@ void Resolver::resolve_instrs(Block& b, Tables& tables, bool collect, bool& ok) 
 bool Resolver::check_prefixes(Block& b) {
   bool ok = true;
   for (size_t i = 0; i < b.instrs.size(); ++i) {
-    const auto& prefixes = b.instrs[i].prefixes;
+    size_t k = b.instrs[i].prefix_count;
+    if (!k) continue;
+    auto prefixes = prefixes_of(b, b.instrs[i]);
     uint32_t arg = b.code->instrs[i].arg;
-    size_t k = prefixes.size();
     if (k && k < 3 && (arg >> (8 * (k + 1))) != 0) {
       error(prefixes[0]->offset, "the oparg " + std::to_string(arg) + " needs more than the " +
                                      std::to_string(k) + " EXTENDED_ARG prefixes written");
@@ -369,8 +370,8 @@ bool Resolver::check_prefixes(Block& b) {
       }
     }
   }
-  if (!b.pending_prefixes.empty()) {
-    error(b.pending_prefixes[0]->offset, "EXTENDED_ARG at the end of the code extends nothing");
+  if (b.prefixes.size() > b.prefixes_taken) {
+    error(b.prefixes[b.prefixes_taken]->offset, "EXTENDED_ARG at the end of the code extends nothing");
     ok = false;
   }
   return ok;
@@ -399,7 +400,7 @@ void Resolver::build_exception_table(Block& b) {
   for (int r : b.open_regions) error(b.regions[r].src, ".try without a matching .endtry");
   const int n = static_cast<int>(b.instrs.size());
   for (int i = 0; i < n;) {
-    int r = b.instr_region[i];
+    int r = b.instrs[i].region;
     if (r < 0) {
       ++i;
       continue;
@@ -407,7 +408,7 @@ void Resolver::build_exception_table(Block& b) {
     const HandlerSpec& h = b.regions[r].handler;
     int j = i + 1;
     auto same = [&](int k) {
-      int rk = b.instr_region[k];
+      int rk = b.instrs[k].region;
       if (rk < 0) return false;
       const HandlerSpec& o = b.regions[rk].handler;
       return o.label == h.label && o.depth == h.depth && o.lasti == h.lasti;
@@ -445,8 +446,7 @@ std::shared_ptr<Code> Resolver::finalize(Block& b) {
   Code& c = *b.code;
   c.version = version_;
   int errors_before = sink_.diags.error_count();
-  for (const std::string& l : b.pending_labels)
-    b.labels[l].index = static_cast<int>(b.instrs.size());
+  for (LabelDef* l : b.pending_labels) l->index = static_cast<int>(b.instrs.size());
   if (!b.saw_instruction) error(b.offset, "code block '" + b.id + "' has no instructions");
 
   // Explicit tables give the first entries; operands not listed in them
@@ -475,7 +475,7 @@ std::shared_ptr<Code> Resolver::finalize(Block& b) {
   if (!b.flags_set && !version_.at_least(11) && c.cellvars.empty() && c.freevars.empty())
     c.flags |= kNoFree;
   build_exception_table(b);
-  c.line_events = b.line_events;
+  c.line_events = std::move(b.line_events);  // the block's are not read again
   for (const std::string& h : c.hidden)
     if (std::find(c.varnames.begin(), c.varnames.end(), h) == c.varnames.end() &&
         std::find(c.cellvars.begin(), c.cellvars.end(), h) == c.cellvars.end())

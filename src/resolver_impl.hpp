@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -17,8 +18,12 @@ struct PendingInstr {
   const Statement* stmt;
   const OpInfo* op;
   Location loc;
+  // The EXTENDED_ARG lines written before it: Block::prefixes[prefix_begin,
+  // prefix_begin + prefix_count), kept in one vector for the whole block.
+  uint32_t prefix_begin;
+  uint32_t prefix_count;
+  int region;  // innermost .try region or -1
   bool line_start;
-  std::vector<const Statement*> prefixes;  // EXTENDED_ARG lines written before it
 };
 
 // Where an exception goes: `HANDLER [depth N] [lasti]`.
@@ -60,8 +65,12 @@ struct Block {
   uint32_t sig_flags = 0;              // VARARGS / VARKEYWORDS from the signature
   std::vector<PendingInstr> instrs;
   std::map<std::string, LabelDef, std::less<>> labels;
-  std::vector<std::string> pending_labels;
-  std::vector<const Statement*> pending_prefixes;  // EXTENDED_ARG lines so far
+  // Labels written since the last instruction (map nodes do not move).
+  std::vector<LabelDef*> pending_labels;
+  // Every EXTENDED_ARG line of the block; those from `prefixes_taken` on
+  // are the ones so far of the next instruction.
+  std::vector<const Statement*> prefixes;
+  size_t prefixes_taken = 0;
   size_t labels_before_prefixes = 0;
   Location loc;
   bool line_pending = false;
@@ -70,7 +79,6 @@ struct Block {
   std::vector<PendingExcept> excepts;
   std::vector<TryRegion> regions;  // every .try of the block
   std::vector<int> open_regions;   // indices into regions, innermost last
-  std::vector<int> instr_region;   // per instruction: innermost region or -1
   CodeRefs children;
   // Streaming (parse_and_resolve): where the block's own statements and
   // nodes start in the resolver's arena; released once it is finalised.
@@ -119,6 +127,9 @@ class Resolver {
                     const char* usage);
   void build_exception_table(Block& b);
   bool check_prefixes(Block& b);
+  std::span<const Statement* const> prefixes_of(const Block& b, const PendingInstr& pi) const {
+    return std::span<const Statement* const>(b.prefixes).subspan(pi.prefix_begin, pi.prefix_count);
+  }
   std::optional<ExceptionEntry> entry_for(Block& b, int start, int end, const HandlerSpec& h,
                                           uint32_t src);
   void table_directive(const Statement& st);
