@@ -96,39 +96,50 @@ std::optional<uint32_t> name_index(OperandContext& ctx, std::string_view name, u
 
 bool uses_localsplus(const OperandContext& ctx) { return ctx.table.version.at_least(11); }
 
-// 3.11+: the localsplus index of a known name. While the tables still grow
-// (the collect pass) indices are not final and not needed: 0 stands in.
+// 3.11+: the localsplus index of `name`, as the first of its occurrences
+// in localsplus(code) (varnames, then the cells that are not also locals,
+// then the frees), but through the tables' own indexes rather than a copy
+// of every name. While the tables still grow (the collect pass) indices are
+// not final and not needed: 0 stands in for a known name.
 std::optional<uint32_t> localsplus_index(OperandContext& ctx, std::string_view name) {
   Tables& t = ctx.tables;
+  const Code& code = t.code;
+  int v = t.varnames_ix.find(code.varnames, name);
+  if (v >= 0) return ctx.collect ? 0 : v;
+  int cell = t.cellvars_ix.find(code.cellvars, name);
+  int free = cell >= 0 ? -1 : t.freevars_ix.find(code.freevars, name);
+  if (cell < 0 && free < 0) return std::nullopt;
   if (ctx.collect) return 0;
-  if (t.localsplus_ix.empty()) {
-    LocalsPlus lp = localsplus(t.code);
-    for (size_t i = 0; i < lp.names.size(); ++i)
-      t.localsplus_ix.emplace(lp.names[i], static_cast<int>(i));
-    t.localsplus_size = lp.names.size();
+  if (!t.localsplus_built) {
+    int next = static_cast<int>(code.varnames.size());
+    t.cell_localsplus.clear();
+    for (const std::string& c : code.cellvars) {
+      int as_local = t.varnames_ix.find(code.varnames, c);
+      t.cell_localsplus.push_back(as_local >= 0 ? as_local : next++);
+    }
+    t.free_localsplus.clear();
+    for (size_t f = 0; f < code.freevars.size(); ++f) t.free_localsplus.push_back(next++);
+    t.localsplus_built = true;
   }
-  auto it = t.localsplus_ix.find(name);
-  if (it == t.localsplus_ix.end()) return std::nullopt;
-  return static_cast<uint32_t>(it->second);
+  return static_cast<uint32_t>(cell >= 0 ? t.cell_localsplus[cell] : t.free_localsplus[free]);
 }
 
 // Local (LOAD_FAST) index: co_varnames, or localsplus from 3.11.
 std::optional<uint32_t> local_index(OperandContext& ctx, std::string_view name, uint32_t at) {
   Tables& t = ctx.tables;
   Code& code = t.code;
-  bool known = t.varnames_ix.find(code.varnames, name) >= 0;
-  if (uses_localsplus(ctx))
-    known = known || t.cellvars_ix.find(code.cellvars, name) >= 0 ||
-            t.freevars_ix.find(code.freevars, name) >= 0;
-  if (!known) {
-    if (t.varnames_fixed) {
-      report(ctx, at, "local variable '" + std::string(name) + "' is not listed in .varnames");
-      return std::nullopt;
-    }
-    code.varnames.emplace_back(name);
+  if (uses_localsplus(ctx)) {
+    if (auto i = localsplus_index(ctx, name)) return i;
+  } else if (int i = t.varnames_ix.find(code.varnames, name); i >= 0) {
+    return static_cast<uint32_t>(i);
   }
-  if (uses_localsplus(ctx)) return localsplus_index(ctx, name);
-  return static_cast<uint32_t>(t.varnames_ix.find(code.varnames, name));
+  if (t.varnames_fixed) {
+    report(ctx, at, "local variable '" + std::string(name) + "' is not listed in .varnames");
+    return std::nullopt;
+  }
+  // Only the collect pass appends (the tables are fixed for the other).
+  code.varnames.emplace_back(name);
+  return uses_localsplus(ctx) ? 0 : static_cast<uint32_t>(code.varnames.size() - 1);
 }
 
 // Cell/free (LOAD_DEREF) index: cellvars then freevars up to 3.10,
@@ -151,17 +162,24 @@ std::optional<uint32_t> deref_index(OperandContext& ctx, std::string_view name, 
 }
 
 std::optional<uint32_t> const_index(OperandContext& ctx, const Expr& e) {
-  ObjectPtr obj = eval_const(e, ctx.children, ctx.collect ? ctx.sink : ctx.sink);
+  Tables& t = ctx.tables;
+  bool literal = LiteralIndex::holds(e);
+  if (literal)
+    if (int i = t.literal_index.find(e); i >= 0) return i;
+  ObjectPtr obj = eval_const(e, ctx.children, ctx.sink);
   if (!obj) return std::nullopt;
-  auto& consts = ctx.tables.code.consts;
-  if (int i = ctx.tables.const_index.find(consts, *obj); i >= 0) return i;
-  if (ctx.tables.consts_fixed) {
-    report(ctx, e.offset, "constant " + repr(*obj) + " is not listed in .consts");
-    return std::nullopt;
+  auto& consts = t.code.consts;
+  int index = t.const_index.find(consts, *obj);
+  if (index < 0) {
+    if (t.consts_fixed) {
+      report(ctx, e.offset, "constant " + repr(*obj) + " is not listed in .consts");
+      return std::nullopt;
+    }
+    consts.push_back(std::move(obj));
+    index = static_cast<int>(consts.size() - 1);
+    t.const_index.add_new(consts, index);
   }
-  consts.push_back(obj);
-  int index = static_cast<int>(consts.size() - 1);
-  ctx.tables.const_index.add(consts, index);
+  if (literal) t.literal_index.add(e, index);
   return index;
 }
 

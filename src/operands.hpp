@@ -68,12 +68,70 @@ class ConstIndex {
   }
   // consts[index] was appended: indexed unless an equal constant came first.
   void add(const std::vector<ObjectPtr>& consts, int index) {
-    if (find(consts, *consts[index]) < 0)
-      by_hash_.emplace(const_hash(ConstRef::of(*consts[index])), index);
+    if (find(consts, *consts[index]) < 0) add_new(consts, index);
+  }
+  // consts[index] was appended after find() did not find it.
+  void add_new(const std::vector<ObjectPtr>& consts, int index) {
+    by_hash_.emplace(const_hash(ConstRef::of(*consts[index])), index);
   }
 
  private:
   std::unordered_multimap<uint64_t, int> by_hash_;
+};
+
+// The co_consts position of constants written as one literal token (a
+// string, an integer, None...), by the token's kind and text. The same
+// literal always evaluates to the same constant, and a constant's first
+// position never changes, so a repeated literal (most LOAD_CONSTs) needs
+// no Object built, hashed and compared. Short lists are scanned, as in
+// NameIndex; a long one gets a hash index.
+class LiteralIndex {
+ public:
+  // Whether `e` is a literal this index may hold: one whose constant is
+  // equal to itself every time (not a float, which may be a NaN).
+  static bool holds(const Expr& e) {
+    switch (e.kind) {
+      case Expr::kStr:
+      case Expr::kBytes:
+      case Expr::kInt: return true;
+      case Expr::kIdent: return e.value == "None" || e.value == "True" || e.value == "False";
+      default: return false;
+    }
+  }
+  int find(const Expr& e) {
+    if (entries_.size() <= kScan) {
+      for (const Entry& x : entries_)
+        if (x.kind == e.kind && x.text == e.value) return x.index;
+      return -1;
+    }
+    for (; synced_ < entries_.size(); ++synced_)
+      by_text_.emplace(Key{entries_[synced_].kind, entries_[synced_].text}, entries_[synced_].index);
+    auto it = by_text_.find(Key{e.kind, e.value});
+    return it == by_text_.end() ? -1 : it->second;
+  }
+  // After find(e) failed: `e` is the constant at `index`.
+  void add(const Expr& e, int index) { entries_.push_back({e.kind, e.value, index}); }
+
+ private:
+  static constexpr size_t kScan = 16;
+  struct Entry {
+    Expr::Kind kind;
+    std::string_view text;
+    int index;
+  };
+  struct Key {
+    Expr::Kind kind;
+    std::string_view text;
+    bool operator==(const Key&) const = default;
+  };
+  struct KeyHash {
+    size_t operator()(const Key& k) const {
+      return std::hash<std::string_view>{}(k.text) * 31 + k.kind;
+    }
+  };
+  std::vector<Entry> entries_;
+  std::unordered_map<Key, int, KeyHash> by_text_;
+  size_t synced_ = 0;
 };
 
 struct Tables {
@@ -83,10 +141,12 @@ struct Tables {
   bool varnames_fixed = false;
   bool cellvars_fixed = false;
   ConstIndex const_index;
+  LiteralIndex literal_index;
   NameIndex names_ix, varnames_ix, cellvars_ix, freevars_ix;
-  // 3.11+ localsplus positions, built once the tables are final.
-  StringMap<int> localsplus_ix;
-  size_t localsplus_size = 0;
+  // 3.11+, once the tables are final: the localsplus position of each
+  // cellvars and freevars entry (a varnames entry's is its own index).
+  std::vector<int> cell_localsplus, free_localsplus;
+  bool localsplus_built = false;
 };
 
 struct OperandContext {

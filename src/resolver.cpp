@@ -452,7 +452,7 @@ std::shared_ptr<Code> Resolver::finalize(Block& b) {
   // Explicit tables give the first entries; operands not listed in them
   // are appended in order of first use, so a hand edit that adds a name or
   // a constant to disassembled code still builds.
-  Tables tables{c, false, false, false, false, {}, {}, {}, {}, {}, {}, 0};
+  Tables tables{c, false, false, false, false, {}, {}, {}, {}, {}, {}, {}, {}, false};
   if (b.consts_fixed) {
     for (const Expr* e : b.explicit_consts) {
       ObjectPtr o = eval_const(*e, b.children, sink_);
