@@ -83,13 +83,14 @@ void Resolver::line_directive(const Statement& st) {
     const char* p = a.value.data();
     const char* end = p + a.value.size();
     while (p < end && count < 4) {
-      if (*p < '0' || *p > '9') return error(a.offset, "line or column number out of range");
+      const char* digits = p;
       int64_t v = 0;
-      for (; p < end && *p >= '0' && *p <= '9'; ++p) {
-        v = v * 10 + (*p - '0');
-        if (v > std::numeric_limits<int>::max())
-          return error(a.offset, "line or column number out of range");
+      for (unsigned d; p < end && (d = static_cast<unsigned char>(*p - '0')) < 10; ++p) {
+        v = v * 10 + d;
+        if (v > std::numeric_limits<int>::max()) break;
       }
+      if (p == digits || v > std::numeric_limits<int>::max())
+        return error(a.offset, "line or column number out of range");
       n[count++] = static_cast<int>(v);
       if (p < end) ++p;  // past ':' or '-'
     }

@@ -100,12 +100,18 @@ bool uses_localsplus(const OperandContext& ctx) { return ctx.table.version.at_le
 // in localsplus(code) (varnames, then the cells that are not also locals,
 // then the frees), but through the tables' own indexes rather than a copy
 // of every name. While the tables still grow (the collect pass) indices are
-// not final and not needed: 0 stands in for a known name.
-std::optional<uint32_t> localsplus_index(OperandContext& ctx, std::string_view name) {
+// not final and not needed: 0 stands in for a known name. Only a varnames
+// entry's is final already (localsplus starts with co_varnames, which only
+// grows at its end): with `final_local`, that one is returned and flagged.
+std::optional<uint32_t> localsplus_index(OperandContext& ctx, std::string_view name,
+                                         bool* final_local = nullptr) {
   Tables& t = ctx.tables;
   const Code& code = t.code;
   int v = t.varnames_ix.find(code.varnames, name);
-  if (v >= 0) return ctx.collect ? 0 : v;
+  if (v >= 0) {
+    if (final_local) *final_local = true;
+    return ctx.collect && !final_local ? 0 : v;
+  }
   int cell = t.cellvars_ix.find(code.cellvars, name);
   int free = cell >= 0 ? -1 : t.freevars_ix.find(code.freevars, name);
   if (cell < 0 && free < 0) return std::nullopt;
@@ -124,13 +130,17 @@ std::optional<uint32_t> localsplus_index(OperandContext& ctx, std::string_view n
   return static_cast<uint32_t>(cell >= 0 ? t.cell_localsplus[cell] : t.free_localsplus[free]);
 }
 
-// Local (LOAD_FAST) index: co_varnames, or localsplus from 3.11.
-std::optional<uint32_t> local_index(OperandContext& ctx, std::string_view name, uint32_t at) {
+// Local (LOAD_FAST) index: co_varnames, or localsplus from 3.11. With
+// `final_local`, says whether the index is final already (see
+// localsplus_index); without, 3.11+ gives 0 while collecting.
+std::optional<uint32_t> local_index(OperandContext& ctx, std::string_view name, uint32_t at,
+                                    bool* final_local = nullptr) {
   Tables& t = ctx.tables;
   Code& code = t.code;
   if (uses_localsplus(ctx)) {
-    if (auto i = localsplus_index(ctx, name)) return i;
+    if (auto i = localsplus_index(ctx, name, final_local)) return i;
   } else if (int i = t.varnames_ix.find(code.varnames, name); i >= 0) {
+    if (final_local) *final_local = true;
     return static_cast<uint32_t>(i);
   }
   if (t.varnames_fixed) {
@@ -139,7 +149,9 @@ std::optional<uint32_t> local_index(OperandContext& ctx, std::string_view name, 
   }
   // Only the collect pass appends (the tables are fixed for the other).
   code.varnames.emplace_back(name);
-  return uses_localsplus(ctx) ? 0 : static_cast<uint32_t>(code.varnames.size() - 1);
+  if (uses_localsplus(ctx) && !final_local) return 0;
+  if (final_local) *final_local = true;
+  return static_cast<uint32_t>(code.varnames.size() - 1);
 }
 
 // Cell/free (LOAD_DEREF) index: cellvars then freevars up to 3.10,
@@ -169,7 +181,8 @@ std::optional<uint32_t> const_index(OperandContext& ctx, const Expr& e) {
   ObjectPtr obj = eval_const(e, ctx.children, ctx.sink);
   if (!obj) return std::nullopt;
   auto& consts = t.code.consts;
-  int index = t.const_index.find(consts, *obj);
+  uint64_t hash;
+  int index = t.const_index.find(consts, *obj, hash);
   if (index < 0) {
     if (t.consts_fixed) {
       report(ctx, e.offset, "constant " + repr(*obj) + " is not listed in .consts");
@@ -177,7 +190,7 @@ std::optional<uint32_t> const_index(OperandContext& ctx, const Expr& e) {
     }
     consts.push_back(std::move(obj));
     index = static_cast<int>(consts.size() - 1);
-    t.const_index.add_new(consts, index);
+    t.const_index.add_new(index, hash);
   }
   if (literal) t.literal_index.add(e, index);
   return index;
@@ -374,9 +387,13 @@ Result single(const OpInfo& op, const Expr& e, OperandContext& ctx) {
     case ArgKind::Free: {
       auto n = as_name(e);
       if (!n) break;
-      auto i = op.kind == ArgKind::Local ? local_index(ctx, *n, e.offset)
+      bool final_local = false;
+      auto i = op.kind == ArgKind::Local ? local_index(ctx, *n, e.offset, &final_local)
                                          : deref_index(ctx, *n, e.offset);
-      return i ? Result{*i} : fail();
+      if (!i) return fail();
+      Result r{*i};
+      r.again = !final_local;
+      return r;
     }
     case ArgKind::JumpRel:
     case ArgKind::JumpBack:
@@ -482,7 +499,9 @@ ResolvedOperand resolve_operand(const OpInfo& op, const Statement& st, OperandCo
     if (args.size() == 1 && args[0]->kind == Expr::kRaw) {
       auto v = parse_u32(args[0]->value);
       if (!v) report(ctx, args[0]->offset, "raw oparg $" + std::string(args[0]->value) + " is out of range");
-      return v ? Result{*v} : fail();
+      Result r = v ? Result{*v} : fail();
+      r.again = true;
+      return r;
     }
     if (!args.empty()) {
       report(ctx, args[0]->offset, std::string(op.name) + " takes no operand (a leftover oparg " +
@@ -504,7 +523,9 @@ ResolvedOperand resolve_operand(const OpInfo& op, const Statement& st, OperandCo
     auto v = parse_u32(args[0]->value);
     if (!v) report(ctx, args[0]->offset, "raw oparg $" + std::string(args[0]->value) + " is out of range");
     if (v && !ctx.collect && !raw_index_in_range(op, *v, ctx, args[0]->offset)) return fail();
-    return v ? Result{*v} : fail();
+    Result r = v ? Result{*v} : fail();
+    r.again = true;  // range-checked once the tables are final
+    return r;
   }
   if (op.kind == ArgKind::SuperAttr) return super_attr(ctx, args);
   bool lists = op.kind == ArgKind::FunctionFlags || op.kind == ArgKind::FormatValue ||
@@ -532,7 +553,9 @@ ResolvedOperand resolve_operand(const OpInfo& op, const Statement& st, OperandCo
                                  " must have an index below 16");
       return fail();
     }
-    return {(*ia << 4) | *ib};
+    Result r{(*ia << 4) | *ib};
+    r.again = true;  // 0 stands in for both while collecting
+    return r;
   }
   if (lists) {
     uint32_t v = 0;

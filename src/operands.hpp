@@ -54,29 +54,47 @@ class NameIndex {
 
 // The first position of each constant in a growing co_consts, by value as
 // const_key compares them (1 and 1.0 and True are three constants), without
-// building key strings.
+// building key strings. Most code objects have a few constants: their
+// hashes are scanned in order (no node per constant); a long table gets a
+// hash index, kept in step as it grows.
 class ConstIndex {
  public:
-  int find(const std::vector<ObjectPtr>& consts, const Object& o) const {
+  // `hash` gets the constant's const_hash, for add_new.
+  int find(const std::vector<ObjectPtr>& consts, const Object& o, uint64_t& hash) {
     ConstRef ref = ConstRef::of(o);
-    auto [first, last] = by_hash_.equal_range(const_hash(ref));
+    hash = const_hash(ref);
+    auto equal = [&](int index) { return const_equal(ConstRef::of(*consts[index]), ref); };
+    if (entries_.size() <= kScan) {
+      for (const Entry& e : entries_)  // in order of position: the first match is the first
+        if (e.hash == hash && equal(e.index)) return e.index;
+      return -1;
+    }
+    for (; synced_ < entries_.size(); ++synced_)
+      by_hash_.emplace(entries_[synced_].hash, entries_[synced_].index);
+    auto [first, last] = by_hash_.equal_range(hash);
     int found = -1;
     for (auto it = first; it != last; ++it)
-      if ((found < 0 || it->second < found) && const_equal(ConstRef::of(*consts[it->second]), ref))
-        found = it->second;
+      if ((found < 0 || it->second < found) && equal(it->second)) found = it->second;
     return found;
   }
   // consts[index] was appended: indexed unless an equal constant came first.
   void add(const std::vector<ObjectPtr>& consts, int index) {
-    if (find(consts, *consts[index]) < 0) add_new(consts, index);
+    uint64_t hash;
+    if (find(consts, *consts[index], hash) < 0) add_new(index, hash);
   }
-  // consts[index] was appended after find() did not find it.
-  void add_new(const std::vector<ObjectPtr>& consts, int index) {
-    by_hash_.emplace(const_hash(ConstRef::of(*consts[index])), index);
-  }
+  // The constant at `index` (the last), of const_hash `hash`, was appended
+  // after find() did not find it.
+  void add_new(int index, uint64_t hash) { entries_.push_back({hash, index}); }
 
  private:
+  static constexpr size_t kScan = 16;
+  struct Entry {
+    uint64_t hash;
+    int index;
+  };
+  std::vector<Entry> entries_;  // by position
   std::unordered_multimap<uint64_t, int> by_hash_;
+  size_t synced_ = 0;
 };
 
 // The co_consts position of constants written as one literal token (a
@@ -165,6 +183,14 @@ struct ResolvedOperand {
   uint32_t arg = 0;
   int target = -1;  // jump target instruction
   bool ok = true;
+  // From the collecting pass: the oparg can still change, and the second
+  // pass must compute it again. Tables only grow by appending, so the index
+  // of a name or a constant is final when first found, as are labels and
+  // symbolic opargs; not final are 3.11+ localsplus indices of names that
+  // are not (yet) in co_varnames (cells and frees come after every local),
+  // free-variable indices before 3.11 (they come after every cell), and
+  // `$N`, which is range-checked against the final tables.
+  bool again = false;
 };
 
 ResolvedOperand resolve_operand(const OpInfo& op, const Statement& st, OperandContext& ctx);

@@ -126,7 +126,8 @@ void Resolver::instruction(const Statement& st) {
   b.pending_labels.clear();
   b.instrs.push_back({&st, op, b.loc, static_cast<uint32_t>(b.prefixes_taken),
                       static_cast<uint32_t>(prefix_count),
-                      b.open_regions.empty() ? -1 : b.open_regions.back(), b.line_pending});
+                      b.open_regions.empty() ? -1 : b.open_regions.back(), b.line_pending,
+                      false});
   b.prefixes_taken = b.prefixes.size();
   b.line_pending = false;
 }
@@ -284,26 +285,6 @@ bool Resolver::check_signature(Block& b) {
   return true;
 }
 
-namespace {
-
-// Whether the oparg the collecting pass computed can still change. Tables
-// only grow by appending, so the index of a name or a constant is final
-// when first found, as are labels and symbolic opargs; not final are the
-// localsplus indices of 3.11+ (locals, cells, frees), free-variable
-// indices before that (they come after every cell), and `$N`, which is
-// range-checked against the final tables.
-bool needs_second_pass(const OpInfo& op, const Statement& st, Version v) {
-  if (st.args.size() == 1 && st.args[0]->kind == Expr::kRaw) return true;
-  switch (op.kind) {
-    case ArgKind::Local: return v.at_least(11);
-    case ArgKind::Free:
-    case ArgKind::FastPair: return true;
-    default: return false;
-  }
-}
-
-}  // namespace
-
 void Resolver::resolve_instrs(Block& b, Tables& tables, bool collect, bool& ok) {
   Code& c = *b.code;
   OperandContext ctx{table_, tables, b.children, b.labels, sink_, static_cast<int>(b.instrs.size()),
@@ -312,7 +293,7 @@ void Resolver::resolve_instrs(Block& b, Tables& tables, bool collect, bool& ok) 
     // The second pass: only what the first could not know yet.
     for (size_t i = 0; i < b.instrs.size(); ++i) {
       const PendingInstr& pi = b.instrs[i];
-      if (!needs_second_pass(*pi.op, *pi.stmt, version_)) continue;
+      if (!pi.again) continue;
       ResolvedOperand r = resolve_operand(*pi.op, *pi.stmt, ctx);
       if (!r.ok) ok = false;
       c.instrs[i].arg = r.arg;
@@ -322,9 +303,10 @@ void Resolver::resolve_instrs(Block& b, Tables& tables, bool collect, bool& ok) 
   }
   c.instrs.clear();
   c.instrs.reserve(b.instrs.size());
-  for (const PendingInstr& pi : b.instrs) {
+  for (PendingInstr& pi : b.instrs) {
     ResolvedOperand r = resolve_operand(*pi.op, *pi.stmt, ctx);
     if (!r.ok) ok = false;
+    pi.again = r.again;
     Instr in;
     in.opcode = pi.op->code;
     in.arg = r.arg;
@@ -465,7 +447,7 @@ std::shared_ptr<Code> Resolver::finalize(Block& b) {
   set_defaults(b);
   // Pass 1 grows the tables in first-use order; pass 2 computes the opargs
   // that depend on the final tables (3.11 localsplus indices depend on all
-  // of them; see needs_second_pass).
+  // of them; see ResolvedOperand::again).
   resolve_instrs(b, tables, true, ok);
   if (ok) {
     tables.names_fixed = tables.varnames_fixed = tables.cellvars_fixed = tables.consts_fixed = true;

@@ -24,6 +24,7 @@ struct PendingInstr {
   uint32_t prefix_count;
   int region;  // innermost .try region or -1
   bool line_start;
+  bool again;  // its oparg needs the final tables (ResolvedOperand::again)
 };
 
 // Where an exception goes: `HANDLER [depth N] [lasti]`.
