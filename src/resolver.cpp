@@ -192,6 +192,7 @@ void Resolver::open_block(const Statement& st) {
   if (cur().children.count(b->id)) error(st.offset, "duplicate code block '" + b->id + "'");
   b->code->block_id = b->id;
   b->mark = arena_.mark();
+  b->instrs.swap(spare_instrs_);
   stack_.push_back(std::move(b));
 }
 
@@ -203,6 +204,10 @@ void Resolver::close_block(uint32_t at) {
   // to it do not report a second, consequential error.
   cur().children[b->id] = finalize(*b);
   arena_.release(b->mark);  // nothing refers to the block's nodes any more
+  if (b->instrs.capacity() <= kSpareInstrs && b->instrs.capacity() > spare_instrs_.capacity()) {
+    b->instrs.clear();
+    spare_instrs_.swap(b->instrs);
+  }
 }
 
 // --- Finalisation ---------------------------------------------------------------
