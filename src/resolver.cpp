@@ -218,8 +218,10 @@ void Resolver::close_block(uint32_t at) {
 // defaults must come from these rather than from the parent's final Code.
 namespace {
 
-std::string name_of(const Block& b) {
-  return b.name_set ? b.code->name : b.is_module ? "<module>" : b.id;
+std::string_view name_of(const Block& b) {
+  if (b.name_set) return b.code->name;
+  if (b.is_module) return "<module>";
+  return b.id;
 }
 
 bool is_function(const Block& b) {
@@ -230,20 +232,27 @@ bool is_function(const Block& b) {
 // not after a class or comprehension scope; pyasm tells a comprehension by
 // its name.
 bool has_locals_in_qualname(const Block& b) {
-  std::string n = name_of(b);
+  std::string_view n = name_of(b);
   bool comprehension =
       n == "<listcomp>" || n == "<setcomp>" || n == "<dictcomp>" || n == "<genexpr>";
   return is_function(b) && !comprehension;
 }
 
-std::string qualname_of(const Block& b) {
-  if (b.qualname_set) return b.code->qualname;
+// Appends b's qualname to `out` (built in place, enclosing scopes first).
+void append_qualname(const Block& b, std::string& out) {
+  if (b.qualname_set) {
+    out += b.code->qualname;
+    return;
+  }
   const Block* p = b.parent;
-  if (!p || p->is_module) return name_of(b);
-  return qualname_of(*p) + (has_locals_in_qualname(*p) ? ".<locals>." : ".") + name_of(b);
+  if (p && !p->is_module) {
+    append_qualname(*p, out);
+    out += has_locals_in_qualname(*p) ? ".<locals>." : ".";
+  }
+  out += name_of(b);
 }
 
-std::string filename_of(const Block& b, const std::string& input_name) {
+const std::string& filename_of(const Block& b, const std::string& input_name) {
   if (!b.code->filename.empty()) return b.code->filename;
   return b.parent ? filename_of(*b.parent, input_name) : input_name;
 }
@@ -253,9 +262,13 @@ std::string filename_of(const Block& b, const std::string& input_name) {
 void Resolver::set_defaults(Block& b) {
   Code& c = *b.code;
   Block* parent = b.parent;
-  c.name = name_of(b);
-  c.qualname = qualname_of(b);
-  c.filename = filename_of(b, sink_.file.name);
+  if (!b.name_set) c.name = name_of(b);
+  if (!b.qualname_set) {
+    std::string q;
+    append_qualname(b, q);
+    c.qualname = std::move(q);
+  }
+  if (c.filename.empty()) c.filename = filename_of(b, sink_.file.name);
   // A function starts at its first line (where CPython puts the `def`), and
   // so does a module up to 3.9; from 3.10 a module always starts at line 1.
   bool module_at_1 = b.is_module && version_.at_least(10);
