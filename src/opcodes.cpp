@@ -109,9 +109,8 @@ namespace {
 #include "opcodes/define_table.inc"
 
 const std::array<OpcodeTable, 8> kTables = {
-    with_name_index(v3_6::make()),  with_name_index(v3_7::make()),
-    with_name_index(v3_8::make()),  with_name_index(v3_9::make()),
-    with_name_index(v3_10::make()), with_name_index(v3_11::make()),
+    with_name_index(v3_6::make()),  with_name_index(v3_7::make()),  with_name_index(v3_8::make()),
+    with_name_index(v3_9::make()),  with_name_index(v3_10::make()), with_name_index(v3_11::make()),
     with_name_index(v3_12::make()), with_name_index(v3_13::make())};
 
 std::array<const OpcodeTable*, 8> table_pointers() {

@@ -123,7 +123,8 @@ class LiteralIndex {
       return -1;
     }
     for (; synced_ < entries_.size(); ++synced_)
-      by_text_.emplace(Key{entries_[synced_].kind, entries_[synced_].text}, entries_[synced_].index);
+      by_text_.emplace(Key{entries_[synced_].kind, entries_[synced_].text},
+                       entries_[synced_].index);
     auto it = by_text_.find(Key{e.kind, e.value});
     return it == by_text_.end() ? -1 : it->second;
   }

@@ -126,8 +126,7 @@ void Resolver::instruction(const Statement& st) {
   b.pending_labels.clear();
   b.instrs.push_back({&st, op, b.loc, static_cast<uint32_t>(b.prefixes_taken),
                       static_cast<uint32_t>(prefix_count),
-                      b.open_regions.empty() ? -1 : b.open_regions.back(), b.line_pending,
-                      false});
+                      b.open_regions.empty() ? -1 : b.open_regions.back(), b.line_pending, false});
   b.prefixes_taken = b.prefixes.size();
   b.line_pending = false;
 }
@@ -371,7 +370,8 @@ bool Resolver::check_prefixes(Block& b) {
     }
   }
   if (b.prefixes.size() > b.prefixes_taken) {
-    error(b.prefixes[b.prefixes_taken]->offset, "EXTENDED_ARG at the end of the code extends nothing");
+    error(b.prefixes[b.prefixes_taken]->offset,
+          "EXTENDED_ARG at the end of the code extends nothing");
     ok = false;
   }
   return ok;

@@ -149,13 +149,13 @@ class Resolver {
   std::vector<std::unique_ptr<Block>> stack_;
   const BlockDone* done_;  // see parse_and_resolve
   bool aborted_ = false;  // an error that makes going on pointless
+  Arena arena_;           // streaming: the open blocks' nodes, innermost last
+  Arena scratch_;         // nodes of lines that are not resolved (after aborting)
   // The instruction list of a finalised block, emptied, for the next block
   // to open: most blocks are small and follow one another, so they grow
   // one vector rather than each their own. Kept only up to kSpareInstrs.
   std::vector<PendingInstr> spare_instrs_;
   static constexpr size_t kSpareInstrs = 1024;
-  Arena arena_;           // streaming: the open blocks' nodes, innermost last
-  Arena scratch_;         // nodes of lines that are not resolved (after aborting)
 };
 
 }  // namespace pyasm::detail
