@@ -115,6 +115,23 @@ TEST_CASE("an error inside a block is not repeated where the block is used") {
         "               ^\n");
 }
 
+TEST_CASE("an oparg only the final tables give is checked: LOAD_FAST_LOAD_FAST's locals") {
+  // While the tables grow, a 3.11+ local's index is 0; b6 is local 16 only
+  // once they are final. This built `a0, a0` with no error.
+  const std::string sig = ".code f(a0,a1,a2,a3,a4,a5,a6,a7,a8,a9,b0,b1,b2,b3,b4,b5,b6,b7)\n";
+  auto text = [&](const char* pair) {
+    return ".python 3.13\n" + sig + "  RESUME 0\n  LOAD_FAST_LOAD_FAST " + pair +
+           "\n  BUILD_TUPLE 2\n  RETURN_VALUE\n.end\nRESUME 0\nLOAD_CONST @f\nRETURN_VALUE\n";
+  };
+  auto bad = build(text("b6, a1"), {3, 13});
+  CHECK_FALSE(bad.code);
+  CHECK(bad.errors.find("t.pyasm:4:3: error: both locals of LOAD_FAST_LOAD_FAST must have an "
+                        "index below 16") == 0);
+  auto good = build(text("b5, a1"), {3, 13});
+  REQUIRE_MESSAGE(good.code, good.errors);
+  CHECK(child(*good.code, 0).instrs.at(1).arg == ((15u << 4) | 1u));
+}
+
 TEST_CASE("packed name flags in either order; LOAD_SUPER_ATTR's bits") {
   // On 3.12 and 3.13, class A(B): def f(self): super().f(); super().x;
   // super(A, self).g(); super(A, self).y  gives LOAD_SUPER_ATTR 5, 8, 19, 22
