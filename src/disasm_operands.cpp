@@ -335,41 +335,15 @@ struct Formatter {
 
 }  // namespace
 
-std::vector<int> first_indices(const std::vector<std::string_view>& keys) {
-  const size_t n = keys.size();
-  std::vector<int> out(n);
-  // Short tables (most) by comparison; long ones through an open-addressing
-  // hash table of first indices (one allocation, no nodes).
-  if (n <= 16) {
-    for (size_t i = 0; i < n; ++i) {
-      size_t j = 0;
-      while (keys[j] != keys[i]) ++j;
-      out[i] = static_cast<int>(j);
-    }
-    return out;
-  }
-  size_t mask = 31;
-  while (mask < 2 * n) mask = mask * 2 + 1;
-  std::vector<int> slots(mask + 1, -1);
-  std::hash<std::string_view> hash;
-  for (size_t i = 0; i < n; ++i) {
-    size_t h = hash(keys[i]) & mask;
-    while (slots[h] >= 0 && keys[static_cast<size_t>(slots[h])] != keys[i]) h = (h + 1) & mask;
-    if (slots[h] < 0) slots[h] = static_cast<int>(i);
-    out[i] = slots[h];
-  }
-  return out;
-}
+namespace {
 
-std::vector<int> first_const_indices(const std::vector<ObjectPtr>& consts) {
-  // As first_indices, by const_hash/const_equal (equal exactly when the
-  // const_keys are, as the resolver's .consts lookup compares them), with no
-  // key string built per constant.
-  const size_t n = consts.size();
+// The first index of each of `n` values among them, values compared through
+// `same(i, j)` and hashed through `hash(i)`: short tables (most) by
+// comparison, long ones through an open-addressing table of first indices
+// (one allocation, no nodes).
+template <class Hash, class Same>
+std::vector<int> first_of(size_t n, Hash hash, Same same) {
   std::vector<int> out(n);
-  auto same = [&](size_t a, size_t b) {
-    return const_equal(ConstRef::of(*consts[a]), ConstRef::of(*consts[b]));
-  };
   if (n <= 16) {
     for (size_t i = 0; i < n; ++i) {
       size_t j = 0;
@@ -382,12 +356,30 @@ std::vector<int> first_const_indices(const std::vector<ObjectPtr>& consts) {
   while (mask < 2 * n) mask = mask * 2 + 1;
   std::vector<int> slots(mask + 1, -1);
   for (size_t i = 0; i < n; ++i) {
-    size_t h = const_hash(ConstRef::of(*consts[i])) & mask;
+    size_t h = hash(i) & mask;
     while (slots[h] >= 0 && !same(static_cast<size_t>(slots[h]), i)) h = (h + 1) & mask;
     if (slots[h] < 0) slots[h] = static_cast<int>(i);
     out[i] = slots[h];
   }
   return out;
+}
+
+}  // namespace
+
+std::vector<int> first_indices(const std::vector<std::string_view>& keys) {
+  return first_of(
+      keys.size(), [&](size_t i) { return std::hash<std::string_view>{}(keys[i]); },
+      [&](size_t i, size_t j) { return keys[i] == keys[j]; });
+}
+
+// By const_hash/const_equal, which agree with const_key (the resolver's
+// .consts lookup compares by them): no key string built per constant.
+std::vector<int> first_const_indices(const std::vector<ObjectPtr>& consts) {
+  return first_of(
+      consts.size(), [&](size_t i) { return const_hash(ConstRef::of(*consts[i])); },
+      [&](size_t i, size_t j) {
+        return const_equal(ConstRef::of(*consts[i]), ConstRef::of(*consts[j]));
+      });
 }
 
 std::string format_name(const std::string& name) {
