@@ -17,11 +17,6 @@ struct LabelDef {
   uint32_t src;
 };
 
-// The tables being built for one code object, and whether each was fixed by
-// an explicit directive (then a missing entry is an error, not an append).
-// Where each name stands in a table that only grows: indexed lazily, so a
-// lookup is a hash probe rather than a scan. The first occurrence wins, as
-// a linear search would find it.
 // Hash and equality that look std::string keys up by std::string_view.
 struct StringHash {
   using is_transparent = void;
@@ -153,6 +148,8 @@ class LiteralIndex {
   size_t synced_ = 0;
 };
 
+// The tables being built for one code object, and whether each was fixed by
+// an explicit directive (then a missing entry is an error, not an append).
 struct Tables {
   Code& code;
   bool consts_fixed = false;
