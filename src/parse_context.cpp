@@ -68,6 +68,9 @@ Expr* ParseContext::leaf(Expr::Kind kind, const Token& t) {
 
 Expr* ParseContext::string(const Token& t) {
   bool is_bytes = false;
+  // A plain literal's value is its text, kept in the source as names are.
+  if (auto body = plain_string_literal(text(t), is_bytes))
+    return arena_->make<Expr>(is_bytes ? Expr::kBytes : Expr::kStr, t.begin, *body);
   std::string error;
   size_t at = 0;
   decoded_.clear();

@@ -2,6 +2,8 @@
 // tokens and collects statements; reports syntax errors. Internal.
 #pragma once
 
+#include <optional>
+#include <string_view>
 #include <vector>
 
 #include "lexer.hpp"
@@ -65,8 +67,8 @@ class ParseContext {
   const SourceFile& file_;
   Diagnostics& diags_;
   StatementSink& out_;
-  Arena* arena_;  // out_.arena() as of the last completed line
-  std::vector<Statement> line_;  // the current line's label and statement
+  Arena* arena_;                           // out_.arena() as of the last completed line
+  std::vector<Statement> line_;            // the current line's label and statement
   uint32_t last_error_line_ = UINT32_MAX;  // one syntax error per line (its start offset)
   uint32_t current_ = 0;
   bool syntax_errors_ = false;
@@ -79,5 +81,9 @@ class ParseContext {
 // bad escape.
 bool decode_string_literal(std::string_view literal, bool& is_bytes, std::string& value,
                            std::string& error, size_t& error_at);
+// The value of a literal that decodes to its own text (no backslash, only
+// ASCII: most of a disassembly's strings): the text between its quotes.
+// nullopt for any other literal, which decode_string_literal decodes.
+std::optional<std::string_view> plain_string_literal(std::string_view literal, bool& is_bytes);
 
 }  // namespace pyasm

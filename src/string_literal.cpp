@@ -51,6 +51,17 @@ int hex_value(char c) {
 
 }  // namespace
 
+std::optional<std::string_view> plain_string_literal(std::string_view lit, bool& is_bytes) {
+  size_t q = 0;
+  is_bytes = false;
+  for (; q < lit.size() && lit[q] != '\'' && lit[q] != '"'; ++q)
+    if (lit[q] == 'b' || lit[q] == 'B') is_bytes = true;
+  std::string_view body = lit.substr(q + 1, lit.size() - q - 2);
+  for (char c : body)
+    if (c == '\\' || static_cast<unsigned char>(c) >= 0x80) return std::nullopt;
+  return body;
+}
+
 bool decode_string_literal(std::string_view lit, bool& is_bytes, std::string& value,
                            std::string& error, size_t& error_at) {
   bool raw = false;

@@ -110,6 +110,27 @@ TEST_CASE("string escapes decode like Python's") {
   CHECK(s[5].args[0]->value == "\\d");           // unknown escape kept
 }
 
+TEST_CASE("plain literals: the text between the quotes, str or bytes by the prefix") {
+  auto m = parse_ok(
+      "A 'abc'\n"
+      "A \"x y\"\n"
+      "A ''\n"
+      "A b'q'\n"
+      "A Rb'r'\n"
+      "A bR\"s\"\n"
+      "A u't'\n"
+      "A r'u'\n");
+  auto& s = m.statements;
+  std::vector<std::pair<Expr::Kind, std::string>> want = {
+      {Expr::kStr, "abc"}, {Expr::kStr, "x y"}, {Expr::kStr, ""},  {Expr::kBytes, "q"},
+      {Expr::kBytes, "r"}, {Expr::kBytes, "s"}, {Expr::kStr, "t"}, {Expr::kStr, "u"}};
+  REQUIRE(s.size() == want.size());
+  for (size_t i = 0; i < want.size(); ++i) {
+    CHECK(s[i].args[0]->kind == want[i].first);
+    CHECK(s[i].args[0]->value == want[i].second);
+  }
+}
+
 TEST_CASE("errors: position, caret, one per line, parsing resumes") {
   std::string got = parse_errors("A (1,\nB 'open\nC ok\n\tD ?\n");
   CHECK(got ==
