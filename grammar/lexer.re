@@ -2,7 +2,8 @@
 //
 // Tokens carry only their byte range; line and column are computed when a
 // diagnostic is printed. The last rule matches any byte, so the lexer can
-// never get stuck: what it does not know becomes an ERROR token.
+// never get stuck: what it does not know becomes an ERROR token. No rule
+// reads past a NUL, so the terminating one stops every rule.
 #include "lexer.hpp"
 
 #include <bit>
@@ -51,7 +52,6 @@ Token Lexer::next() {
       re2c:define:YYCURSOR = cur_;
       re2c:define:YYLIMIT = lim_;
       re2c:yyfill:enable = 0;
-      re2c:eof = 0;
       re2c:flags:utf-8 = 0;
 
       ident_start = [a-zA-Z_\x80-\xff];
@@ -78,7 +78,16 @@ Token Lexer::next() {
       bytes_prefix = [bB] | [bB][rR] | [rR][bB];
       opchars = [<>=!*/%@&^~|+-];
 
-      $ {
+      // The end is the NUL that std::string keeps after the text (re2c's
+      // sentinel method, which lets -b scan names through a bit table);
+      // a NUL inside the text is an unexpected character.
+      "\x00" {
+        if (cur_ <= lim_) {
+          Token t = make(TK_ERROR, start);
+          t.error = "unexpected character";
+          return t;
+        }
+        cur_ = lim_;
         done_ = true;
         // Every statement ends with a NEWLINE, also on a last line without one.
         if (!at_line_start_) {

@@ -16,6 +16,7 @@ struct Token {
 
 class Lexer {
  public:
+  // Reads up to the NUL that ends `text`'s buffer (c_str()).
   explicit Lexer(const std::string& text);
   Token next();
 
