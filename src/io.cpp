@@ -7,9 +7,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <iostream>
-#include <iterator>
 #include <sstream>
 
 namespace pyasm {
@@ -20,17 +18,44 @@ std::optional<std::string> read_input(const std::string& path, std::string& erro
     ss << std::cin.rdbuf();
     return ss.str();
   }
-  std::ifstream in(path, std::ios::binary);
+  auto fail = [&](int err) {
+    error = path + ": " + std::strerror(err);
+    return std::nullopt;
+  };
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return fail(errno);
   struct stat st;
-  if (in && stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+  if (fstat(fd, &st) != 0) {
+    int err = errno;
+    ::close(fd);
+    return fail(err);
+  }
+  if (S_ISDIR(st.st_mode)) {
+    ::close(fd);
     error = path + ": is a directory";
     return std::nullopt;
   }
-  if (!in) {
-    error = path + ": " + std::strerror(errno);
-    return std::nullopt;
+  // One read of the size fstat gives (and one more to see the end); a pipe
+  // or a file that grows is read on until its end.
+  std::string data;
+  size_t want = S_ISREG(st.st_mode) ? static_cast<size_t>(st.st_size) + 1 : 65536;
+  data.resize(want);
+  size_t done = 0;
+  for (;;) {
+    if (done == data.size()) data.resize(data.size() * 2);
+    ssize_t n = ::read(fd, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int err = errno;
+      ::close(fd);
+      return fail(err);
+    }
+    if (n == 0) break;
+    done += static_cast<size_t>(n);
   }
-  return std::string(std::istreambuf_iterator<char>(in), {});
+  ::close(fd);
+  data.resize(done);
+  return data;
 }
 
 namespace {
