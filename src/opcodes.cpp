@@ -33,20 +33,39 @@ int StackEffect::eval_form(uint32_t a) const {
 
 namespace {
 
-// The first by_name_ slot to probe for `name`: its length and its first
-// and last (up to) eight bytes, multiplied through. Mnemonics differ early
-// (LOAD_, STORE_, CALL) or late (_FAST, _ATTR), so this spreads them well,
-// and costs the same for every name.
-size_t name_slot(std::string_view name) {
-  const size_t n = name.size();
+// A mnemonic's bytes in two words, which with its length determine it when
+// it has at most 16: the first and last eight bytes, or for a shorter one
+// overlapping pieces of it (zero-extended).
+struct NameWords {
   uint64_t head = 0, tail = 0;
+  bool operator==(const NameWords&) const = default;
+};
+
+NameWords name_words(std::string_view name) {
+  const char* d = name.data();
+  const size_t n = name.size();
+  NameWords w;
   if (n >= 8) {
-    std::memcpy(&head, name.data(), 8);
-    std::memcpy(&tail, name.data() + n - 8, 8);
+    std::memcpy(&w.head, d, 8);
+    std::memcpy(&w.tail, d + n - 8, 8);
+  } else if (n >= 4) {
+    uint32_t a, b;
+    std::memcpy(&a, d, 4);
+    std::memcpy(&b, d + n - 4, 4);
+    w.head = a;
+    w.tail = b;
   } else if (n) {
-    std::memcpy(&head, name.data(), n);
+    w.head = static_cast<unsigned char>(d[0]) | static_cast<unsigned char>(d[n / 2]) << 8 |
+             static_cast<unsigned char>(d[n - 1]) << 16;
   }
-  uint64_t h = (head ^ std::rotl(tail, 29) ^ n) * 0x9E3779B97F4A7C15ull;
+  return w;
+}
+
+// The first by_name_ slot to probe: the words and the length multiplied
+// through. Mnemonics differ early (LOAD_, STORE_, CALL) or late (_FAST,
+// _ATTR), so this spreads them well, and costs the same for every name.
+size_t name_slot(const NameWords& w, size_t n) {
+  uint64_t h = (w.head ^ std::rotl(w.tail, 29) ^ n) * 0x9E3779B97F4A7C15ull;
   return static_cast<size_t>(h >> 40) & (OpcodeTable::kNameSlots - 1);
 }
 
@@ -58,7 +77,8 @@ OpcodeTable with_name_index(OpcodeTable t) {
   if (t.ops.size() * 2 > OpcodeTable::kNameSlots) throw std::logic_error("opcode table too large");
   for (size_t i = 0; i < t.ops.size(); ++i) {
     if (t.find(t.ops[i].name)) continue;
-    size_t s = name_slot(t.ops[i].name);
+    std::string_view name = t.ops[i].name;
+    size_t s = name_slot(name_words(name), name.size());
     while (t.by_name_[s]) s = (s + 1) & (OpcodeTable::kNameSlots - 1);
     t.by_name_[s] = static_cast<uint16_t>(i + 1);
   }
@@ -68,10 +88,14 @@ OpcodeTable with_name_index(OpcodeTable t) {
 }  // namespace
 
 const OpInfo* OpcodeTable::find(std::string_view name) const {
-  for (size_t s = name_slot(name);; s = (s + 1) & (kNameSlots - 1)) {
+  const NameWords w = name_words(name);
+  const size_t n = name.size();
+  for (size_t s = name_slot(w, n);; s = (s + 1) & (kNameSlots - 1)) {
     uint16_t e = by_name_[s];
     if (!e) return nullptr;
-    if (ops[e - 1].name == name) return &ops[e - 1];
+    std::string_view candidate = ops[e - 1].name;
+    if (candidate.size() == n && (n > 16 ? candidate == name : name_words(candidate) == w))
+      return &ops[e - 1];
   }
 }
 
