@@ -27,11 +27,12 @@ void ParseContext::statement(Statement::Kind kind, const Token& name, ExprList* 
   line_.push_back({kind, name.begin, text(name).substr(skip), kids(args)});
 }
 
-void ParseContext::single_operand_statement(Statement::Kind kind, const Token& name,
-                                            const Expr* operand) {
+void ParseContext::line_statement(Statement::Kind kind, const Token& name, const Expr* operand) {
   uint32_t skip = kind == Statement::kDirective ? 1 : 0;
-  line_.push_back({kind, name.begin, text(name).substr(skip),
-                   arena_->copy(std::span<const Expr* const>(&operand, 1))});
+  std::span<const Expr* const> args;
+  if (operand) args = arena_->copy(std::span<const Expr* const>(&operand, 1));
+  out_.statement({kind, name.begin, text(name).substr(skip), args});
+  arena_ = &out_.arena();
 }
 
 // The sink may start a new arena at any statement (a `.code` line) and

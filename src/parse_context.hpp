@@ -27,10 +27,11 @@ class ParseContext {
   // Statements.
   void label(const Token& t);
   void statement(Statement::Kind kind, const Token& name, ExprList* args);
-  // The same with one operand, without an ExprList (the parser's fast path:
-  // most statements have one).
-  void single_operand_statement(Statement::Kind kind, const Token& name, const Expr* operand);
   void commit_line();
+  // The parser's fast path: a line that is one statement with no operand or
+  // one (most lines), handed on at once, as statement() then commit_line()
+  // would, without an ExprList. Only when line_empty().
+  void line_statement(Statement::Kind kind, const Token& name, const Expr* operand);
   void drop_line();
   // Whether the current line has nothing yet (its statements were handed on).
   bool line_empty() const { return line_.empty(); }

@@ -74,8 +74,7 @@ void parse(const SourceFile& file, Diagnostics& diags, StatementSink& sink) {
         queue[queued++] = b;
         auto kind = a.type == TK_IDENT ? Statement::kInstruction : Statement::kDirective;
         if (b.type == TK_NEWLINE) {
-          ctx.statement(kind, a, nullptr);
-          ctx.commit_line();
+          ctx.line_statement(kind, a, nullptr);
           queued = 0;
           continue;
         }
@@ -85,11 +84,12 @@ void parse(const SourceFile& file, Diagnostics& diags, StatementSink& sink) {
           Token c = lexer.next();
           queue[queued++] = c;
           if (c.type == TK_NEWLINE) {
-            if (label)
+            if (label) {
               ctx.label(a);
-            else
-              ctx.single_operand_statement(kind, a, atom(ctx, b, *operand));
-            ctx.commit_line();
+              ctx.commit_line();
+            } else {
+              ctx.line_statement(kind, a, atom(ctx, b, *operand));
+            }
             queued = 0;
             continue;
           }
