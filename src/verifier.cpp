@@ -79,6 +79,74 @@ struct Slot {
   int32_t extra = kUnknown;
 };
 
+// A stack of slots: the subset of std::vector the walk uses, made cheap (a
+// push is a compare and a store, a copy one std::copy), as the walk pushes
+// and copies slots at every instruction. The storage only grows.
+class Slots {
+ public:
+  Slots() = default;
+  Slots(const Slots& o) { assign(o.begin(), o.end()); }
+  Slots& operator=(const Slots& o) {
+    if (this != &o) assign(o.begin(), o.end());
+    return *this;
+  }
+  size_t size() const { return n_; }
+  bool empty() const { return n_ == 0; }
+  Slot* data() { return buf_.data(); }
+  const Slot* data() const { return buf_.data(); }
+  Slot* begin() { return buf_.data(); }
+  Slot* end() { return buf_.data() + n_; }
+  const Slot* begin() const { return buf_.data(); }
+  const Slot* end() const { return buf_.data() + n_; }
+  Slot& operator[](size_t k) { return buf_[k]; }
+  const Slot& operator[](size_t k) const { return buf_[k]; }
+  Slot& back() { return buf_[n_ - 1]; }
+  void clear() { n_ = 0; }
+  void pop_back() { --n_; }
+  // By value: `v` may be a slot of this stack.
+  void push_back(Slot v) {
+    if (n_ == buf_.size()) reserve(n_ + 1);
+    buf_[n_++] = v;
+  }
+  void resize(size_t n, Slot v = Slot{}) {
+    reserve(n);
+    for (size_t k = n_; k < n; ++k) buf_[k] = v;
+    n_ = n;
+  }
+  void assign(size_t n, Slot v) {
+    n_ = 0;
+    resize(n, v);
+  }
+  // [first, last) lies outside this stack.
+  void assign(const Slot* first, const Slot* last) {
+    n_ = 0;
+    insert(end(), first, last);
+  }
+  void insert(Slot* pos, const Slot* first, const Slot* last) {
+    auto at = static_cast<size_t>(pos - begin());
+    auto count = static_cast<size_t>(last - first);
+    reserve(n_ + count);
+    std::copy_backward(begin() + at, end(), end() + count);
+    std::copy(first, last, begin() + at);
+    n_ += count;
+  }
+  void insert(Slot* pos, Slot v) { insert(pos, &v, &v + 1); }
+  void erase(Slot* first, Slot* last) {
+    std::copy(last, end(), first);
+    n_ -= static_cast<size_t>(last - first);
+  }
+  void erase(Slot* pos) { erase(pos, pos + 1); }
+
+ private:
+  void reserve(size_t n) {
+    if (n > buf_.size()) grow(n);
+  }
+  [[gnu::noinline]] void grow(size_t n) { buf_.resize(std::max({n, 2 * buf_.size(), size_t{16}})); }
+
+  std::vector<Slot> buf_;  // its size is the capacity
+  size_t n_ = 0;
+};
+
 // 3.11+: what a localsplus slot may hold.
 enum LocalState : uint8_t { kUnbound = 1, kBound = 2, kHoldsCell = 4 };
 
@@ -99,7 +167,7 @@ struct Block {  // ≤3.10: a SETUP_* block
 // The state on one path: the walk's, or one made for a join.
 struct State {
   bool live = false;    // false: this path ends here (≤3.7 END_FINALLY that unwinds)
-  std::vector<Slot> stack;
+  Slots stack;
   std::vector<Block> blocks;
   int eh_min = 0, eh_max = 0;  // ≤3.10: EXCEPT_HANDLER blocks above them
   std::vector<uint8_t> locals;
@@ -130,7 +198,7 @@ struct Scratch {
   std::vector<std::pair<uint32_t, uint32_t>> edges;  // every edge the walk took, in order
   State cur;   // the walk's state
   State made;  // a state made for a join (exception, jump, ≤3.7 unwinding)
-  std::vector<Slot> pushed, out, copies;
+  Slots pushed, out, copies;
   std::vector<uint8_t> leader;  // block_starts, with handlers
   Coverage cover;  // 3.11+, when the code has exception entries
   // check_interruptible's graph and search
@@ -360,7 +428,7 @@ class Verifier {
     s.live = true;
     s.eh_min = st.eh_min;
     s.eh_max = st.eh_max;
-    s.stack.assign(sc_.slots.begin() + st.stack, sc_.slots.begin() + st.stack + st.depth);
+    s.stack.assign(sc_.slots.data() + st.stack, sc_.slots.data() + st.stack + st.depth);
     s.blocks.assign(sc_.blocks.begin() + st.blocks,
                     sc_.blocks.begin() + st.blocks + st.nblocks);
     s.locals.assign(sc_.locals.begin() + st.locals,
@@ -438,7 +506,7 @@ class Verifier {
     }
     State& hs = fresh(sc_.made);
     hs.stack.assign(s.stack.begin(), s.stack.begin() + e.depth);
-    hs.stack.insert(hs.stack.end(), high.begin(), high.end());
+    hs.stack.insert(hs.stack.end(), high.data(), high.data() + high.size());
     hs.locals = s.locals;
     join(h, hs, &in);
   }
@@ -610,7 +678,7 @@ class Verifier {
 
   // ≤3.10: what entering a SETUP_* handler pushes: the saved exception state
   // (traceback, value, type), then the exception (traceback, value, type).
-  static void push_handler_entry(std::vector<Slot>& stack) {
+  static void push_handler_entry(Slots& stack) {
     for (int k = 0; k < 3; ++k) stack.push_back({kExcSaved, kUnknown});
     for (int k = 0; k < 3; ++k) stack.push_back({kExc, k});  // traceback, value, type
   }
@@ -1072,7 +1140,7 @@ class Verifier {
       case Role::Dup: {
         if (r->role == Role::Copy && a < 1) return fail(in, "COPY needs an oparg of at least 1");
         // COPY n copies the n-th item; DUP_TOP(_TWO) the top one (two).
-        std::vector<Slot>& copies = sc_.copies;
+        Slots& copies = sc_.copies;
         copies.assign(s.stack.end() - pops,
                       s.stack.end() - (r->role == Role::Copy ? pops - 1 : 0));
         for (const Slot& c : copies)
@@ -1127,11 +1195,11 @@ class Verifier {
     }
 
     // Role checks on the inputs; `pushed` gives the kinds of the results.
-    std::vector<Slot>& pushed = sc_.pushed;  // bottom first, fall-through results
+    Slots& pushed = sc_.pushed;  // bottom first, fall-through results
     pushed.clear();
     bool custom_push = false;  // `pushed` replaces the generic results
     auto push = [&](std::initializer_list<Slot> slots) {
-      pushed.insert(pushed.end(), slots);
+      for (const Slot& v : slots) pushed.push_back(v);
       custom_push = true;
     };
     switch (r->role) {
@@ -1368,8 +1436,8 @@ class Verifier {
     const size_t base = s.stack.size() - static_cast<size_t>(pops);
     const std::span<const Slot> inputs(s.stack.data() + base, static_cast<size_t>(pops));
 
-    auto results = [&](int effect, bool jump) -> const std::vector<Slot>& {
-      std::vector<Slot>& out = sc_.out;
+    auto results = [&](int effect, bool jump) -> const Slots& {
+      Slots& out = sc_.out;
       out.clear();
       int n = pops + effect;
       if (n < 0) n = 0;
@@ -1439,10 +1507,10 @@ class Verifier {
         break;
       case Role::LoadGlobal:
         if (minor_ >= 11 && (a & 1)) {
-          if (minor_ >= 13) pushed = {{kVal, kUnknown}, {kNull, kUnknown}};
-          else pushed = {{kNull, kUnknown}, {kVal, kUnknown}};
+          pushed.push_back({minor_ >= 13 ? kVal : kNull, kUnknown});
+          pushed.push_back({minor_ >= 13 ? kNull : kVal, kUnknown});
         } else {
-          pushed = {{kVal, kUnknown}};
+          pushed.push_back({kVal, kUnknown});
         }
         custom_push = true;
         break;
@@ -1451,7 +1519,7 @@ class Verifier {
         break;
       case Role::LoadAttr: {
         bool method = minor_ >= 12 && (a & 1);
-        pushed = {{kVal, kUnknown}};
+        pushed.push_back({kVal, kUnknown});
         if (method) {
           if (minor_ >= 13) pushed.push_back({kVal | kNull, kUnknown});
           else pushed.insert(pushed.begin(), {kVal | kNull, kUnknown});
@@ -1538,7 +1606,7 @@ class Verifier {
         // what lies below the inputs.
         State& j = fresh(sc_.made);
         j.stack.assign(s.stack.begin(), s.stack.begin() + static_cast<std::ptrdiff_t>(base));
-        const std::vector<Slot>& out = results(jump_effect, true);
+        const Slots& out = results(jump_effect, true);
         j.stack.insert(j.stack.end(), out.begin(), out.end());
         j.blocks = s.blocks;
         j.eh_min = s.eh_min;
@@ -1605,7 +1673,7 @@ class Verifier {
     return fail(in, "CALL_FINALLY must jump to the handler of a SETUP_FINALLY");
   }
 
-  bool make_function(const Instr& in, State& s, std::vector<Slot>& pushed) {
+  bool make_function(const Instr& in, State& s, Slots& pushed) {
     uint32_t a = in.arg;
     auto top = [&](int k) -> const Slot& {
       return s.stack[s.stack.size() - 1 - static_cast<size_t>(k)];
