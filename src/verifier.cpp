@@ -388,16 +388,22 @@ class Verifier {
                    std::to_string(cur.depth) + " on another");
       return;
     }
-    bool same_blocks = cur.nblocks == s.blocks.size();
-    const Block* blocks = sc_.blocks.data() + cur.blocks;
-    for (size_t k = 0; same_blocks && k < s.blocks.size(); ++k)
-      same_blocks = blocks[k].same_block(s.blocks[k]);
-    if (!same_blocks) {
+    if (!same_blocks(cur, s.blocks)) {
       fail(at, "the SETUP_* blocks open on this path differ from another path to " +
                    std::string(name(instr(i))) + " (blocks must balance)");
       return;
     }
     merge(static_cast<uint32_t>(v), s);
+  }
+
+  // Whether stored state st has these blocks open (same handlers, levels
+  // and types).
+  bool same_blocks(const Stored& st, std::span<const Block> blocks) const {
+    if (st.nblocks != blocks.size()) return false;
+    const Block* stored = sc_.blocks.data() + st.blocks;
+    for (size_t k = 0; k < blocks.size(); ++k)
+      if (!stored[k].same_block(blocks[k])) return false;
+    return true;
   }
 
   // Keeps `s` as a new state of instruction i, after state `last` (-1: first).
@@ -438,10 +444,7 @@ class Verifier {
   // ≤3.7: states that END_FINALLY treats alike: the same depth, blocks and
   // why codes.
   bool same_shape(const Stored& a, const State& b) const {
-    if (a.depth != b.stack.size() || a.nblocks != b.blocks.size()) return false;
-    const Block* blocks = sc_.blocks.data() + a.blocks;
-    for (size_t k = 0; k < a.nblocks; ++k)
-      if (!blocks[k].same_block(b.blocks[k])) return false;
+    if (a.depth != b.stack.size() || !same_blocks(a, b.blocks)) return false;
     const Slot* stack = sc_.slots.data() + a.stack;
     for (size_t k = 0; k < a.depth; ++k) {
       const Slot& x = stack[k];
@@ -458,9 +461,10 @@ class Verifier {
   }
 
   // The same for a state given in parts: its stack is `low` then `high`.
-  void merge(uint32_t v, std::span<const Slot> low, std::span<const Slot> high,
-             std::span<const Block> sblocks, int eh_min, int eh_max,
-             std::span<const uint8_t> slocals) {
+  // Inline: most joins bring nothing new, and a call costs as much as that.
+  [[gnu::always_inline]] void merge(uint32_t v, std::span<const Slot> low,
+                                    std::span<const Slot> high, std::span<const Block> sblocks,
+                                    int eh_min, int eh_max, std::span<const uint8_t> slocals) {
     Stored& cur = sc_.states[v];
     bool changed = false;
     Block* blocks = sc_.blocks.data() + cur.blocks;
@@ -678,9 +682,14 @@ class Verifier {
 
   // ≤3.10: what entering a SETUP_* handler pushes: the saved exception state
   // (traceback, value, type), then the exception (traceback, value, type).
+  static constexpr Slot kHandlerEntry[6] = {{kExcSaved, kUnknown},
+                                            {kExcSaved, kUnknown},
+                                            {kExcSaved, kUnknown},
+                                            {kExc, 0},
+                                            {kExc, 1},
+                                            {kExc, 2}};
   static void push_handler_entry(Slots& stack) {
-    for (int k = 0; k < 3; ++k) stack.push_back({kExcSaved, kUnknown});
-    for (int k = 0; k < 3; ++k) stack.push_back({kExc, k});  // traceback, value, type
+    stack.insert(stack.end(), std::begin(kHandlerEntry), std::end(kHandlerEntry));
   }
 
   // Exception edges from instruction i with state s (before it runs);
@@ -726,17 +735,40 @@ class Verifier {
     if (low < b.level)
       return fail(in, std::string(name(in)) + " pops below the " + std::to_string(b.level) +
                           " stack items its SETUP_* block keeps");
+    // Unwinding pops the EXCEPT_HANDLER blocks above this one.
+    const int eh_min = b.eh_min + 1, eh_max = b.eh_max + 1;
+    const std::span<const Block> below(s.blocks.data(), s.blocks.size() - 1);
+    if (static_cast<int>(below.size()) + eh_min > kMaxBlocks)
+      return fail(in, "more than 20 blocks nested (CPython aborts)");
+    auto handler = static_cast<size_t>(b.handler);
+    auto level = static_cast<size_t>(b.level);
+    // When the handler has a state that join() would merge this one into
+    // unchanged (same depth and blocks, nothing for it to clamp), it is
+    // merged from s in place instead of being copied first, as
+    // join_handler does.
+    if (int32_t v = sc_.head[handler];
+        v >= 0 && joins_as_is(sc_.states[v], level + 6, below) && eh_max <= kMaxBlocks + 1) {
+      edge(i, handler);
+      merge(static_cast<uint32_t>(v), std::span(s.stack).first(level), kHandlerEntry, below,
+            eh_min, eh_max, {});
+      return ok_;
+    }
     State& h = fresh(sc_.made);
     h.stack.assign(s.stack.begin(), s.stack.begin() + b.level);
     push_handler_entry(h.stack);
-    h.blocks.assign(s.blocks.begin(), s.blocks.end() - 1);
-    // Unwinding pops the EXCEPT_HANDLER blocks above this one.
-    h.eh_min = b.eh_min + 1;
-    h.eh_max = b.eh_max + 1;
-    if (static_cast<int>(h.blocks.size()) + h.eh_min > kMaxBlocks)
-      return fail(in, "more than 20 blocks nested (CPython aborts)");
-    join(static_cast<size_t>(b.handler), h, &in);
+    h.blocks.assign(below.begin(), below.end());
+    h.eh_min = eh_min;
+    h.eh_max = eh_max;
+    join(handler, h, &in);
     return ok_;
+  }
+
+  // 3.8-3.10: whether join() merges a state of this depth and blocks into
+  // stored state `st` as it is (the blocks' eh_max need no clamping).
+  bool joins_as_is(const Stored& st, size_t depth, std::span<const Block> blocks) const {
+    return st.depth == depth && same_blocks(st, blocks) &&
+           std::all_of(blocks.begin(), blocks.end(),
+                       [](const Block& b) { return b.eh_max <= kMaxBlocks + 1; });
   }
 
   // ---- ≤3.7: the block stack as ceval runs it -----------------------------
