@@ -1184,47 +1184,13 @@ class Verifier {
         break;
     }
 
-    // Which inputs may be NULL (or are checked by the role itself): those
-    // from exempt_lo up to exempt_hi, counted from the top (0).
-    int exempt_lo = 0, exempt_hi = 0;
-    switch (r->role) {
-      case Role::StoreFast:
-        exempt_hi = pops;
-        break;
-      case Role::Call:
-        // 3.13: [callable, self_or_null, args...]
-        exempt_lo = id(in) == Name::CallMethod || minor_ <= 12 ? pops - 1 : pops - 2;
-        exempt_hi = exempt_lo + 1;
-        break;
-      case Role::CallEx:
-        exempt_lo = minor_ >= 13 ? pops - 2 : pops - 1;
-        exempt_hi = exempt_lo + 1;
-        break;
-      case Role::EndFinally:
-      case Role::WithCleanupStart:
-      case Role::WithCleanupFinish:
-      case Role::PopExcept:
-      case Role::EndAsyncFor:
-        exempt_hi = pops;
-        break;
-      case Role::WithExceptStart:
-        // ≤3.10: [__exit__, saved state (3), exception (3)]; it reads them.
-        if (minor_ <= 10) exempt_lo = 3, exempt_hi = 6;
-        break;
-      default:
-        break;
-    }
-    for (int k = 0; k < pops; ++k) {
-      bool exempt = k >= exempt_lo && k < exempt_hi;
-      if (!exempt && !need_value(in, top(k), "a stack item"))
-        return false;
-      if ((top(k).kind & kFuncPending) && r->role != Role::SetFunctionAttribute)
-        return fail(in, std::string(op.name) + " uses a function whose closure is not set yet "
-                                               "(SET_FUNCTION_ATTRIBUTE 8 first)");
-      if ((top(k).kind & kFuncTrusted) && r->role != Role::SetFunctionAttribute &&
-          !trusted_call(in, op, k, pops, s))
-        return false;
-    }
+    // Most inputs are plain values; only when one may be something else
+    // (NULL, saved exception state, a function with conditions) are the
+    // inputs looked at one by one.
+    constexpr uint32_t kChecked = kNotValue | kExcSaved | kFuncPending | kFuncTrusted;
+    uint32_t kinds = 0;
+    for (int k = 0; k < pops; ++k) kinds |= top(k).kind;
+    if ((kinds & kChecked) && !check_inputs(in, op, *r, pops, s)) return false;
 
     // Role checks on the inputs; `pushed` gives the kinds of the results.
     Slots& pushed = sc_.pushed;  // bottom first, fall-through results
@@ -1694,6 +1660,58 @@ class Verifier {
         break;
       default:
         break;
+    }
+    return true;
+  }
+
+  // The inputs of `in` (the top `pops` items of s): each a value, unless its
+  // role takes NULL or checks it itself; no function whose closure is not
+  // set; functions with trusted parameters only called as trusted_call says.
+  bool check_inputs(const Instr& in, const OpInfo& op, const OpRule& r, int pops,
+                    const State& s) {
+    auto top = [&](int k) -> const Slot& {
+      return s.stack[s.stack.size() - 1 - static_cast<size_t>(k)];
+    };
+    // Which inputs may be NULL (or are checked by the role itself): those
+    // from exempt_lo up to exempt_hi, counted from the top (0).
+    int exempt_lo = 0, exempt_hi = 0;
+    switch (r.role) {
+      case Role::StoreFast:
+        exempt_hi = pops;
+        break;
+      case Role::Call:
+        // 3.13: [callable, self_or_null, args...]
+        exempt_lo = id(in) == Name::CallMethod || minor_ <= 12 ? pops - 1 : pops - 2;
+        exempt_hi = exempt_lo + 1;
+        break;
+      case Role::CallEx:
+        exempt_lo = minor_ >= 13 ? pops - 2 : pops - 1;
+        exempt_hi = exempt_lo + 1;
+        break;
+      case Role::EndFinally:
+      case Role::WithCleanupStart:
+      case Role::WithCleanupFinish:
+      case Role::PopExcept:
+      case Role::EndAsyncFor:
+        exempt_hi = pops;
+        break;
+      case Role::WithExceptStart:
+        // ≤3.10: [__exit__, saved state (3), exception (3)]; it reads them.
+        if (minor_ <= 10) exempt_lo = 3, exempt_hi = 6;
+        break;
+      default:
+        break;
+    }
+    for (int k = 0; k < pops; ++k) {
+      bool exempt = k >= exempt_lo && k < exempt_hi;
+      if (!exempt && !need_value(in, top(k), "a stack item"))
+        return false;
+      if ((top(k).kind & kFuncPending) && r.role != Role::SetFunctionAttribute)
+        return fail(in, std::string(op.name) + " uses a function whose closure is not set yet "
+                                               "(SET_FUNCTION_ATTRIBUTE 8 first)");
+      if ((top(k).kind & kFuncTrusted) && r.role != Role::SetFunctionAttribute &&
+          !trusted_call(in, op, k, pops, s))
+        return false;
     }
     return true;
   }
