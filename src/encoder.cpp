@@ -17,8 +17,9 @@ int prefixes_for(uint32_t arg) {
 }
 
 struct Layout {
-  std::vector<int> prefixes;  // EXTENDED_ARG count per instruction
-  std::vector<int> start;     // code-unit offset of each instruction's first unit; +1 = end
+  std::vector<int> prefixes;    // EXTENDED_ARG count per instruction
+  std::vector<int> start;       // code-unit offset of each instruction's first unit; +1 = end
+  std::vector<uint32_t> jumps;  // the instructions with a target
 };
 
 // The jump oparg for instruction i, or an error message.
@@ -54,23 +55,26 @@ std::optional<uint32_t> jump_arg(const OpcodeTable& t, const OpInfo& op, const L
 
 bool layout(Code& code, const OpcodeTable& t, Layout& lay, const Sink& sink) {
   size_t n = code.instrs.size();
-  lay.prefixes.assign(n, 0);
-  lay.start.assign(n + 1, 0);
+  lay.prefixes.resize(n);
+  lay.start.resize(n + 1);
+  lay.jumps.clear();
+  auto place = [&](size_t i) {  // where instruction i + 1 starts
+    lay.start[i + 1] = lay.start[i] + 1 + lay.prefixes[i] + t.find(code.instrs[i].opcode)->caches;
+  };
+  // The first layout, with no prefixes on jumps yet; then only jumps change.
+  lay.start[0] = 0;
   for (size_t i = 0; i < n; ++i) {
     const Instr& in = code.instrs[i];
     lay.prefixes[i] = std::max<int>(in.prefixes, in.target < 0 ? prefixes_for(in.arg) : 0);
+    if (in.target >= 0) lay.jumps.push_back(static_cast<uint32_t>(i));
+    place(i);
   }
   for (bool changed = true; changed;) {
     changed = false;
-    for (size_t i = 0; i < n; ++i) {
-      const OpInfo& op = *t.find(code.instrs[i].opcode);
-      lay.start[i + 1] = lay.start[i] + 1 + lay.prefixes[i] + op.caches;
-    }
     bool ok = true;
     std::string err;
-    for (size_t i = 0; i < n; ++i) {
+    for (uint32_t i : lay.jumps) {
       Instr& in = code.instrs[i];
-      if (in.target < 0) continue;
       auto arg = jump_arg(t, *t.find(in.opcode), lay, code.instrs, i, err);
       if (!arg) {
         sink.error(in.src, err);  // a direction error: report them all
@@ -92,6 +96,8 @@ bool layout(Code& code, const OpcodeTable& t, Layout& lay, const Sink& sink) {
       }
     }
     if (!ok) return false;
+    if (changed)
+      for (size_t i = 0; i < n; ++i) place(i);
   }
   return true;
 }
