@@ -103,6 +103,7 @@ class Slots {
   Slot& back() { return buf_[n_ - 1]; }
   void clear() { n_ = 0; }
   void pop_back() { --n_; }
+  void pop_to(size_t n) { n_ = n; }  // drops the slots above the n-th
   // By value: `v` may be a slot of this stack.
   void push_back(Slot v) {
     if (n_ == buf_.size()) reserve(n_ + 1);
@@ -619,8 +620,9 @@ class Verifier {
     load(v, s);
     size_t i = sc_.states[v].instr;
     const size_t n = code_.instrs.size();
+    // Then after each instruction, which is the depth before the next one.
+    max_depth_ = std::max(max_depth_, static_cast<int>(s.stack.size()));
     for (;;) {
-      max_depth_ = std::max(max_depth_, static_cast<int>(s.stack.size()));
       if (!step(i, s) || !s.live) return;
       max_depth_ = std::max(max_depth_, static_cast<int>(s.stack.size()));
       const OpInfo& op = *table_.find(instr(i).opcode);
@@ -1620,9 +1622,9 @@ class Verifier {
     }
 
     // The fall-through state.
-    // (erase and push_back rather than resize and insert: fewer calls.)
+    // (pop_to and push_back rather than resize and insert: fewer calls.)
     if (custom_push) {
-      s.stack.erase(s.stack.begin() + static_cast<std::ptrdiff_t>(base), s.stack.end());
+      s.stack.pop_to(base);
       for (const Slot& v : pushed) s.stack.push_back(v);
       if (static_cast<int>(s.stack.size()) != depth + fall_effect)
         return fail(in, "internal: verifier stack model disagrees for " + std::string(op.name));
@@ -1631,7 +1633,7 @@ class Verifier {
       // there, the rest become fresh values.
       int n = std::max(pops + fall_effect, 0);
       int keep = std::min({static_cast<int>(r->keep), n, pops});
-      s.stack.erase(s.stack.begin() + static_cast<std::ptrdiff_t>(base) + keep, s.stack.end());
+      s.stack.pop_to(base + static_cast<size_t>(keep));
       for (int k = keep; k < n; ++k) s.stack.push_back({kVal, kUnknown});
       if (r->role == Role::ForIter && n > 0) s.stack[base] = {kIter, kUnknown};
     }
