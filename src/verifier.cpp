@@ -1138,17 +1138,8 @@ class Verifier {
     const uint32_t a = in.arg;
     int depth = static_cast<int>(s.stack.size());
     int pops = r->pops(a);
-    switch (r->role) {
-      case Role::Rot: pops = r->c; break;
-      case Role::RotN:
-      case Role::Swap:
-      case Role::Copy: pops = static_cast<int>(std::min<uint32_t>(a, 1 << 20)); break;
-      case Role::Dup: pops = r->c; break;
-      case Role::EndFinally:
-        if (minor_ == 8) pops = 6 + (id(in) == Name::PopFinally && a ? 1 : 0);
-        break;
-      default: break;
-    }
+    if (r->role == Role::EndFinally && minor_ == 8)
+      pops = 6 + (id(in) == Name::PopFinally && a ? 1 : 0);
     if (pops > depth)
       return fail(in, "stack underflow: " + std::string(op.name) + " needs " +
                           std::to_string(pops) + " stack items, " + std::to_string(depth) +
@@ -1430,7 +1421,6 @@ class Verifier {
     }
 
     // Results.
-    int jump_effect = op.jump.eval(a);
     // The inputs, bottom first. They stay on s.stack (which nothing changes
     // until the fall-through results replace them) instead of being copied.
     const size_t base = s.stack.size() - static_cast<size_t>(pops);
@@ -1606,7 +1596,7 @@ class Verifier {
         // what lies below the inputs.
         State& j = fresh(sc_.made);
         j.stack.assign(s.stack.begin(), s.stack.begin() + static_cast<std::ptrdiff_t>(base));
-        const Slots& out = results(jump_effect, true);
+        const Slots& out = results(op.jump.eval(a), true);
         j.stack.insert(j.stack.end(), out.begin(), out.end());
         j.blocks = s.blocks;
         j.eh_min = s.eh_min;
@@ -1639,7 +1629,7 @@ class Verifier {
     }
     switch (r->role) {
       case Role::Setup: {
-        int level = depth + jump_effect - 6;
+        int level = depth + op.jump.eval(a) - 6;
         s.blocks.push_back({in.target, level, s.eh_min, s.eh_max});
         if (static_cast<int>(s.blocks.size()) + s.eh_min > kMaxBlocks)
           return fail(in, "more than 20 blocks nested (CPython aborts)");
