@@ -751,8 +751,8 @@ class Verifier {
     if (int32_t v = sc_.head[handler];
         v >= 0 && joins_as_is(sc_.states[v], level + 6, below) && eh_max <= kMaxBlocks + 1) {
       edge(i, handler);
-      merge(static_cast<uint32_t>(v), std::span(s.stack).first(level), kHandlerEntry, below,
-            eh_min, eh_max, {});
+      merge(static_cast<uint32_t>(v), std::span(s.stack).first(level), kHandlerEntry, below, eh_min,
+            eh_max, {});
       return ok_;
     }
     State& h = fresh(sc_.made);
@@ -1659,8 +1659,7 @@ class Verifier {
   // The inputs of `in` (the top `pops` items of s): each a value, unless its
   // role takes NULL or checks it itself; no function whose closure is not
   // set; functions with trusted parameters only called as trusted_call says.
-  bool check_inputs(const Instr& in, const OpInfo& op, const OpRule& r, int pops,
-                    const State& s) {
+  bool check_inputs(const Instr& in, const OpInfo& op, const OpRule& r, int pops, const State& s) {
     auto top = [&](int k) -> const Slot& {
       return s.stack[s.stack.size() - 1 - static_cast<size_t>(k)];
     };
@@ -1696,11 +1695,11 @@ class Verifier {
     }
     for (int k = 0; k < pops; ++k) {
       bool exempt = k >= exempt_lo && k < exempt_hi;
-      if (!exempt && !need_value(in, top(k), "a stack item"))
-        return false;
+      if (!exempt && !need_value(in, top(k), "a stack item")) return false;
       if ((top(k).kind & kFuncPending) && r.role != Role::SetFunctionAttribute)
-        return fail(in, std::string(op.name) + " uses a function whose closure is not set yet "
-                                               "(SET_FUNCTION_ATTRIBUTE 8 first)");
+        return fail(in, std::string(op.name) +
+                            " uses a function whose closure is not set yet "
+                            "(SET_FUNCTION_ATTRIBUTE 8 first)");
       if ((top(k).kind & kFuncTrusted) && r.role != Role::SetFunctionAttribute &&
           !trusted_call(in, op, k, pops, s))
         return false;
