@@ -18,8 +18,7 @@ Lexer::Lexer(const std::string& text)
 
 Token Lexer::make(int type, const char* start) {
   if (type != TK_NEWLINE) at_line_start_ = false;
-  return Token{type, static_cast<uint32_t>(start - base_), static_cast<uint32_t>(cur_ - base_),
-               nullptr};
+  return Token{type, static_cast<uint32_t>(start - base_), static_cast<uint32_t>(cur_ - base_)};
 }
 
 // Half the bytes of a disassembly are the spaces of its indentation and
@@ -43,7 +42,7 @@ void Lexer::skip_spaces() {
 Token Lexer::next() {
   for (;;) {
     if (done_) return Token{0, static_cast<uint32_t>(lim_ - base_),
-                            static_cast<uint32_t>(lim_ - base_), nullptr};
+                            static_cast<uint32_t>(lim_ - base_)};
     skip_spaces();
     const char* start = cur_;
     const char* YYMARKER = nullptr;
@@ -82,11 +81,7 @@ Token Lexer::next() {
       // sentinel method, which lets -b scan names through a bit table);
       // a NUL inside the text is an unexpected character.
       "\x00" {
-        if (cur_ <= lim_) {
-          Token t = make(TK_ERROR, start);
-          t.error = "unexpected character";
-          return t;
-        }
+        if (cur_ <= lim_) return make(TK_ERROR, start);  // an unexpected character
         cur_ = lim_;
         done_ = true;
         // Every statement ends with a NEWLINE, also on a last line without one.
@@ -105,11 +100,8 @@ Token Lexer::next() {
       }
       str_prefix? quoted { return make(TK_STRING, start); }
       bytes_prefix quoted { return make(TK_BYTES, start); }
-      (str_prefix | bytes_prefix)? ['"] {
-        Token t = make(TK_ERROR, start);
-        t.error = "unterminated string literal";
-        return t;
-      }
+      // An unterminated string: its prefix and opening quote.
+      (str_prefix | bytes_prefix)? ['"] { return make(TK_ERROR, start); }
       "." ident { return make(TK_DIRECTIVE, start); }
       "..." { return make(TK_IDENT, start); }
       ident | angle_ident { return make(TK_IDENT, start); }
@@ -129,11 +121,7 @@ Token Lexer::next() {
       "-" { return make(TK_MINUS, start); }
       "|" { return make(TK_PIPE, start); }
       opchars+ { return make(TK_OPSYM, start); }
-      * {
-        Token t = make(TK_ERROR, start);
-        t.error = "unexpected character";
-        return t;
-      }
+      * { return make(TK_ERROR, start); }  // an unexpected character
     */
   }
 }

@@ -6,12 +6,13 @@
 
 namespace pyasm {
 
-// Plain data: Lemon keeps tokens in a union.
+// Plain data: Lemon keeps tokens in a union. Twelve bytes, so that a token
+// is returned in registers; what an ERROR token means is read from its
+// text (ParseContext::lexical_error).
 struct Token {
-  int type;           // a Lemon token code from parser.h, 0 at the end
-  uint32_t begin;     // byte range in the source
+  int type;        // a Lemon token code from parser.h, 0 at the end
+  uint32_t begin;  // byte range in the source
   uint32_t end;
-  const char* error;  // set when type == TK_ERROR
 };
 
 class Lexer {

@@ -192,8 +192,12 @@ void ParseContext::syntax_error(const Token& t, const std::vector<int>& expected
 void ParseContext::lexical_error(const Token& t) {
   syntax_errors_ = true;
   last_error_line_ = file_.line_start(t.begin);
-  std::string msg = t.error;
-  if (msg == "unexpected character") {
+  // The lexer's two kinds of ERROR token: an unterminated string literal
+  // (its prefix and opening quote), or any other single byte.
+  std::string_view bad = text(t);
+  bool unterminated = !bad.empty() && (bad.back() == '\'' || bad.back() == '"');
+  std::string msg = unterminated ? "unterminated string literal" : "unexpected character";
+  if (!unterminated) {
     unsigned char c = static_cast<unsigned char>(file_.text[t.begin]);
     if (c >= 0x20 && c < 0x7f)
       msg += std::string(" '") + static_cast<char>(c) + "'";
