@@ -86,7 +86,7 @@ std::optional<std::string_view> as_name(const Expr& e) {
 
 // Index of `name` in co_names, appending it when the table is not fixed.
 std::optional<uint32_t> name_index(OperandContext& ctx, std::string_view name, uint32_t at) {
-  auto& names = ctx.tables.code.names;
+  auto& names = ctx.code.names;
   int i = ctx.tables.names_ix.find(names, name);
   if (i >= 0) return i;
   if (ctx.tables.names_fixed) {
@@ -109,7 +109,7 @@ bool uses_localsplus(const OperandContext& ctx) { return ctx.table.version.at_le
 std::optional<uint32_t> localsplus_index(OperandContext& ctx, std::string_view name,
                                          bool* final_local = nullptr) {
   Tables& t = ctx.tables;
-  const Code& code = t.code;
+  const Code& code = ctx.code;
   int v = t.varnames_ix.find(code.varnames, name);
   if (v >= 0) {
     if (final_local) *final_local = true;
@@ -139,7 +139,7 @@ std::optional<uint32_t> localsplus_index(OperandContext& ctx, std::string_view n
 std::optional<uint32_t> local_index(OperandContext& ctx, std::string_view name, uint32_t at,
                                     bool* final_local = nullptr) {
   Tables& t = ctx.tables;
-  Code& code = t.code;
+  Code& code = ctx.code;
   if (uses_localsplus(ctx)) {
     if (auto i = localsplus_index(ctx, name, final_local)) return i;
   } else if (int i = t.varnames_ix.find(code.varnames, name); i >= 0) {
@@ -161,7 +161,7 @@ std::optional<uint32_t> local_index(OperandContext& ctx, std::string_view name, 
 // localsplus from 3.11. An undeclared name becomes a cell variable.
 std::optional<uint32_t> deref_index(OperandContext& ctx, std::string_view name, uint32_t at) {
   Tables& t = ctx.tables;
-  Code& code = t.code;
+  Code& code = ctx.code;
   int cell = t.cellvars_ix.find(code.cellvars, name);
   int free = t.freevars_ix.find(code.freevars, name);
   if (cell < 0 && free < 0) {
@@ -183,7 +183,7 @@ std::optional<uint32_t> const_index(OperandContext& ctx, const Expr& e) {
     if (int i = t.literal_index.find(e); i >= 0) return i;
   ObjectPtr obj = eval_const(e, ctx.children, ctx.sink);
   if (!obj) return std::nullopt;
-  auto& consts = t.code.consts;
+  auto& consts = ctx.code.consts;
   uint64_t hash;
   int index = t.const_index.find(consts, *obj, hash);
   if (index < 0) {
@@ -440,7 +440,7 @@ Result single(const OpInfo& op, const Expr& e, OperandContext& ctx) {
 // A raw oparg that indexes a table must stay inside it: CPython does not
 // check, and reads past the end. Checked once the tables are final.
 bool raw_index_in_range(const OpInfo& op, uint32_t v, const OperandContext& ctx, uint32_t at) {
-  const Code& c = ctx.tables.code;
+  const Code& c = ctx.code;
   size_t size = 0;
   uint32_t index = v;
   const char* table = nullptr;

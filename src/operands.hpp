@@ -40,6 +40,11 @@ class NameIndex {
     auto it = pos_.find(name);
     return it == pos_.end() ? -1 : it->second;
   }
+  // Empty, for the next table (keeps what it has allocated).
+  void clear() {
+    if (synced_) pos_.clear();
+    synced_ = 0;
+  }
 
  private:
   static constexpr size_t kScan = 16;
@@ -80,6 +85,12 @@ class ConstIndex {
   // The constant at `index` (the last), of const_hash `hash`, was appended
   // after find() did not find it.
   void add_new(int index, uint64_t hash) { entries_.push_back({hash, index}); }
+  // Empty, for the next table (keeps what it has allocated).
+  void clear() {
+    entries_.clear();
+    if (synced_) by_hash_.clear();
+    synced_ = 0;
+  }
 
  private:
   static constexpr size_t kScan = 16;
@@ -125,6 +136,12 @@ class LiteralIndex {
   }
   // After find(e) failed: `e` is the constant at `index`.
   void add(const Expr& e, int index) { entries_.push_back({e.kind, e.value, index}); }
+  // Empty, for the next table (keeps what it has allocated).
+  void clear() {
+    entries_.clear();
+    if (synced_) by_text_.clear();
+    synced_ = 0;
+  }
 
  private:
   static constexpr size_t kScan = 16;
@@ -148,10 +165,11 @@ class LiteralIndex {
   size_t synced_ = 0;
 };
 
-// The tables being built for one code object, and whether each was fixed by
-// an explicit directive (then a missing entry is an error, not an append).
+// The indexes of the tables being built for one code object, and whether
+// each table was fixed by an explicit directive (then a missing entry is an
+// error, not an append). One is reused from block to block: reset() keeps
+// what its indexes have allocated.
 struct Tables {
-  Code& code;
   bool consts_fixed = false;
   bool names_fixed = false;
   bool varnames_fixed = false;
@@ -163,10 +181,21 @@ struct Tables {
   // cellvars and freevars entry (a varnames entry's is its own index).
   std::vector<int> cell_localsplus, free_localsplus;
   bool localsplus_built = false;
+
+  void reset() {
+    consts_fixed = names_fixed = varnames_fixed = cellvars_fixed = false;
+    const_index.clear();
+    literal_index.clear();
+    for (NameIndex* ix : {&names_ix, &varnames_ix, &cellvars_ix, &freevars_ix}) ix->clear();
+    cell_localsplus.clear();
+    free_localsplus.clear();
+    localsplus_built = false;
+  }
 };
 
 struct OperandContext {
   const OpcodeTable& table;
+  Code& code;  // whose tables `tables` indexes
   Tables& tables;
   const CodeRefs& children;
   const std::map<std::string, LabelDef, std::less<>>& labels;

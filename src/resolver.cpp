@@ -280,10 +280,12 @@ void Resolver::set_defaults(Block& b) {
     // CPython marks a function nested when any enclosing scope is a function.
     for (Block* p = parent; p && !b.is_module; p = p->parent)
       if (!p->is_module && is_function(*p)) f |= kNested;
+    // By table entry rather than by name: this looks at every instruction.
+    const OpInfo* yield_value = table_.find("YIELD_VALUE");
+    const OpInfo* yield_from = table_.find("YIELD_FROM");
+    const OpInfo* return_generator = table_.find("RETURN_GENERATOR");
     for (const PendingInstr& pi : b.instrs)
-      if (pi.op->name == "YIELD_VALUE" || pi.op->name == "YIELD_FROM" ||
-          pi.op->name == "RETURN_GENERATOR")
-        f |= kGenerator;
+      if (pi.op == yield_value || pi.op == yield_from || pi.op == return_generator) f |= kGenerator;
     c.flags = f;
   }
 }
@@ -304,8 +306,8 @@ bool Resolver::check_signature(Block& b) {
 
 void Resolver::resolve_instrs(Block& b, Tables& tables, bool collect, bool& ok) {
   Code& c = *b.code;
-  OperandContext ctx{table_, tables, b.children, b.labels, sink_, static_cast<int>(b.instrs.size()),
-                     collect};
+  OperandContext ctx{
+      table_, c, tables, b.children, b.labels, sink_, static_cast<int>(b.instrs.size()), collect};
   if (!collect) {
     // The second pass: only what the first could not know yet.
     for (size_t i = 0; i < b.instrs.size(); ++i) {
@@ -344,7 +346,8 @@ void Resolver::resolve_instrs(Block& b, Tables& tables, bool collect, bool& ok) 
 // and there must be enough of them for it.
 bool Resolver::check_prefixes(Block& b) {
   bool ok = true;
-  for (size_t i = 0; i < b.instrs.size(); ++i) {
+  // Most blocks have no EXTENDED_ARG line at all.
+  for (size_t i = 0; !b.prefixes.empty() && i < b.instrs.size(); ++i) {
     size_t k = b.instrs[i].prefix_count;
     if (!k) continue;
     auto prefixes = prefixes_of(b, b.instrs[i]);
@@ -398,7 +401,8 @@ std::optional<ExceptionEntry> Resolver::entry_for(Block& b, int start, int end,
 void Resolver::build_exception_table(Block& b) {
   Code& c = *b.code;
   for (int r : b.open_regions) error(b.regions[r].src, ".try without a matching .endtry");
-  const int n = static_cast<int>(b.instrs.size());
+  // Without a .try region (always before 3.11) no instruction has one.
+  const int n = b.regions.empty() ? 0 : static_cast<int>(b.instrs.size());
   for (int i = 0; i < n;) {
     int r = b.instrs[i].region;
     if (r < 0) {
@@ -452,7 +456,8 @@ std::shared_ptr<Code> Resolver::finalize(Block& b) {
   // Explicit tables give the first entries; operands not listed in them
   // are appended in order of first use, so a hand edit that adds a name or
   // a constant to disassembled code still builds.
-  Tables tables{c, false, false, false, false, {}, {}, {}, {}, {}, {}, {}, {}, false};
+  Tables& tables = tables_;
+  tables.reset();
   if (b.consts_fixed) {
     for (const Expr* e : b.explicit_consts) {
       ObjectPtr o = eval_const(*e, b.children, sink_);

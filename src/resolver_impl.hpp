@@ -156,6 +156,9 @@ class Resolver {
   // one vector rather than each their own. Kept only up to kSpareInstrs.
   std::vector<PendingInstr> spare_instrs_;
   static constexpr size_t kSpareInstrs = 1024;
+  // The indexes of the block being finalised (one at a time: a child is
+  // finalised before its parent's .end is read), reused from block to block.
+  Tables tables_;
 };
 
 }  // namespace pyasm::detail
