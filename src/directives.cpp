@@ -15,11 +15,14 @@ std::optional<int> Resolver::int_arg(const Statement& st, int min) {
     std::string_view text = st.args[0]->value;
     // Plain decimals (every `.line N`) without BigInt's digit vector.
     std::optional<int64_t> i;
-    bool plain = !text.empty() && text.size() <= 9 && (text[0] != '0' || text.size() == 1) &&
-                 std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+    bool plain = !text.empty() && text.size() <= 9 && (text[0] != '0' || text.size() == 1);
+    int64_t n = 0;
+    for (size_t k = 0; plain && k < text.size(); ++k) {  // digits checked as they are read
+      unsigned d = static_cast<unsigned char>(text[k]) - '0';
+      plain = d < 10;
+      n = n * 10 + d;
+    }
     if (plain) {
-      int64_t n = 0;
-      for (char c : text) n = n * 10 + (c - '0');
       i = n;
     } else if (auto v = BigInt::parse(text)) {
       i = v->to_int64();
@@ -108,7 +111,8 @@ void Resolver::line_directive(const Statement& st) {
   if (!b.first_line_at) b.first_line_at = st.offset;
   b.loc = loc;
   b.line_pending = true;
-  if (loc.line >= 0) b.line_events.push_back({static_cast<int>(b.instrs.size()), loc.line});
+  if (loc.line >= 0 && !version_.at_least(10))
+    line_events_.push_back({static_cast<int>(b.instrs.size()), loc.line});
   if (!b.first_line && loc.line >= 0) b.first_line = loc.line;
 }
 

@@ -41,6 +41,7 @@ std::shared_ptr<const Code> Resolver::finish() {
   if (aborted_) return nullptr;
   while (stack_.size() > 1) {
     error(cur().offset, "code block '" + cur().id + "' has no .end");
+    line_events_.resize(cur().line_events_begin);
     stack_.pop_back();
   }
   std::shared_ptr<Code> code = finalize(cur());
@@ -191,6 +192,7 @@ void Resolver::open_block(const Statement& st) {
   if (cur().children.count(b->id)) error(st.offset, "duplicate code block '" + b->id + "'");
   b->code->block_id = b->id;
   b->mark = arena_.mark();
+  b->line_events_begin = line_events_.size();
   b->instrs.swap(spare_instrs_);
   stack_.push_back(std::move(b));
 }
@@ -480,7 +482,10 @@ std::shared_ptr<Code> Resolver::finalize(Block& b) {
   if (!b.flags_set && !version_.at_least(11) && c.cellvars.empty() && c.freevars.empty())
     c.flags |= kNoFree;
   build_exception_table(b);
-  c.line_events = std::move(b.line_events);  // the block's are not read again
+  // The block's events are the last (its children's are gone).
+  c.line_events.assign(line_events_.begin() + static_cast<ptrdiff_t>(b.line_events_begin),
+                       line_events_.end());
+  line_events_.resize(b.line_events_begin);
   for (const std::string& h : c.hidden)
     if (std::find(c.varnames.begin(), c.varnames.end(), h) == c.varnames.end() &&
         std::find(c.cellvars.begin(), c.cellvars.end(), h) == c.cellvars.end())

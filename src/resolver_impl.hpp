@@ -76,7 +76,10 @@ struct Block {
   Location loc;
   bool line_pending = false;
   std::optional<int> first_line;
-  std::vector<LineEvent> line_events;
+  // Up to 3.9 (later line tables are made from each instruction's
+  // location): where the block's `.line` events start in the resolver's
+  // line_events_, which holds those of the open blocks, innermost last.
+  size_t line_events_begin = 0;
   std::vector<PendingExcept> excepts;
   std::vector<TryRegion> regions;  // every .try of the block
   std::vector<int> open_regions;   // indices into regions, innermost last
@@ -159,6 +162,9 @@ class Resolver {
   // The indexes of the block being finalised (one at a time: a child is
   // finalised before its parent's .end is read), reused from block to block.
   Tables tables_;
+  // The open blocks' line events (see Block::line_events_begin): one
+  // vector grows rather than one per block.
+  std::vector<LineEvent> line_events_;
 };
 
 }  // namespace pyasm::detail
