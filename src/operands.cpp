@@ -86,7 +86,7 @@ std::optional<std::string_view> as_name(const Expr& e) {
 
 // Index of `name` in co_names, appending it when the table is not fixed.
 std::optional<uint32_t> name_index(OperandContext& ctx, std::string_view name, uint32_t at) {
-  auto& names = ctx.code.names;
+  auto& names = ctx.names;
   int i = ctx.tables.names_ix.find(names, name);
   if (i >= 0) return i;
   if (ctx.tables.names_fixed) {
@@ -110,7 +110,7 @@ std::optional<uint32_t> localsplus_index(OperandContext& ctx, std::string_view n
                                          bool* final_local = nullptr) {
   Tables& t = ctx.tables;
   const Code& code = ctx.code;
-  int v = t.varnames_ix.find(code.varnames, name);
+  int v = t.varnames_ix.find(ctx.varnames, name);
   if (v >= 0) {
     if (final_local) *final_local = true;
     return ctx.collect && !final_local ? 0 : v;
@@ -120,10 +120,10 @@ std::optional<uint32_t> localsplus_index(OperandContext& ctx, std::string_view n
   if (cell < 0 && free < 0) return std::nullopt;
   if (ctx.collect) return 0;
   if (!t.localsplus_built) {
-    int next = static_cast<int>(code.varnames.size());
+    int next = static_cast<int>(ctx.varnames.size());
     t.cell_localsplus.clear();
     for (const std::string& c : code.cellvars) {
-      int as_local = t.varnames_ix.find(code.varnames, c);
+      int as_local = t.varnames_ix.find(ctx.varnames, c);
       t.cell_localsplus.push_back(as_local >= 0 ? as_local : next++);
     }
     t.free_localsplus.clear();
@@ -139,10 +139,10 @@ std::optional<uint32_t> localsplus_index(OperandContext& ctx, std::string_view n
 std::optional<uint32_t> local_index(OperandContext& ctx, std::string_view name, uint32_t at,
                                     bool* final_local = nullptr) {
   Tables& t = ctx.tables;
-  Code& code = ctx.code;
+  std::vector<std::string>& varnames = ctx.varnames;
   if (uses_localsplus(ctx)) {
     if (auto i = localsplus_index(ctx, name, final_local)) return i;
-  } else if (int i = t.varnames_ix.find(code.varnames, name); i >= 0) {
+  } else if (int i = t.varnames_ix.find(varnames, name); i >= 0) {
     if (final_local) *final_local = true;
     return static_cast<uint32_t>(i);
   }
@@ -151,10 +151,10 @@ std::optional<uint32_t> local_index(OperandContext& ctx, std::string_view name, 
     return std::nullopt;
   }
   // Only the collect pass appends (the tables are fixed for the other).
-  code.varnames.emplace_back(name);
+  varnames.emplace_back(name);
   if (uses_localsplus(ctx) && !final_local) return 0;
   if (final_local) *final_local = true;
-  return static_cast<uint32_t>(code.varnames.size() - 1);
+  return static_cast<uint32_t>(varnames.size() - 1);
 }
 
 // Cell/free (LOAD_DEREF) index: cellvars then freevars up to 3.10,
@@ -183,7 +183,7 @@ std::optional<uint32_t> const_index(OperandContext& ctx, const Expr& e) {
     if (int i = t.literal_index.find(e); i >= 0) return i;
   ObjectPtr obj = eval_const(e, ctx.children, ctx.sink);
   if (!obj) return std::nullopt;
-  auto& consts = ctx.code.consts;
+  auto& consts = ctx.consts;
   uint64_t hash;
   int index = t.const_index.find(consts, *obj, hash);
   if (index < 0) {

@@ -181,6 +181,41 @@ struct Tables {
   // cellvars and freevars entry (a varnames entry's is its own index).
   std::vector<int> cell_localsplus, free_localsplus;
   bool localsplus_built = false;
+  // While collecting, a table that is not fixed grows here rather than in
+  // the Code (take() moves in what the Code has so far), which gets it
+  // back at its size in one allocation when the collect pass is done
+  // (adopt). The vectors are reused from block to block.
+  std::vector<ObjectPtr> consts;
+  std::vector<std::string> names, varnames;
+
+  // The tables the operands see: the growing ones, or the Code's if fixed.
+  std::vector<ObjectPtr>& consts_of(Code& c) { return consts_fixed ? c.consts : consts; }
+  std::vector<std::string>& names_of(Code& c) { return names_fixed ? c.names : names; }
+  std::vector<std::string>& varnames_of(Code& c) { return varnames_fixed ? c.varnames : varnames; }
+  void take(Code& c) {
+    auto take = [](auto& from, auto& to, bool fixed) {
+      if (fixed) return;
+      for (auto& x : from) to.push_back(std::move(x));
+      from.clear();
+    };
+    take(c.consts, consts, consts_fixed);
+    take(c.names, names, names_fixed);
+    take(c.varnames, varnames, varnames_fixed);
+  }
+  // Moves the grown tables back into `c` and fixes them: indexes keep
+  // their positions.
+  void adopt(Code& c) {
+    auto take = [](auto& from, auto& to, bool& fixed) {
+      if (fixed) return;
+      to.reserve(to.size() + from.size());
+      for (auto& x : from) to.push_back(std::move(x));
+      from.clear();
+      fixed = true;
+    };
+    take(consts, c.consts, consts_fixed);
+    take(names, c.names, names_fixed);
+    take(varnames, c.varnames, varnames_fixed);
+  }
 
   void reset() {
     consts_fixed = names_fixed = varnames_fixed = cellvars_fixed = false;
@@ -190,6 +225,9 @@ struct Tables {
     cell_localsplus.clear();
     free_localsplus.clear();
     localsplus_built = false;
+    consts.clear();
+    names.clear();
+    varnames.clear();
   }
 };
 
@@ -197,6 +235,10 @@ struct OperandContext {
   const OpcodeTable& table;
   Code& code;  // whose tables `tables` indexes
   Tables& tables;
+  // Its co_consts, co_names and co_varnames as they grow (Tables::consts_of...).
+  std::vector<ObjectPtr>& consts;
+  std::vector<std::string>& names;
+  std::vector<std::string>& varnames;
   const CodeRefs& children;
   const std::map<std::string, LabelDef, std::less<>>& labels;
   const Sink& sink;

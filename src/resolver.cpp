@@ -295,7 +295,9 @@ void Resolver::set_defaults(Block& b) {
 bool Resolver::check_signature(Block& b) {
   Code& c = *b.code;
   if (!b.varnames_fixed) {
-    c.varnames = b.signature;
+    // co_varnames grows from it (the signature is not read again).
+    tables_.varnames.assign(std::make_move_iterator(b.signature.begin()),
+                            std::make_move_iterator(b.signature.end()));
     return true;
   }
   for (size_t i = 0; i < b.signature.size(); ++i)
@@ -308,8 +310,17 @@ bool Resolver::check_signature(Block& b) {
 
 void Resolver::resolve_instrs(Block& b, Tables& tables, bool collect, bool& ok) {
   Code& c = *b.code;
-  OperandContext ctx{
-      table_, c, tables, b.children, b.labels, sink_, static_cast<int>(b.instrs.size()), collect};
+  OperandContext ctx{table_,
+                     c,
+                     tables,
+                     tables.consts_of(c),
+                     tables.names_of(c),
+                     tables.varnames_of(c),
+                     b.children,
+                     b.labels,
+                     sink_,
+                     static_cast<int>(b.instrs.size()),
+                     collect};
   if (!collect) {
     // The second pass: only what the first could not know yet.
     for (size_t i = 0; i < b.instrs.size(); ++i) {
@@ -464,16 +475,18 @@ std::shared_ptr<Code> Resolver::finalize(Block& b) {
     for (const Expr* e : b.explicit_consts) {
       ObjectPtr o = eval_const(*e, b.children, sink_);
       if (!o) continue;
-      c.consts.push_back(o);
-      tables.const_index.add(c.consts, static_cast<int>(c.consts.size() - 1));
+      tables.consts.push_back(std::move(o));
+      tables.const_index.add(tables.consts, static_cast<int>(tables.consts.size() - 1));
     }
   }
   bool ok = check_signature(b);
+  tables.take(c);
   set_defaults(b);
   // Pass 1 grows the tables in first-use order; pass 2 computes the opargs
   // that depend on the final tables (3.11 localsplus indices depend on all
   // of them; see ResolvedOperand::again).
   resolve_instrs(b, tables, true, ok);
+  tables.adopt(c);
   if (ok) {
     tables.names_fixed = tables.varnames_fixed = tables.cellvars_fixed = tables.consts_fixed = true;
     resolve_instrs(b, tables, false, ok);
