@@ -1,12 +1,13 @@
 // Operand resolution: one operand expression to an oparg, by argument kind.
 #pragma once
 
+#include <algorithm>
 #include <map>
-#include <string_view>
 #include <string>
-#include <unordered_map>
+#include <string_view>
 #include <vector>
 
+#include "pyasm/object.hpp"
 #include "resolve.hpp"
 
 namespace pyasm {
@@ -17,17 +18,61 @@ struct LabelDef {
   uint32_t src;
 };
 
-// Hash and equality that look std::string keys up by std::string_view.
-struct StringHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+// Positions in a table by a 64-bit hash of their entry: open addressing
+// (linear probing) over a power-of-two array at most half full, which
+// keeps its memory when cleared for the next table. The caller compares
+// entries and adds a position only when no equal entry is in already.
+class PositionHash {
+ public:
+  template <class Equal>
+  int find(uint64_t hash, Equal equal) const {
+    if (slots_.empty()) return -1;
+    for (size_t i = hash & mask_;; i = (i + 1) & mask_) {
+      const Slot& s = slots_[i];
+      if (s.pos < 0) return -1;
+      if (s.hash == hash && equal(s.pos)) return s.pos;
+    }
+  }
+  void add(uint64_t hash, int pos) {
+    if (2 * (used_ + 1) > slots_.size()) grow();
+    place(hash, pos);
+    ++used_;
+  }
+  void clear() {
+    if (used_) std::fill(slots_.begin(), slots_.end(), Slot{});
+    used_ = 0;
+  }
+
+ private:
+  struct Slot {
+    uint64_t hash = 0;
+    int pos = -1;
+  };
+  void place(uint64_t hash, int pos) {
+    size_t i = hash & mask_;
+    while (slots_[i].pos >= 0) i = (i + 1) & mask_;
+    slots_[i] = {hash, pos};
+  }
+  void grow() {
+    std::vector<Slot> old(std::max<size_t>(64, 2 * slots_.size()));
+    old.swap(slots_);
+    mask_ = slots_.size() - 1;
+    for (const Slot& s : old)
+      if (s.pos >= 0) place(s.hash, s.pos);
+  }
+  std::vector<Slot> slots_;
+  size_t mask_ = 0;
+  size_t used_ = 0;
 };
-template <class T>
-using StringMap = std::unordered_map<std::string, T, StringHash, std::equal_to<>>;
+
+// A text's hash for a PositionHash (`seed` tells kinds of text apart).
+inline uint64_t text_hash(std::string_view s, uint64_t seed = 0) {
+  return detail::hash_bytes(seed, s);
+}
 
 // The first position of a name in a growing table. Most tables are short:
-// those are searched in place (no copy of each name, no hashing); a long
-// one gets a hash index, kept in step as the table grows.
+// those are searched in place (no hashing); a long one gets a hash index,
+// kept in step as the table grows.
 class NameIndex {
  public:
   int find(const std::vector<std::string>& v, std::string_view name) {
@@ -36,19 +81,23 @@ class NameIndex {
         if (v[i] == name) return static_cast<int>(i);
       return -1;
     }
-    for (; synced_ < v.size(); ++synced_) pos_.emplace(v[synced_], static_cast<int>(synced_));
-    auto it = pos_.find(name);
-    return it == pos_.end() ? -1 : it->second;
+    for (; synced_ < v.size(); ++synced_) {
+      const std::string& n = v[synced_];
+      uint64_t h = text_hash(n);
+      if (pos_.find(h, [&](int p) { return v[p] == n; }) < 0)  // the first one stays
+        pos_.add(h, static_cast<int>(synced_));
+    }
+    return pos_.find(text_hash(name), [&](int p) { return v[p] == name; });
   }
   // Empty, for the next table (keeps what it has allocated).
   void clear() {
-    if (synced_) pos_.clear();
+    pos_.clear();
     synced_ = 0;
   }
 
  private:
   static constexpr size_t kScan = 16;
-  StringMap<int> pos_;  // emplace keeps the first position of a repeated name
+  PositionHash pos_;
   size_t synced_ = 0;
 };
 
@@ -69,13 +118,10 @@ class ConstIndex {
         if (e.hash == hash && equal(e.index)) return e.index;
       return -1;
     }
+    // Entries are unequal constants (see add): at most one matches.
     for (; synced_ < entries_.size(); ++synced_)
-      by_hash_.emplace(entries_[synced_].hash, entries_[synced_].index);
-    auto [first, last] = by_hash_.equal_range(hash);
-    int found = -1;
-    for (auto it = first; it != last; ++it)
-      if ((found < 0 || it->second < found) && equal(it->second)) found = it->second;
-    return found;
+      by_hash_.add(entries_[synced_].hash, entries_[synced_].index);
+    return by_hash_.find(hash, equal);
   }
   // consts[index] was appended: indexed unless an equal constant came first.
   void add(const std::vector<ObjectPtr>& consts, int index) {
@@ -88,7 +134,7 @@ class ConstIndex {
   // Empty, for the next table (keeps what it has allocated).
   void clear() {
     entries_.clear();
-    if (synced_) by_hash_.clear();
+    by_hash_.clear();
     synced_ = 0;
   }
 
@@ -99,7 +145,7 @@ class ConstIndex {
     int index;
   };
   std::vector<Entry> entries_;  // by position
-  std::unordered_multimap<uint64_t, int> by_hash_;
+  PositionHash by_hash_;
   size_t synced_ = 0;
 };
 
@@ -128,18 +174,21 @@ class LiteralIndex {
         if (x.kind == e.kind && x.text == e.value) return x.index;
       return -1;
     }
+    // Entries are unequal literals (see add): at most one matches.
     for (; synced_ < entries_.size(); ++synced_)
-      by_text_.emplace(Key{entries_[synced_].kind, entries_[synced_].text},
-                       entries_[synced_].index);
-    auto it = by_text_.find(Key{e.kind, e.value});
-    return it == by_text_.end() ? -1 : it->second;
+      by_text_.add(text_hash(entries_[synced_].text, entries_[synced_].kind),
+                   static_cast<int>(synced_));
+    int i = by_text_.find(text_hash(e.value, e.kind), [&](int i) {
+      return entries_[i].kind == e.kind && entries_[i].text == e.value;
+    });
+    return i < 0 ? -1 : entries_[i].index;
   }
   // After find(e) failed: `e` is the constant at `index`.
   void add(const Expr& e, int index) { entries_.push_back({e.kind, e.value, index}); }
   // Empty, for the next table (keeps what it has allocated).
   void clear() {
     entries_.clear();
-    if (synced_) by_text_.clear();
+    by_text_.clear();
     synced_ = 0;
   }
 
@@ -150,18 +199,8 @@ class LiteralIndex {
     std::string_view text;
     int index;
   };
-  struct Key {
-    Expr::Kind kind;
-    std::string_view text;
-    bool operator==(const Key&) const = default;
-  };
-  struct KeyHash {
-    size_t operator()(const Key& k) const {
-      return std::hash<std::string_view>{}(k.text) * 31 + k.kind;
-    }
-  };
   std::vector<Entry> entries_;
-  std::unordered_map<Key, int, KeyHash> by_text_;
+  PositionHash by_text_;  // positions in entries_
   size_t synced_ = 0;
 };
 
