@@ -33,7 +33,7 @@ void Resolver::feed(const Statement& st) {
   if (aborted_) return;
   // An instruction is kept (by pointer) until its block is finalised; the
   // parser's copy is gone after this call.
-  if (st.kind == Statement::kInstruction) return statement(*arena_.make<Statement>(st));
+  if (st.kind == Statement::kInstruction) return instruction(*arena_.make<Statement>(st));
   statement(st);
 }
 
@@ -51,24 +51,26 @@ std::shared_ptr<const Code> Resolver::finish() {
 
 void Resolver::statement(const Statement& st) {
   switch (st.kind) {
-    case Statement::kLabel: {
-      Block& b = cur();
-      // Every label, pending or not, is in the map from where it is written.
-      auto it = b.labels.lower_bound(st.name);
-      if (it != b.labels.end() && it->first == st.name) {
-        error(st.offset, "duplicate label '" + std::string(st.name) + "'");
-        sink_.diags.note(sink_.file, it->second.src, "first defined here");
-        return;
-      }
-      it = b.labels.emplace_hint(it, st.name, LabelDef{-1, st.offset});
-      b.pending_labels.push_back(&it->second);
-      return;
-    }
+    case Statement::kLabel:
+      return label(st);
     case Statement::kInstruction:
       return instruction(st);
     case Statement::kDirective:
       return directive(st);
   }
+}
+
+void Resolver::label(const Statement& st) {
+  Block& b = cur();
+  // Every label, pending or not, is in the map from where it is written.
+  auto it = b.labels.lower_bound(st.name);
+  if (it != b.labels.end() && it->first == st.name) {
+    error(st.offset, "duplicate label '" + std::string(st.name) + "'");
+    sink_.diags.note(sink_.file, it->second.src, "first defined here");
+    return;
+  }
+  it = b.labels.emplace_hint(it, st.name, LabelDef{-1, st.offset});
+  b.pending_labels.push_back(&it->second);
 }
 
 void Resolver::unknown_opcode(const Statement& st) {
@@ -610,6 +612,9 @@ class Front final : public StatementSink {
   Arena& arena() override { return resolver_ ? resolver_->arena() : whole_.arena; }
 
   void statement(const Statement& st) override {
+    // The common case first: a statement streamed to the resolver.
+    if (resolver_ && !failed_ && (st.kind != Statement::kDirective || !is_version_directive(st)))
+      return resolver_->feed(st);
     bool first = !started_;
     started_ = true;
     if (first && is_version_directive(st)) {

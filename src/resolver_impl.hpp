@@ -109,6 +109,7 @@ class Resolver {
 
  private:
   void statement(const Statement& st);
+  void label(const Statement& st);
   void instruction(const Statement& st);
   void directive(const Statement& st);
   void open_block(const Statement& st);
