@@ -363,6 +363,45 @@ Result jump(OperandContext& ctx, const Expr& e) {
   return {0, it->second.index};
 }
 
+// single()'s less common cases and its errors, out of line: inlined, they
+// gave it (and resolve_operand) a large frame that every operand paid for.
+[[gnu::noinline]] Result out_of_range(OperandContext& ctx, const Expr& e) {
+  report(ctx, e.offset, "oparg " + std::string(e.value) + " is out of range (0..4294967295)");
+  return fail();
+}
+
+[[gnu::noinline]] Result binary_op(OperandContext& ctx, const Expr& e) {
+  auto sym = as_symbol(e);
+  auto i = sym ? index_in(ctx.table.nb_ops, *sym) : std::nullopt;
+  if (i) return {*i};
+  report(
+      ctx, e.offset,
+      "unknown binary operator " + describe(e) + "; expected one of: " + joined(ctx.table.nb_ops));
+  return fail();
+}
+
+[[gnu::noinline]] Result intrinsic(const OpInfo& op, OperandContext& ctx, const Expr& e) {
+  auto list = op.kind == ArgKind::Intrinsic1 ? ctx.table.intrinsic1 : ctx.table.intrinsic2;
+  auto i = e.kind == Expr::kIdent ? index_in(list, e.value) : std::nullopt;
+  if (i) return {*i};
+  report(ctx, e.offset, "unknown intrinsic " + describe(e) + "; expected one of: " + joined(list));
+  return fail();
+}
+
+[[gnu::noinline]] Result flags_operand(const OpInfo& op, OperandContext& ctx, const Expr& e) {
+  uint32_t v = 0;
+  bool ok = op.kind == ArgKind::FunctionFlags
+                ? function_flags(ctx, e, v)
+                : format_flags(ctx, e, v, op.kind == ArgKind::FormatValue);
+  return ok ? Result{v} : fail();
+}
+
+[[gnu::noinline]] Result wrong_operand(const OpInfo& op, OperandContext& ctx, const Expr& e) {
+  report(ctx, e.offset,
+         std::string(op.name) + " expects " + kind_wants(op.kind) + ", got " + describe(e));
+  return fail();
+}
+
 Result single(const OpInfo& op, const Expr& e, OperandContext& ctx) {
   switch (op.kind) {
     case ArgKind::None: return fail();
@@ -370,8 +409,7 @@ Result single(const OpInfo& op, const Expr& e, OperandContext& ctx) {
       if (e.kind == Expr::kInt) {
         auto v = parse_u32(e.value);
         if (v) return {*v};
-        report(ctx, e.offset, "oparg " + std::string(e.value) + " is out of range (0..4294967295)");
-        return fail();
+        return out_of_range(ctx, e);
       }
       break;
     }
@@ -404,37 +442,18 @@ Result single(const OpInfo& op, const Expr& e, OperandContext& ctx) {
     case ArgKind::Compare: return compare(ctx, e);
     case ArgKind::GlobalNull: return name_with_flag(ctx, e, "NULL");
     case ArgKind::AttrMethod: return name_with_flag(ctx, e, "NULL|self");
-    case ArgKind::BinaryOp: {
-      auto sym = as_symbol(e);
-      auto i = sym ? index_in(ctx.table.nb_ops, *sym) : std::nullopt;
-      if (i) return {*i};
-      report(ctx, e.offset, "unknown binary operator " + describe(e) +
-                                "; expected one of: " + joined(ctx.table.nb_ops));
-      return fail();
-    }
+    case ArgKind::BinaryOp:
+      return binary_op(ctx, e);
     case ArgKind::Intrinsic1:
-    case ArgKind::Intrinsic2: {
-      auto list = op.kind == ArgKind::Intrinsic1 ? ctx.table.intrinsic1 : ctx.table.intrinsic2;
-      auto i = e.kind == Expr::kIdent ? index_in(list, e.value) : std::nullopt;
-      if (i) return {*i};
-      report(ctx, e.offset, "unknown intrinsic " + describe(e) + "; expected one of: " +
-                                joined(list));
-      return fail();
-    }
-    case ArgKind::FunctionFlags: {
-      uint32_t v = 0;
-      return function_flags(ctx, e, v) ? Result{v} : fail();
-    }
+    case ArgKind::Intrinsic2:
+      return intrinsic(op, ctx, e);
+    case ArgKind::FunctionFlags:
     case ArgKind::FormatValue:
-    case ArgKind::ConvertValue: {
-      uint32_t v = 0;
-      return format_flags(ctx, e, v, op.kind == ArgKind::FormatValue) ? Result{v} : fail();
-    }
+    case ArgKind::ConvertValue:
+      return flags_operand(op, ctx, e);
     case ArgKind::FastPair: break;
   }
-  report(ctx, e.offset, std::string(op.name) + " expects " + kind_wants(op.kind) + ", got " +
-                            describe(e));
-  return fail();
+  return wrong_operand(op, ctx, e);
 }
 
 // A raw oparg that indexes a table must stay inside it: CPython does not
@@ -492,9 +511,9 @@ bool raw_index_in_range(const OpInfo& op, uint32_t v, const OperandContext& ctx,
   return false;
 }
 
-}  // namespace
-
-ResolvedOperand resolve_operand(const OpInfo& op, const Statement& st, OperandContext& ctx) {
+// resolve_operand for the shapes other than the two common ones.
+[[gnu::noinline]] Result other_operands(const OpInfo& op, const Statement& st,
+                                        OperandContext& ctx) {
   const auto& args = st.args;
   if (!op.has_arg()) {
     // CPython sometimes leaves an oparg on an argument-less instruction
@@ -570,6 +589,20 @@ ResolvedOperand resolve_operand(const OpInfo& op, const Statement& st, OperandCo
     return {v};
   }
   return single(op, *args[0], ctx);
+}
+
+}  // namespace
+
+ResolvedOperand resolve_operand(const OpInfo& op, const Statement& st, OperandContext& ctx) {
+  const auto& args = st.args;
+  // The common shapes: nothing where no operand is taken, and one operand
+  // (not a raw `$N`) for a kind that takes one; the same as other_operands
+  // gives them.
+  if (args.empty() && !op.has_arg()) return {};
+  if (args.size() == 1 && args[0]->kind != Expr::kRaw && op.has_arg() &&
+      op.kind != ArgKind::SuperAttr && op.kind != ArgKind::FastPair)
+    return single(op, *args[0], ctx);
+  return other_operands(op, st, ctx);
 }
 
 std::string versions_with_opcode(std::string_view name) {
