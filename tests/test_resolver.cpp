@@ -296,3 +296,40 @@ TEST_CASE("OpcodeTable::find(name) finds every op of every table and nothing els
     CHECK_FALSE(t->find("LOAD"));
   }
 }
+
+TEST_CASE("tables and line events of one block do not leak into the next or its parent") {
+  // f's tables are long enough to be hashed; g's and the module's are short.
+  std::string f = "  .line 5\n";
+  for (int i = 0; i < 20; ++i) {
+    std::string n = std::to_string(i);
+    f += "  LOAD_GLOBAL n" + n + "\n  LOAD_CONST " + n + "\n  STORE_FAST v" + n + "\n";
+  }
+  auto b = build(".python 3.8\n.consts 'a', 'b', 'a', @f, @g\n.line 1\n.code f\n" + f +
+                     "  RETURN_VALUE\n.end\n.code g\n  .line 7\n  LOAD_GLOBAL n19\n"
+                     "  LOAD_CONST 19\n  LOAD_FAST v19\n  RETURN_VALUE\n.end\n"
+                     "LOAD_CONST 'a'\nLOAD_CONST 'b'\nLOAD_NAME n19\n.line 9\n"
+                     "LOAD_CONST @g\nRETURN_VALUE\n",
+                 {3, 8});
+  REQUIRE_MESSAGE(b.code, b.errors);
+  const pyasm::Code& m = *b.code;
+  const pyasm::Code& fc = child(m, 3);
+  const pyasm::Code& g = child(m, 4);
+  CHECK(fc.names.size() == 20);
+  CHECK(fc.varnames.size() == 20);
+  CHECK(fc.instrs[3 * 19 + 1].arg == 19);  // LOAD_CONST 19
+  CHECK(g.names == std::vector<std::string>{"n19"});
+  CHECK(g.varnames == std::vector<std::string>{"v19"});
+  REQUIRE(g.consts.size() == 1);
+  for (size_t i = 0; i < 3; ++i) CHECK(g.instrs[i].arg == 0);
+  // A constant listed twice is found at its first position.
+  CHECK(m.consts.size() == 5);
+  CHECK(m.instrs[0].arg == 0);
+  CHECK(m.instrs[1].arg == 1);
+  CHECK(m.names == std::vector<std::string>{"n19"});
+  REQUIRE(m.line_events.size() == 2);
+  CHECK((m.line_events[0].instr == 0 && m.line_events[0].line == 1));
+  CHECK((m.line_events[1].instr == 3 && m.line_events[1].line == 9));
+  REQUIRE(g.line_events.size() == 1);
+  CHECK(g.line_events[0].line == 7);
+  CHECK(fc.line_events.size() == 1);
+}
