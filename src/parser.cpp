@@ -39,6 +39,12 @@ Expr* atom(ParseContext& ctx, const Token& t, Expr::Kind kind) {
   return kind == Expr::kStr || kind == Expr::kBytes ? ctx.string(t) : ctx.leaf(kind, t);
 }
 
+// How tightly a binary operator token binds in the grammar (`|` above `+`
+// and `-`, each left-associative); 0 for any other token.
+int binding(int type) {
+  return type == TK_PIPE ? 2 : type == TK_PLUS || type == TK_MINUS ? 1 : 0;
+}
+
 }  // namespace
 
 // Most lines of a disassembly are `NAME`, `NAME OPERAND` or `LABEL:`, and
@@ -47,8 +53,11 @@ Expr* atom(ParseContext& ctx, const Token& t, Expr::Kind kind) {
 // to the same ParseContext calls the grammar's actions would make, in the
 // same order, without the engine: the tree is the same and the engine's
 // state is the one it had (a line adds nothing to `lines` but its
-// statement). Anything else, and everything after an error, goes through
-// Lemon token by token.
+// statement). So is `NAME x OP y` or `NAME x OP y OP z` with one-token
+// operands and OP one of `|`, `+`, `-` (3.11+ writes `NULL|self + name` and
+// `NULL + name` for every method and global load), its nodes made in the
+// order Lemon's reductions would make them. Anything else, and everything
+// after an error, goes through Lemon token by token.
 void parse(const SourceFile& file, Diagnostics& diags, StatementSink& sink) {
   ParseContext ctx(file, diags, sink);
   void* parser = PyasmParseAlloc(malloc, &ctx);
@@ -56,7 +65,7 @@ void parse(const SourceFile& file, Diagnostics& diags, StatementSink& sink) {
   bool skip_line = false;     // after a lexical error, drop the rest of its line
   bool line_start = true;     // the last token the engine took was a NEWLINE
   bool fast = true;           // no error so far
-  Token queue[3];             // tokens read ahead by the fast path
+  Token queue[7];             // tokens read ahead by the fast path
   Token newline{};            // the last NEWLINE the engine took
   size_t queued = 0, taken = 0;
   auto next = [&]() { return taken < queued ? queue[taken++] : lexer.next(); };
@@ -92,6 +101,48 @@ void parse(const SourceFile& file, Diagnostics& diags, StatementSink& sink) {
             }
             queued = 0;
             continue;
+          }
+          if (operand && binding(c.type)) {
+            Token d = lexer.next();
+            queue[queued++] = d;
+            std::optional<Expr::Kind> second = atom_kind(d.type);
+            Token e{};
+            if (second) {
+              e = lexer.next();
+              queue[queued++] = e;
+            }
+            if (second && e.type == TK_NEWLINE) {
+              Expr* x = atom(ctx, b, *operand);
+              Expr* y = atom(ctx, d, *second);
+              ctx.line_statement(kind, a, ctx.binary(c, x, y));
+              queued = 0;
+              continue;
+            }
+            if (second && binding(e.type)) {
+              Token f = lexer.next();
+              queue[queued++] = f;
+              std::optional<Expr::Kind> third = atom_kind(f.type);
+              Token g{};
+              if (third) {
+                g = lexer.next();
+                queue[queued++] = g;
+              }
+              if (third && g.type == TK_NEWLINE) {
+                Expr* x = atom(ctx, b, *operand);
+                Expr* y = atom(ctx, d, *second);
+                Expr* whole;
+                if (binding(c.type) >= binding(e.type)) {  // (x c y) e z
+                  Expr* left = ctx.binary(c, x, y);
+                  whole = ctx.binary(e, left, atom(ctx, f, *third));
+                } else {  // x c (y e z)
+                  Expr* z = atom(ctx, f, *third);
+                  whole = ctx.binary(c, x, ctx.binary(e, y, z));
+                }
+                ctx.line_statement(kind, a, whole);
+                queued = 0;
+                continue;
+              }
+            }
           }
         }
       }

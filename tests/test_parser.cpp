@@ -131,6 +131,35 @@ TEST_CASE("plain literals: the text between the quotes, str or bytes by the pref
   }
 }
 
+namespace {
+
+// An expression tree as text: kind, value and kids, fully bracketed.
+std::string tree(const Expr& e) {
+  std::string s = std::to_string(e.kind) + ":" + std::string(e.value) + "@" +
+                  std::to_string(e.offset) + "(";
+  for (const Expr* k : e.kids) s += tree(*k) + ",";
+  return s + ")";
+}
+
+}  // namespace
+
+TEST_CASE("binary operand lines: the fast path builds Lemon's tree") {
+  // The same operand at a line's start (the parser's fast path) and after a
+  // label on the same line (Lemon's grammar), at the same offsets.
+  for (std::string operand :
+       {"x + y", "x | y + z", "x + y | z", "x - y - z", "x | y | z", "x + y - z", "1 + 2j",
+        "'a' + b'c'", "NULL|self + name", "x + -1", "x + (y)", "-x + y", "x + y + z + w"}) {
+    CAPTURE(operand);
+    auto fast = parse_ok("AA   " + operand + "\n");
+    auto lemon = parse_ok("L: A " + operand + "\n");
+    REQUIRE(fast.statements.size() == 1);
+    REQUIRE(lemon.statements.size() == 2);
+    REQUIRE(fast.statements[0].args.size() == 1);
+    REQUIRE(lemon.statements[1].args.size() == 1);
+    CHECK(tree(*fast.statements[0].args[0]) == tree(*lemon.statements[1].args[0]));
+  }
+}
+
 TEST_CASE("errors: position, caret, one per line, parsing resumes") {
   std::string got = parse_errors("A (1,\nB 'open\nC ok\n\tD ?\n");
   CHECK(got ==
