@@ -32,7 +32,7 @@ void ParseContext::line_statement(Statement::Kind kind, const Token& name, const
   std::span<const Expr* const> args;
   if (operand) args = arena_->copy(std::span<const Expr* const>(&operand, 1));
   out_.statement({kind, name.begin, text(name).substr(skip), args});
-  arena_ = &out_.arena();
+  if (kind != Statement::kInstruction) arena_ = &out_.arena();
 }
 
 // The sink may start a new arena at any statement (a `.code` line) and

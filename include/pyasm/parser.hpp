@@ -13,7 +13,9 @@ namespace pyasm {
 class StatementSink {
  public:
   virtual ~StatementSink() = default;
-  // The arena for the next line's nodes; asked again after every line.
+  // The arena for the next line's nodes; asked again after every line that
+  // is not a lone instruction (an instruction never moves it: the arena
+  // changes with directives such as `.code` and `.end`).
   virtual Arena& arena() = 0;
   // `st` itself is valid only during the call; its names point into the
   // source text and its operands into the arena that was current for its
