@@ -174,4 +174,10 @@ TEST_CASE("has_includes sees only a line that starts with the directive") {
   CHECK_FALSE(pyasm::has_includes("LOAD_CONST '.include \"x\"'\n"));
   CHECK_FALSE(pyasm::has_includes("# .include \"x\"\n"));
   CHECK_FALSE(pyasm::has_includes(".included \"x\"\n"));
+  // Found past earlier 'u's and an earlier `.include` that is no directive.
+  CHECK(pyasm::has_includes("LOAD_NAME u\nLOAD_CONST '.include'\n.include \"x\"\n"));
+  CHECK(pyasm::has_includes(".include"));
+  CHECK_FALSE(pyasm::has_includes(".includ"));
+  CHECK_FALSE(pyasm::has_includes("u"));
+  CHECK_FALSE(pyasm::has_includes(""));
 }
