@@ -21,15 +21,16 @@
 #include <cstdlib>
 #include <new>
 
-#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__) && !defined(PYASM_NO_SMALL_ALLOC)
-#if defined(__has_feature)
+// GCC says ASan by __SANITIZE_ADDRESS__, clang by __has_feature.
+#if !defined(__GLIBC__) || defined(__SANITIZE_ADDRESS__)
+#define PYASM_NO_SMALL_ALLOC 1
+#elif defined(__has_feature)
 #if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
 #define PYASM_NO_SMALL_ALLOC 1
 #endif
 #endif
-#endif
 
-#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__) && !defined(PYASM_NO_SMALL_ALLOC)
+#ifndef PYASM_NO_SMALL_ALLOC
 
 #include <malloc.h>
 
@@ -80,12 +81,13 @@ size_t class_of(size_t n) {
   return (n + kGranule - 1) / kGranule;
 }
 
+// After malloc(n) failed: the new-handler loop operator new must run.
 [[gnu::noinline]] void* allocate_slow(size_t n) {
   for (;;) {
-    if (void* p = std::malloc(n)) return p;
     std::new_handler handler = std::get_new_handler();
     if (!handler) throw std::bad_alloc();
     handler();
+    if (void* p = std::malloc(n)) return p;
   }
 }
 

@@ -49,13 +49,24 @@ int hex_value(char c) {
   return -1;
 }
 
+// Where a literal's opening quote is; its prefix (b, r, u in either case)
+// says whether it is bytes and whether it is raw.
+size_t read_prefix(std::string_view lit, bool& is_bytes, bool& raw) {
+  is_bytes = raw = false;
+  size_t q = 0;
+  for (; q < lit.size() && lit[q] != '\'' && lit[q] != '"'; ++q) {
+    char p = static_cast<char>(std::tolower(static_cast<unsigned char>(lit[q])));
+    if (p == 'b') is_bytes = true;
+    if (p == 'r') raw = true;
+  }
+  return q;
+}
+
 }  // namespace
 
 std::optional<std::string_view> plain_string_literal(std::string_view lit, bool& is_bytes) {
-  size_t q = 0;
-  is_bytes = false;
-  for (; q < lit.size() && lit[q] != '\'' && lit[q] != '"'; ++q)
-    if (lit[q] == 'b' || lit[q] == 'B') is_bytes = true;
+  bool raw;  // no matter: a plain literal has no backslash
+  size_t q = read_prefix(lit, is_bytes, raw);
   std::string_view body = lit.substr(q + 1, lit.size() - q - 2);
   for (char c : body)
     if (c == '\\' || static_cast<unsigned char>(c) >= 0x80) return std::nullopt;
@@ -64,14 +75,8 @@ std::optional<std::string_view> plain_string_literal(std::string_view lit, bool&
 
 bool decode_string_literal(std::string_view lit, bool& is_bytes, std::string& value,
                            std::string& error, size_t& error_at) {
-  bool raw = false;
-  size_t i = 0;
-  is_bytes = false;
-  for (; i < lit.size() && lit[i] != '\'' && lit[i] != '"'; ++i) {
-    char p = static_cast<char>(std::tolower(static_cast<unsigned char>(lit[i])));
-    if (p == 'b') is_bytes = true;
-    if (p == 'r') raw = true;
-  }
+  bool raw;
+  size_t i = read_prefix(lit, is_bytes, raw);
   size_t end = lit.size() - 1;  // the closing quote
   ++i;
   auto fail = [&](size_t at, std::string msg) {
