@@ -97,7 +97,9 @@ std::optional<std::string> build(std::string text, const std::string& name) {
   return pyasm::assemble(file, {}, diags);
 }
 
-// Keeps nothing: every line's nodes go again before the next line's.
+// Keeps nothing: the nodes of the lines so far go each time the parser asks
+// for the arena (after every line but a lone instruction, which never moves
+// it: at the latest with the next `.line`, label or directive).
 class Discard final : public pyasm::StatementSink {
  public:
   pyasm::Arena& arena() override {
