@@ -28,7 +28,6 @@ class Lexer {
   const char* cur_;
   const char* lim_;
   bool at_line_start_ = true;  // no token on this line yet
-  bool done_ = false;
 };
 
 }  // namespace pyasm
