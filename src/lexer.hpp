@@ -24,6 +24,7 @@ class Lexer {
  private:
   Token make(int type, const char* start);
   void skip_spaces();
+  const char* plain_name_end() const;
   const char* base_;
   const char* cur_;
   const char* lim_;

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <deque>
+#include <functional>
 
 #include "pyasm/parser.hpp"
 
@@ -244,4 +245,34 @@ TEST_CASE("the fast path for simple lines builds the tree Lemon builds") {
   }
   CHECK(a.statements.size() == 25);
   CHECK(fast_dump == slow_dump);
+}
+
+TEST_CASE("names of every length end where the automaton would end them") {
+  // The lexer scans most names sixteen bytes at a time and leaves the ones
+  // near the end of the text, and those starting with a string prefix
+  // letter (b, r, u), to the automaton: both must find the same name.
+  // The name is the operand's leftmost leaf (or the called name).
+  std::function<std::string_view(const Expr&)> leftmost = [&](const Expr& e) {
+    return e.kind == Expr::kIdent || e.kind == Expr::kCall || e.kids.empty() ? e.value
+                                                                            : leftmost(*e.kids[0]);
+  };
+  const std::string chars = "Ab9_z\xc3\xa9Q";
+  for (char first : std::string("AbBrRuUzZq_")) {
+    for (size_t len = 1; len <= 40; ++len) {
+      std::string name(1, first);
+      while (name.size() < len) name += chars[name.size() % chars.size()];
+      for (std::string end : {"", " ", "\t", "#x", "(1)", " + 1", "+1", "|x", "-y"}) {
+        for (size_t tail : {0, 1, 7, 15, 16, 17, 40}) {
+          std::string text = ".python 3.12\n  NOP " + name + end + std::string(tail, ' ');
+          INFO("name '" << name << "' then '" << end << "' and " << tail << " spaces");
+          for (std::string last : {"", "\n"}) {
+            auto m = parse_ok(text + last);
+            REQUIRE(m.statements.size() == 2);
+            REQUIRE(m.statements[1].args.size() == 1);
+            CHECK(leftmost(*m.statements[1].args[0]) == name);
+          }
+        }
+      }
+    }
+  }
 }
