@@ -33,42 +33,6 @@ int StackEffect::eval_form(uint32_t a) const {
 
 namespace {
 
-// A mnemonic's bytes in two words, which with its length determine it when
-// it has at most 16: the first and last eight bytes, or for a shorter one
-// overlapping pieces of it (zero-extended).
-struct NameWords {
-  uint64_t head = 0, tail = 0;
-  bool operator==(const NameWords&) const = default;
-};
-
-NameWords name_words(std::string_view name) {
-  const char* d = name.data();
-  const size_t n = name.size();
-  NameWords w;
-  if (n >= 8) {
-    std::memcpy(&w.head, d, 8);
-    std::memcpy(&w.tail, d + n - 8, 8);
-  } else if (n >= 4) {
-    uint32_t a, b;
-    std::memcpy(&a, d, 4);
-    std::memcpy(&b, d + n - 4, 4);
-    w.head = a;
-    w.tail = b;
-  } else if (n) {
-    w.head = static_cast<unsigned char>(d[0]) | static_cast<unsigned char>(d[n / 2]) << 8 |
-             static_cast<unsigned char>(d[n - 1]) << 16;
-  }
-  return w;
-}
-
-// The first by_name_ slot to probe: the words and the length multiplied
-// through. Mnemonics differ early (LOAD_, STORE_, CALL) or late (_FAST,
-// _ATTR), so this spreads them well, and costs the same for every name.
-size_t name_slot(const NameWords& w, size_t n) {
-  uint64_t h = (w.head ^ std::rotl(w.tail, 29) ^ n) * 0x9E3779B97F4A7C15ull;
-  return static_cast<size_t>(h >> 40) & (OpcodeTable::kNameSlots - 1);
-}
-
 // Fills by_name_ from ops. A repeated name keeps its first op, as a search
 // from the start would find.
 OpcodeTable with_name_index(OpcodeTable t) {
@@ -78,26 +42,16 @@ OpcodeTable with_name_index(OpcodeTable t) {
   for (size_t i = 0; i < t.ops.size(); ++i) {
     if (t.find(t.ops[i].name)) continue;
     std::string_view name = t.ops[i].name;
-    size_t s = name_slot(name_words(name), name.size());
-    while (t.by_name_[s]) s = (s + 1) & (OpcodeTable::kNameSlots - 1);
-    t.by_name_[s] = static_cast<uint16_t>(i + 1);
+    const opcode_names::Words w = opcode_names::words(name);
+    size_t s = opcode_names::first_slot(w, name.size());
+    while (t.by_name_[s].op) s = (s + 1) & (OpcodeTable::kNameSlots - 1);
+    t.by_name_[s] = {w.head, w.tail, static_cast<uint16_t>(i + 1),
+                     static_cast<uint16_t>(name.size())};
   }
   return t;
 }
 
 }  // namespace
-
-const OpInfo* OpcodeTable::find(std::string_view name) const {
-  const NameWords w = name_words(name);
-  const size_t n = name.size();
-  for (size_t s = name_slot(w, n);; s = (s + 1) & (kNameSlots - 1)) {
-    uint16_t e = by_name_[s];
-    if (!e) return nullptr;
-    std::string_view candidate = ops[e - 1].name;
-    if (candidate.size() == n && (n > 16 ? candidate == name : name_words(candidate) == w))
-      return &ops[e - 1];
-  }
-}
 
 const NotInPyc* OpcodeTable::find_not_in_pyc(std::string_view name) const {
   for (const NotInPyc& n : not_in_pyc)

@@ -3,7 +3,9 @@
 // typed view the resolver, encoder, stack analysis and disassembler share.
 #pragma once
 
+#include <bit>
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -99,18 +101,76 @@ class OpcodeTable {
   std::span<const std::string_view> intrinsic2;  // CALL_INTRINSIC_2 (3.12+)
   std::span<const NotInPyc> not_in_pyc;          // specialized, instrumented, pseudo
 
-  // By mnemonic: a hash probe of by_name_ and one exact compare, since the
-  // resolver looks up every instruction it reads.
+  // By mnemonic: a hash probe of by_name_ (defined below).
   const OpInfo* find(std::string_view name) const;
   const OpInfo* find(uint8_t code) const { return by_code_[code]; }
   const NotInPyc* find_not_in_pyc(std::string_view name) const;
 
   const OpInfo* by_code_[256] = {};
-  // Open addressing over the names (linear probing): 1 + the op's index in
-  // `ops`, 0 for an empty slot; filled by the table's builder (opcodes.cpp).
+  // Open addressing over the names (linear probing), filled by the table's
+  // builder (opcodes.cpp). A slot holds its name's first and last eight
+  // bytes and length, which tell a name of up to 16 bytes from every other
+  // without reading it, and 1 + the op's index in `ops` (0: empty).
+  struct NameSlot {
+    uint64_t head = 0, tail = 0;
+    uint16_t op = 0;
+    uint16_t size = 0;
+  };
   static constexpr size_t kNameSlots = 512;
-  uint16_t by_name_[kNameSlots] = {};
+  NameSlot by_name_[kNameSlots] = {};
 };
+
+namespace opcode_names {
+
+// A mnemonic's bytes in two words, which with its length determine it when
+// it has at most 16: the first and last eight bytes, or for a shorter one
+// overlapping pieces of it (zero-extended).
+struct Words {
+  uint64_t head = 0, tail = 0;
+};
+
+inline Words words(std::string_view name) {
+  const char* d = name.data();
+  const size_t n = name.size();
+  Words w;
+  if (n >= 8) {
+    std::memcpy(&w.head, d, 8);
+    std::memcpy(&w.tail, d + n - 8, 8);
+  } else if (n >= 4) {
+    uint32_t a, b;
+    std::memcpy(&a, d, 4);
+    std::memcpy(&b, d + n - 4, 4);
+    w.head = a;
+    w.tail = b;
+  } else if (n) {
+    w.head = static_cast<unsigned char>(d[0]) | static_cast<unsigned char>(d[n / 2]) << 8 |
+             static_cast<unsigned char>(d[n - 1]) << 16;
+  }
+  return w;
+}
+
+// The first by_name_ slot to probe: the words and the length multiplied
+// through. Mnemonics differ early (LOAD_, STORE_, CALL) or late (_FAST,
+// _ATTR), so this spreads them well, and costs the same for every name.
+inline size_t first_slot(const Words& w, size_t n) {
+  uint64_t h = (w.head ^ std::rotl(w.tail, 29) ^ n) * 0x9E3779B97F4A7C15ull;
+  return static_cast<size_t>(h >> 40) & (OpcodeTable::kNameSlots - 1);
+}
+
+}  // namespace opcode_names
+
+// Inline: the resolver looks up every instruction it reads.
+inline const OpInfo* OpcodeTable::find(std::string_view name) const {
+  const opcode_names::Words w = opcode_names::words(name);
+  const size_t n = name.size();
+  for (size_t s = opcode_names::first_slot(w, n);; s = (s + 1) & (kNameSlots - 1)) {
+    const NameSlot& e = by_name_[s];
+    if (!e.op) return nullptr;
+    if (e.size == n && e.head == w.head && e.tail == w.tail &&
+        (n <= 16 || ops[e.op - 1].name == name))
+      return &ops[e.op - 1];
+  }
+}
 
 // The table for a version, or nullptr when pyasm does not support it.
 const OpcodeTable* opcode_table(Version v);
