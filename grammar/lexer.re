@@ -1,4 +1,5 @@
-// .pyasm lexer, compiled by re2c into lexer.cpp.
+// .pyasm lexer, compiled by re2c into lexer.inc, which src/parser.cpp
+// includes (its only user) so that the parse loop has next() inline.
 //
 // Tokens carry only their byte range; line and column are computed when a
 // diagnostic is printed. The last rule matches any byte, so the lexer can

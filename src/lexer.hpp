@@ -19,7 +19,8 @@ class Lexer {
  public:
   // Reads up to the NUL that ends `text`'s buffer (c_str()).
   explicit Lexer(const std::string& text);
-  Token next();
+  // Defined in grammar/lexer.re, which src/parser.cpp includes.
+  [[gnu::always_inline]] inline Token next();
 
  private:
   Token make(int type, const char* start);

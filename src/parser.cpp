@@ -1,10 +1,15 @@
 // parse(): drives the re2c lexer into the Lemon parser.
 #include "pyasm/parser.hpp"
 
+#include <array>
 #include <cstring>
 #include <optional>
 
 #include "lexer.hpp"
+// The lexer itself (grammar/lexer.re through re2c), compiled here so that
+// Lexer::next is inline in the loop below: a call per token cost as much
+// as a fifth of the lexing.
+#include "lexer.inc"
 #include "parse_context.hpp"
 #include "parser.h"
 
@@ -18,20 +23,25 @@ namespace pyasm {
 namespace {
 
 // The kind of node `atom` makes of a lone operand token in the grammar,
-// or nullopt for a token that is not one on its own.
+// or nullopt for a token that is not one on its own. A table by token
+// code: the fast path asks for each operand of each line.
+constexpr int kMaxToken = 32;
+constexpr std::array<std::optional<Expr::Kind>, kMaxToken> kAtomKinds = [] {
+  std::array<std::optional<Expr::Kind>, kMaxToken> t{};
+  t[TK_INT] = Expr::kInt;
+  t[TK_FLOAT] = Expr::kFloat;
+  t[TK_IMAG] = Expr::kImag;
+  t[TK_STRING] = Expr::kStr;
+  t[TK_BYTES] = Expr::kBytes;
+  t[TK_IDENT] = Expr::kIdent;
+  t[TK_SPAN] = Expr::kSpan;
+  t[TK_CODEREF] = Expr::kCodeRef;
+  t[TK_RAW] = Expr::kRaw;
+  return t;
+}();
+
 std::optional<Expr::Kind> atom_kind(int type) {
-  switch (type) {
-    case TK_INT: return Expr::kInt;
-    case TK_FLOAT: return Expr::kFloat;
-    case TK_IMAG: return Expr::kImag;
-    case TK_STRING: return Expr::kStr;
-    case TK_BYTES: return Expr::kBytes;
-    case TK_IDENT: return Expr::kIdent;
-    case TK_SPAN: return Expr::kSpan;
-    case TK_CODEREF: return Expr::kCodeRef;
-    case TK_RAW: return Expr::kRaw;
-    default: return std::nullopt;
-  }
+  return static_cast<unsigned>(type) < kMaxToken ? kAtomKinds[type] : std::nullopt;
 }
 
 // That node, built by the call the grammar's action makes.
@@ -56,8 +66,9 @@ int binding(int type) {
 // statement). So is `NAME x OP y` or `NAME x OP y OP z` with one-token
 // operands and OP one of `|`, `+`, `-` (3.11+ writes `NULL|self + name` and
 // `NULL + name` for every method and global load), its nodes made in the
-// order Lemon's reductions would make them. Anything else, and everything
-// after an error, goes through Lemon token by token.
+// order Lemon's reductions would make them. The line's tokens are read
+// first (up to seven); anything else, and everything after an error, goes
+// through Lemon token by token, those tokens first.
 void parse(const SourceFile& file, Diagnostics& diags, StatementSink& sink) {
   ParseContext ctx(file, diags, sink);
   void* parser = PyasmParseAlloc(malloc, &ctx);
@@ -65,89 +76,60 @@ void parse(const SourceFile& file, Diagnostics& diags, StatementSink& sink) {
   bool skip_line = false;     // after a lexical error, drop the rest of its line
   bool line_start = true;     // the last token the engine took was a NEWLINE
   bool fast = true;           // no error so far
-  Token queue[7];             // tokens read ahead by the fast path
+  Token q[7];                 // a line's tokens, read ahead by the fast path
   Token newline{};            // the last NEWLINE the engine took
   size_t queued = 0, taken = 0;
-  auto next = [&]() { return taken < queued ? queue[taken++] : lexer.next(); };
   for (;;) {
     if (fast && line_start && taken == queued) {
       // Lemon reduces a line (and so hands on its statement) only when the
       // next token arrives. An empty line, which the grammar ignores, makes
       // it do so now.
       if (!ctx.line_empty()) PyasmParse(parser, TK_NEWLINE, newline);
+      // The line's tokens, up to its NEWLINE or seven of them.
       queued = taken = 0;
-      Token a = lexer.next();
-      queue[queued++] = a;
-      if (ctx.line_empty() && (a.type == TK_IDENT || a.type == TK_DIRECTIVE)) {
-        Token b = lexer.next();
-        queue[queued++] = b;
+      do q[queued] = lexer.next();
+      while (q[queued].type != TK_NEWLINE && q[queued].type != 0 && ++queued < 7);
+      size_t n = queued < 7 ? ++queued : 0;  // the line's length, NEWLINE included; 0: longer
+      const Token& a = q[0];
+      if (n >= 2 && ctx.line_empty() && (a.type == TK_IDENT || a.type == TK_DIRECTIVE) &&
+          q[n - 1].type == TK_NEWLINE) {
         auto kind = a.type == TK_IDENT ? Statement::kInstruction : Statement::kDirective;
-        if (b.type == TK_NEWLINE) {
+        std::optional<Expr::Kind> b = n >= 3 ? atom_kind(q[1].type) : std::nullopt;
+        bool done = true;
+        if (n == 2) {
           ctx.line_statement(kind, a, nullptr);
+        } else if (n == 3 && q[1].type == TK_COLON && a.type == TK_IDENT) {
+          ctx.label(a);
+          ctx.commit_line();
+        } else if (n == 3 && b) {
+          ctx.line_statement(kind, a, atom(ctx, q[1], *b));
+        } else if (n == 5 && b && binding(q[2].type) && atom_kind(q[3].type)) {
+          Expr* x = atom(ctx, q[1], *b);
+          Expr* y = atom(ctx, q[3], *atom_kind(q[3].type));
+          ctx.line_statement(kind, a, ctx.binary(q[2], x, y));
+        } else if (n == 7 && b && binding(q[2].type) && atom_kind(q[3].type) &&
+                   binding(q[4].type) && atom_kind(q[5].type)) {
+          Expr* x = atom(ctx, q[1], *b);
+          Expr* y = atom(ctx, q[3], *atom_kind(q[3].type));
+          Expr* whole;
+          if (binding(q[2].type) >= binding(q[4].type)) {  // (x c y) e z
+            Expr* left = ctx.binary(q[2], x, y);
+            whole = ctx.binary(q[4], left, atom(ctx, q[5], *atom_kind(q[5].type)));
+          } else {  // x c (y e z)
+            Expr* z = atom(ctx, q[5], *atom_kind(q[5].type));
+            whole = ctx.binary(q[2], x, ctx.binary(q[4], y, z));
+          }
+          ctx.line_statement(kind, a, whole);
+        } else {
+          done = false;
+        }
+        if (done) {
           queued = 0;
           continue;
         }
-        std::optional<Expr::Kind> operand = atom_kind(b.type);
-        bool label = b.type == TK_COLON && a.type == TK_IDENT;
-        if (operand || label) {
-          Token c = lexer.next();
-          queue[queued++] = c;
-          if (c.type == TK_NEWLINE) {
-            if (label) {
-              ctx.label(a);
-              ctx.commit_line();
-            } else {
-              ctx.line_statement(kind, a, atom(ctx, b, *operand));
-            }
-            queued = 0;
-            continue;
-          }
-          if (operand && binding(c.type)) {
-            Token d = lexer.next();
-            queue[queued++] = d;
-            std::optional<Expr::Kind> second = atom_kind(d.type);
-            Token e{};
-            if (second) {
-              e = lexer.next();
-              queue[queued++] = e;
-            }
-            if (second && e.type == TK_NEWLINE) {
-              Expr* x = atom(ctx, b, *operand);
-              Expr* y = atom(ctx, d, *second);
-              ctx.line_statement(kind, a, ctx.binary(c, x, y));
-              queued = 0;
-              continue;
-            }
-            if (second && binding(e.type)) {
-              Token f = lexer.next();
-              queue[queued++] = f;
-              std::optional<Expr::Kind> third = atom_kind(f.type);
-              Token g{};
-              if (third) {
-                g = lexer.next();
-                queue[queued++] = g;
-              }
-              if (third && g.type == TK_NEWLINE) {
-                Expr* x = atom(ctx, b, *operand);
-                Expr* y = atom(ctx, d, *second);
-                Expr* whole;
-                if (binding(c.type) >= binding(e.type)) {  // (x c y) e z
-                  Expr* left = ctx.binary(c, x, y);
-                  whole = ctx.binary(e, left, atom(ctx, f, *third));
-                } else {  // x c (y e z)
-                  Expr* z = atom(ctx, f, *third);
-                  whole = ctx.binary(c, x, ctx.binary(e, y, z));
-                }
-                ctx.line_statement(kind, a, whole);
-                queued = 0;
-                continue;
-              }
-            }
-          }
-        }
       }
     }
-    Token t = next();
+    Token t = taken < queued ? q[taken++] : lexer.next();
     if (t.type == TK_ERROR) {
       if (!skip_line) ctx.lexical_error(t);
       skip_line = true;
