@@ -6,8 +6,9 @@
 
 namespace pyasm {
 
+// A token's range is always inside the text (the lexer made it).
 std::string_view ParseContext::text(const Token& t) const {
-  return std::string_view(file_.text).substr(t.begin, t.end - t.begin);
+  return std::string_view(file_.text.data() + t.begin, t.end - t.begin);
 }
 
 ParseContext::ParseContext(const SourceFile& file, Diagnostics& diags, StatementSink& out)
@@ -31,7 +32,7 @@ void ParseContext::line_statement(Statement::Kind kind, const Token& name, const
   uint32_t skip = kind == Statement::kDirective ? 1 : 0;
   std::span<const Expr* const> args;
   if (operand) args = arena_->copy(std::span<const Expr* const>(&operand, 1));
-  out_.statement({kind, name.begin, text(name).substr(skip), args});
+  out_.statement({kind, name.begin, text({0, name.begin + skip, name.end}), args});
   if (kind != Statement::kInstruction) arena_ = &out_.arena();
 }
 
