@@ -55,6 +55,61 @@ int binding(int type) {
   return type == TK_PIPE ? 2 : type == TK_PLUS || type == TK_MINUS ? 1 : 0;
 }
 
+// One-token operands and the groups of them a disassembly writes: `x`,
+// `(x, y)`, `(x,)`, `()`, `name(x, y)`. From the operand at q[i], the index
+// past it, or 0 when it is anything else (or an atom the next token would
+// make part of something bigger). q ends with a NEWLINE, which stops every
+// scan.
+size_t simple_operand(const Token* q, size_t i) {
+  auto item_end = [&](size_t j) -> size_t {
+    if (!atom_kind(q[j].type)) return 0;
+    int next = q[j + 1].type;
+    return next == TK_COMMA || next == TK_RPAREN || next == TK_NEWLINE ? j + 1 : 0;
+  };
+  bool call = q[i].type == TK_IDENT && q[i + 1].type == TK_LPAREN;
+  if (!call && q[i].type != TK_LPAREN) return item_end(i);
+  size_t j = i + (call ? 2 : 1);
+  if (q[j].type == TK_RPAREN) return j + 1;
+  for (;;) {
+    if (!(j = item_end(j))) return 0;
+    if (q[j].type == TK_RPAREN) return j + 1;
+    if (q[j].type != TK_COMMA) return 0;
+    if (q[++j].type == TK_RPAREN) return call ? 0 : j + 1;  // a trailing comma: tuples only
+  }
+}
+
+// Whether the operands of the line q[0..n) (its NEWLINE last) are all
+// simple_operand()s, separated by commas.
+bool simple_operands(const Token* q, size_t n) {
+  for (size_t i = 1;; ++i) {
+    if (!(i = simple_operand(q, i))) return false;
+    if (i == n - 1) return true;
+    if (q[i].type != TK_COMMA) return false;
+  }
+}
+
+// The node of the simple_operand() at q[i], made by the calls the
+// grammar's actions would make; i moves past it.
+Expr* simple_node(ParseContext& ctx, const Token* q, size_t& i) {
+  const Token& head = q[i];
+  bool call = head.type == TK_IDENT && q[i + 1].type == TK_LPAREN;
+  if (!call && head.type != TK_LPAREN) return ++i, atom(ctx, head, *atom_kind(head.type));
+  i += call ? 2 : 1;
+  ExprList* items = nullptr;
+  bool trailing_comma = false;
+  while (q[i].type != TK_RPAREN) {
+    Expr* e = atom(ctx, q[i], *atom_kind(q[i].type));
+    items = items ? ctx.append(items, e) : ctx.list(e);
+    trailing_comma = q[++i].type == TK_COMMA;
+    if (trailing_comma) ++i;
+  }
+  ++i;
+  if (call) return ctx.call(head, items);
+  // `(x)` groups; `(x,)`, `(x, y)` and `()` are tuples.
+  bool paren = items && items->size() == 1 && !trailing_comma;
+  return ctx.group(paren ? Expr::kParen : Expr::kTuple, head, items);
+}
+
 }  // namespace
 
 // Most lines of a disassembly are `NAME`, `NAME OPERAND` or `LABEL:`, and
@@ -66,9 +121,11 @@ int binding(int type) {
 // statement). So is `NAME x OP y` or `NAME x OP y OP z` with one-token
 // operands and OP one of `|`, `+`, `-` (3.11+ writes `NULL|self + name` and
 // `NULL + name` for every method and global load), its nodes made in the
-// order Lemon's reductions would make them. The line's tokens are read
-// first (up to seven); anything else, and everything after an error, goes
-// through Lemon token by token, those tokens first.
+// order Lemon's reductions would make them. So are lines whose operands are
+// simple_operand()s (`.consts 'a', @f, None`, `LOAD_CONST (1, 2)`, `.code
+// f(a, b)`). The line's tokens are read first (up to kLineTokens); anything
+// else, and everything after an error, goes through Lemon token by token,
+// those tokens first.
 void parse(const SourceFile& file, Diagnostics& diags, StatementSink& sink) {
   ParseContext ctx(file, diags, sink);
   void* parser = PyasmParseAlloc(malloc, &ctx);
@@ -76,7 +133,8 @@ void parse(const SourceFile& file, Diagnostics& diags, StatementSink& sink) {
   bool skip_line = false;     // after a lexical error, drop the rest of its line
   bool line_start = true;     // the last token the engine took was a NEWLINE
   bool fast = true;           // no error so far
-  Token q[7];                 // a line's tokens, read ahead by the fast path
+  constexpr size_t kLineTokens = 64;
+  Token q[kLineTokens];       // a line's tokens, read ahead by the fast path
   Token newline{};            // the last NEWLINE the engine took
   size_t queued = 0, taken = 0;
   for (;;) {
@@ -85,11 +143,12 @@ void parse(const SourceFile& file, Diagnostics& diags, StatementSink& sink) {
       // next token arrives. An empty line, which the grammar ignores, makes
       // it do so now.
       if (!ctx.line_empty()) PyasmParse(parser, TK_NEWLINE, newline);
-      // The line's tokens, up to its NEWLINE or seven of them.
+      // The line's tokens, up to its NEWLINE or kLineTokens of them.
       queued = taken = 0;
       do q[queued] = lexer.next();
-      while (q[queued].type != TK_NEWLINE && q[queued].type != 0 && ++queued < 7);
-      size_t n = queued < 7 ? ++queued : 0;  // the line's length, NEWLINE included; 0: longer
+      while (q[queued].type != TK_NEWLINE && q[queued].type != 0 && ++queued < kLineTokens);
+      // The line's length, NEWLINE included; 0 when it is longer.
+      size_t n = queued < kLineTokens ? ++queued : 0;
       const Token& a = q[0];
       if (n >= 2 && ctx.line_empty() && (a.type == TK_IDENT || a.type == TK_DIRECTIVE) &&
           q[n - 1].type == TK_NEWLINE) {
@@ -120,6 +179,14 @@ void parse(const SourceFile& file, Diagnostics& diags, StatementSink& sink) {
             whole = ctx.binary(q[2], x, ctx.binary(q[4], y, z));
           }
           ctx.line_statement(kind, a, whole);
+        } else if (n >= 3 && simple_operands(q, n)) {
+          ExprList* operands = nullptr;
+          for (size_t i = 1; i < n; ++i) {  // i: at an operand, then past its comma
+            Expr* e = simple_node(ctx, q, i);
+            operands = operands ? ctx.append(operands, e) : ctx.list(e);
+          }
+          ctx.statement(kind, a, operands);
+          ctx.commit_line();
         } else {
           done = false;
         }

@@ -229,6 +229,14 @@ TEST_CASE("the fast path for simple lines builds the tree Lemon builds") {
       ".end\n"
       "\n"
       "  LOAD_GLOBAL NULL + print\n"
+      ".consts 'a', @f, None, 1.5, b'x', 2j, -1, $4\n"
+      "  LOAD_CONST (1, 'two', @g)\n  LOAD_CONST (1,)\n  LOAD_CONST ()\n  LOAD_CONST (x)\n"
+      "  LOAD_CONST (1, 2,)\n  LOAD_CONST ((1, 2), 3)\n  LOAD_CONST (f(x), 1)\n"
+      ".code g()\n.end\n"
+      ".code h(a, b, *, c)\n.end\n"
+      ".names a, b, c\n"
+      "  NOP x, (1, 2), f(y), (), (z,), k()\n"
+      "  NOP a b, c\n  NOP (a b)\n  NOP (-1, 2)\n  NOP {1, 2}\n"
       "RETURN_VALUE";
   std::string prefix = "\x01\n";  // a lexical error, then the same lines
   pyasm::SourceFile fast{"t.pyasm", body}, slow{"t.pyasm", prefix + body};
@@ -243,7 +251,7 @@ TEST_CASE("the fast path for simple lines builds the tree Lemon builds") {
     size_t n = std::stoul(fast_dump.substr(at + 1, end - at - 1));
     fast_dump.replace(at + 1, end - at - 1, std::to_string(n + prefix.size()));
   }
-  CHECK(a.statements.size() == 25);
+  CHECK(a.statements.size() == 43);
   CHECK(fast_dump == slow_dump);
 }
 
