@@ -512,9 +512,8 @@ bool raw_index_in_range(const OpInfo& op, uint32_t v, const OperandContext& ctx,
 }
 
 // resolve_operand for the shapes other than the two common ones.
-[[gnu::noinline]] Result other_operands(const OpInfo& op, const Statement& st,
-                                        OperandContext& ctx) {
-  const auto& args = st.args;
+[[gnu::noinline]] Result other_operands(const OpInfo& op, std::span<const Expr* const> args,
+                                        uint32_t at, OperandContext& ctx) {
   if (!op.has_arg()) {
     // CPython sometimes leaves an oparg on an argument-less instruction
     // (3.10's ROT_TWO 2, a NOP that replaced something); `$N` keeps it.
@@ -533,7 +532,7 @@ bool raw_index_in_range(const OpInfo& op, uint32_t v, const OperandContext& ctx,
     return {};
   }
   if (args.empty()) {
-    report(ctx, st.offset, std::string(op.name) + " needs an operand: " + kind_wants(op.kind));
+    report(ctx, at, std::string(op.name) + " needs an operand: " + kind_wants(op.kind));
     return fail();
   }
   // $N: the oparg as a number, for anything the symbolic forms do not say.
@@ -558,7 +557,7 @@ bool raw_index_in_range(const OpInfo& op, uint32_t v, const OperandContext& ctx,
   }
   if (op.kind == ArgKind::FastPair) {
     if (args.size() != 2) {
-      report(ctx, st.offset, std::string(op.name) + " needs two local variable names: a, b");
+      report(ctx, at, std::string(op.name) + " needs two local variable names: a, b");
       return fail();
     }
     auto a = as_name(*args[0]), b = as_name(*args[1]);
@@ -571,8 +570,7 @@ bool raw_index_in_range(const OpInfo& op, uint32_t v, const OperandContext& ctx,
     std::optional<uint32_t> ib = local_index(ctx, *b, args[1]->offset);
     if (!ia.has_value() || !ib.has_value()) return fail();
     if (*ia > 15 || *ib > 15) {
-      report(ctx, st.offset, "both locals of " + std::string(op.name) +
-                                 " must have an index below 16");
+      report(ctx, at, "both locals of " + std::string(op.name) + " must have an index below 16");
       return fail();
     }
     Result r{(*ia << 4) | *ib};
@@ -593,8 +591,8 @@ bool raw_index_in_range(const OpInfo& op, uint32_t v, const OperandContext& ctx,
 
 }  // namespace
 
-ResolvedOperand resolve_operand(const OpInfo& op, const Statement& st, OperandContext& ctx) {
-  const auto& args = st.args;
+ResolvedOperand resolve_operand(const OpInfo& op, std::span<const Expr* const> args, uint32_t at,
+                                OperandContext& ctx) {
   // The common shapes: nothing where no operand is taken, and one operand
   // (not a raw `$N`) for a kind that takes one; the same as other_operands
   // gives them.
@@ -602,7 +600,7 @@ ResolvedOperand resolve_operand(const OpInfo& op, const Statement& st, OperandCo
   if (args.size() == 1 && args[0]->kind != Expr::kRaw && op.has_arg() &&
       op.kind != ArgKind::SuperAttr && op.kind != ArgKind::FastPair)
     return single(op, *args[0], ctx);
-  return other_operands(op, st, ctx);
+  return other_operands(op, args, at, ctx);
 }
 
 std::string versions_with_opcode(std::string_view name) {

@@ -301,7 +301,9 @@ struct ResolvedOperand {
   bool again = false;
 };
 
-ResolvedOperand resolve_operand(const OpInfo& op, const Statement& st, OperandContext& ctx);
+// `args` are the operands of the instruction at `at` in the source.
+ResolvedOperand resolve_operand(const OpInfo& op, std::span<const Expr* const> args, uint32_t at,
+                                OperandContext& ctx);
 
 // "3.6–3.10" style list of the versions where `name` is an opcode.
 std::string versions_with_opcode(std::string_view name);

@@ -31,9 +31,6 @@ void Resolver::begin() {
 
 void Resolver::feed(const Statement& st) {
   if (aborted_) return;
-  // An instruction is kept (by pointer) until its block is finalised; the
-  // parser's copy is gone after this call.
-  if (st.kind == Statement::kInstruction) return instruction(*arena_.make<Statement>(st));
   statement(st);
 }
 
@@ -115,8 +112,10 @@ void Resolver::instruction(const Statement& st) {
     // Normally inserted by the encoder; written out, they fix how many
     // prefixes the next instruction gets (CPython keeps redundant ones).
     // A label before them names the whole instruction.
+    // Kept (by pointer) until the block is finalised; the parser's copy is
+    // gone after this call.
     if (b.prefixes.size() == b.prefixes_taken) b.labels_before_prefixes = b.pending_labels.size();
-    b.prefixes.push_back(&st);
+    b.prefixes.push_back(arena_.make<Statement>(st));
     return;
   }
   size_t prefix_count = b.prefixes.size() - b.prefixes_taken;
@@ -127,7 +126,7 @@ void Resolver::instruction(const Statement& st) {
   int index = static_cast<int>(b.instrs.size());
   for (LabelDef* l : b.pending_labels) l->index = index;
   b.pending_labels.clear();
-  b.instrs.push_back({&st, op, b.loc, static_cast<uint32_t>(b.prefixes_taken),
+  b.instrs.push_back({st.args, op, b.loc, st.offset, static_cast<uint32_t>(b.prefixes_taken),
                       static_cast<uint32_t>(prefix_count),
                       b.open_regions.empty() ? -1 : b.open_regions.back(), b.line_pending, false});
   b.prefixes_taken = b.prefixes.size();
@@ -328,7 +327,7 @@ void Resolver::resolve_instrs(Block& b, Tables& tables, bool collect, bool& ok) 
     for (size_t i = 0; i < b.instrs.size(); ++i) {
       const PendingInstr& pi = b.instrs[i];
       if (!pi.again) continue;
-      ResolvedOperand r = resolve_operand(*pi.op, *pi.stmt, ctx);
+      ResolvedOperand r = resolve_operand(*pi.op, pi.args, pi.src, ctx);
       if (!r.ok) ok = false;
       c.instrs[i].arg = r.arg;
       c.instrs[i].target = r.target;
@@ -338,7 +337,7 @@ void Resolver::resolve_instrs(Block& b, Tables& tables, bool collect, bool& ok) 
   c.instrs.clear();
   c.instrs.reserve(b.instrs.size());
   for (PendingInstr& pi : b.instrs) {
-    ResolvedOperand r = resolve_operand(*pi.op, *pi.stmt, ctx);
+    ResolvedOperand r = resolve_operand(*pi.op, pi.args, pi.src, ctx);
     if (!r.ok) ok = false;
     pi.again = r.again;
     Instr in;
@@ -347,7 +346,7 @@ void Resolver::resolve_instrs(Block& b, Tables& tables, bool collect, bool& ok) 
     in.target = r.target;
     in.loc = pi.loc;
     in.line_start = pi.line_start;
-    in.src = pi.stmt->offset;
+    in.src = pi.src;
     in.prefixes = static_cast<uint8_t>(std::min<size_t>(pi.prefix_count, 3));
     if (pi.prefix_count > 3) {
       error(prefixes_of(b, pi)[3]->offset, "at most 3 EXTENDED_ARG prefixes fit a 32-bit oparg");
@@ -615,24 +614,7 @@ class Front final : public StatementSink {
     // The common case first: a statement streamed to the resolver.
     if (resolver_ && !failed_ && (st.kind != Statement::kDirective || !is_version_directive(st)))
       return resolver_->feed(st);
-    bool first = !started_;
-    started_ = true;
-    if (first && is_version_directive(st)) {
-      if (auto v = version_of(st, file_, requested_, diags_)) {
-        resolver_.emplace(file_, *v, diags_, &done_);
-        resolver_->begin();
-      } else {
-        failed_ = true;
-      }
-      return;
-    }
-    if (!resolver_ && !failed_) return whole_.statements.push_back(st);
-    if (!is_version_directive(st)) {
-      if (!failed_) resolver_->feed(st);
-      return;
-    }
-    duplicate_version(st, file_, diags_);
-    failed_ = true;
+    other_statement(st);
   }
 
   std::shared_ptr<const Code> finish(const std::function<std::optional<Version>()>& fallback) {
@@ -655,6 +637,29 @@ class Front final : public StatementSink {
   bool started_ = false, failed_ = false;
   std::optional<detail::Resolver> resolver_;
   Module whole_;
+
+  // The rest of statement(), out of line: inlined, its frame cost every
+  // statement of the common case.
+  [[gnu::noinline]] void other_statement(const Statement& st) {
+    bool first = !started_;
+    started_ = true;
+    if (first && is_version_directive(st)) {
+      if (auto v = version_of(st, file_, requested_, diags_)) {
+        resolver_.emplace(file_, *v, diags_, &done_);
+        resolver_->begin();
+      } else {
+        failed_ = true;
+      }
+      return;
+    }
+    if (!resolver_ && !failed_) return whole_.statements.push_back(st);
+    if (!is_version_directive(st)) {
+      if (!failed_) resolver_->feed(st);
+      return;
+    }
+    duplicate_version(st, file_, diags_);
+    failed_ = true;
+  }
 };
 
 }  // namespace

@@ -15,9 +15,12 @@
 namespace pyasm::detail {
 
 struct PendingInstr {
-  const Statement* stmt;
+  // The statement's operands and offset (not the statement: the parser's
+  // copy is gone once it is fed, and copying each into the arena cost more).
+  std::span<const Expr* const> args;
   const OpInfo* op;
   Location loc;
+  uint32_t src;
   // The EXTENDED_ARG lines written before it: Block::prefixes[prefix_begin,
   // prefix_begin + prefix_count), kept in one vector for the whole block.
   uint32_t prefix_begin;
