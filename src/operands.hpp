@@ -76,18 +76,11 @@ inline uint64_t text_hash(std::string_view s, uint64_t seed = 0) {
 class NameIndex {
  public:
   int find(const std::vector<std::string>& v, std::string_view name) {
-    if (v.size() <= kScan) {
-      for (size_t i = 0; i < v.size(); ++i)
-        if (v[i] == name) return static_cast<int>(i);
-      return -1;
-    }
-    for (; synced_ < v.size(); ++synced_) {
-      const std::string& n = v[synced_];
-      uint64_t h = text_hash(n);
-      if (pos_.find(h, [&](int p) { return v[p] == n; }) < 0)  // the first one stays
-        pos_.add(h, static_cast<int>(synced_));
-    }
-    return pos_.find(text_hash(name), [&](int p) { return v[p] == name; });
+    if (v.size() > kScan) return find_hashed(v, name);
+    // Inline (a lookup per name operand); the hashed case out of line.
+    for (size_t i = 0; i < v.size(); ++i)
+      if (v[i] == name) return static_cast<int>(i);
+    return -1;
   }
   // Empty, for the next table (keeps what it has allocated).
   void clear() {
@@ -96,6 +89,15 @@ class NameIndex {
   }
 
  private:
+  [[gnu::noinline]] int find_hashed(const std::vector<std::string>& v, std::string_view name) {
+    for (; synced_ < v.size(); ++synced_) {
+      const std::string& n = v[synced_];
+      uint64_t h = text_hash(n);
+      if (pos_.find(h, [&](int p) { return v[p] == n; }) < 0)  // the first one stays
+        pos_.add(h, static_cast<int>(synced_));
+    }
+    return pos_.find(text_hash(name), [&](int p) { return v[p] == name; });
+  }
   static constexpr size_t kScan = 16;
   PositionHash pos_;
   size_t synced_ = 0;
