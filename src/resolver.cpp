@@ -102,12 +102,12 @@ void Resolver::unknown_opcode(const Statement& st) {
 }
 
 void Resolver::instruction(const Statement& st) {
-  cur().saw_instruction = true;
+  Block& b = cur();
+  b.saw_instruction = true;
   const OpInfo* op = table_.find(st.name);
   if (!op) return unknown_opcode(st);
-  if (op->name == "CACHE" && version_.at_least(11))
+  if (version_.at_least(11) && op->name == "CACHE")
     return error(st.offset, "CACHE entries are inserted by the assembler; do not write them");
-  Block& b = cur();
   if (op->code == table_.extended_arg) {
     // Normally inserted by the encoder; written out, they fix how many
     // prefixes the next instruction gets (CPython keeps redundant ones).

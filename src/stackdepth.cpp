@@ -279,8 +279,9 @@ void block_starts(const Code& code, const OpcodeTable& table, bool handlers,
   for (size_t i = 0; i < n; ++i) {
     const Instr& in = code.instrs[i];
     const OpInfo& op = *table.find(in.opcode);
+    if (!(op.flags & (kJumps | kTerminates))) continue;  // most instructions: one test
     if (op.jumps() && in.target >= 0) start[static_cast<size_t>(in.target)] = 1;
-    if (op.jumps() || op.terminates()) start[i + 1] = 1;
+    start[i + 1] = 1;
   }
   if (handlers)
     for (const ExceptionEntry& e : code.exceptions) start[static_cast<size_t>(e.handler)] = 1;
