@@ -335,12 +335,13 @@ void Resolver::resolve_instrs(Block& b, Tables& tables, bool collect, bool& ok) 
     return;
   }
   c.instrs.clear();
-  c.instrs.reserve(b.instrs.size());
+  c.instrs.resize(b.instrs.size());  // every field is written below
+  Instr* out = c.instrs.data();
   for (PendingInstr& pi : b.instrs) {
     ResolvedOperand r = resolve_operand(*pi.op, pi.args, pi.src, ctx);
     if (!r.ok) ok = false;
     pi.again = r.again;
-    Instr in;
+    Instr& in = *out++;
     in.opcode = pi.op->code;
     in.arg = r.arg;
     in.target = r.target;
@@ -352,7 +353,6 @@ void Resolver::resolve_instrs(Block& b, Tables& tables, bool collect, bool& ok) 
       error(prefixes_of(b, pi)[3]->offset, "at most 3 EXTENDED_ARG prefixes fit a 32-bit oparg");
       ok = false;
     }
-    c.instrs.push_back(in);
   }
 }
 
