@@ -13,20 +13,9 @@ namespace pyasm::detail {
 std::optional<int> Resolver::int_arg(const Statement& st, int min) {
   if (st.args.size() == 1 && st.args[0]->kind == Expr::kInt) {
     std::string_view text = st.args[0]->value;
-    // Plain decimals (every `.line N`) without BigInt's digit vector.
-    std::optional<int64_t> i;
-    bool plain = !text.empty() && text.size() <= 9 && (text[0] != '0' || text.size() == 1);
-    int64_t n = 0;
-    for (size_t k = 0; plain && k < text.size(); ++k) {  // digits checked as they are read
-      unsigned d = static_cast<unsigned char>(text[k]) - '0';
-      plain = d < 10;
-      n = n * 10 + d;
-    }
-    if (plain) {
-      i = n;
-    } else if (auto v = BigInt::parse(text)) {
-      i = v->to_int64();
-    }
+    std::optional<int64_t> i = plain_decimal(text);
+    if (!i)
+      if (auto v = BigInt::parse(text)) i = v->to_int64();
     if (i && *i >= min && *i <= 0x7FFFFFFF) return static_cast<int>(*i);
     error(st.args[0]->offset, "." + std::string(st.name) + " value out of range");
     return std::nullopt;
@@ -74,7 +63,9 @@ void Resolver::line_directive(const Statement& st) {
     if (!version_.at_least(10))
       return error(a.offset, "instructions without a line number need CPython 3.10 or later");
   } else if (a.kind == Expr::kInt) {
-    auto v = int_arg(st, 0);
+    // Most `.line N` are plain decimals, read here without int_arg's frame.
+    auto v = plain_decimal(a.value);
+    if (!v) v = int_arg(st, 0);
     if (!v) return;
     loc = {*v, *v, -1, -1};
   } else if (a.kind == Expr::kSpan) {
@@ -284,6 +275,7 @@ void Resolver::directive(const Statement& st) {
   Block& b = cur();
   Code& c = *b.code;
   std::string_view d = st.name;
+  if (d == "line") return line_directive(st);  // the most common, first
   if (d == "python") {
     if (!b.is_module || stack_.size() > 1)
       error(st.offset, ".python belongs at the top of the file");
@@ -292,7 +284,6 @@ void Resolver::directive(const Statement& st) {
   if (d == "include") return;  // expanded before parsing (include.cpp)
   if (d == "code") return open_block(st);
   if (d == "end") return close_block(st.offset);
-  if (d == "line") return line_directive(st);
   if (d == "flags") return flags_directive(st);
   if (d == "except") return except_directive(st);
   if (d == "try" || d == "endtry") return try_directive(st);

@@ -59,14 +59,7 @@ const char* kind_wants(ArgKind k) {
 }
 
 std::optional<uint32_t> parse_u32(std::string_view text) {
-  // Most opargs are a few plain decimal digits (no leading zero, which
-  // Python's literals forbid): no BigInt needed.
-  if (!text.empty() && text.size() <= 9 && (text[0] != '0' || text.size() == 1) &&
-      std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    uint32_t v = 0;
-    for (char c : text) v = v * 10 + static_cast<uint32_t>(c - '0');
-    return v;
-  }
+  if (auto v = plain_decimal(text)) return static_cast<uint32_t>(*v);
   auto v = BigInt::parse(text);
   if (!v) return std::nullopt;
   auto i = v->to_int64();

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -64,6 +65,20 @@ class PositionHash {
   size_t mask_ = 0;
   size_t used_ = 0;
 };
+
+// A plain decimal of at most 9 digits without a leading zero (as Python's
+// literals write them), which needs no BigInt: most opargs and `.line`
+// numbers. Anything else is nullopt, for the caller's general parse.
+inline std::optional<int> plain_decimal(std::string_view text) {
+  if (text.empty() || text.size() > 9 || (text[0] == '0' && text.size() > 1)) return std::nullopt;
+  int v = 0;
+  for (char c : text) {
+    unsigned d = static_cast<unsigned char>(c) - '0';
+    if (d > 9) return std::nullopt;
+    v = v * 10 + static_cast<int>(d);
+  }
+  return v;
+}
 
 // A text's hash for a PositionHash (`seed` tells kinds of text apart).
 inline uint64_t text_hash(std::string_view s, uint64_t seed = 0) {
