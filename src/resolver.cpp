@@ -126,6 +126,7 @@ void Resolver::instruction(const Statement& st) {
   int index = static_cast<int>(b.instrs.size());
   for (LabelDef* l : b.pending_labels) l->index = index;
   b.pending_labels.clear();
+  b.yields |= generator_op_[op->code];
   b.instrs.push_back({st.args, op, b.loc, st.offset, static_cast<uint32_t>(b.prefixes_taken),
                       static_cast<uint32_t>(prefix_count),
                       b.open_regions.empty() ? -1 : b.open_regions.back(), b.line_pending, false});
@@ -283,12 +284,7 @@ void Resolver::set_defaults(Block& b) {
     // CPython marks a function nested when any enclosing scope is a function.
     for (Block* p = parent; p && !b.is_module; p = p->parent)
       if (!p->is_module && is_function(*p)) f |= kNested;
-    // By table entry rather than by name: this looks at every instruction.
-    const OpInfo* yield_value = table_.find("YIELD_VALUE");
-    const OpInfo* yield_from = table_.find("YIELD_FROM");
-    const OpInfo* return_generator = table_.find("RETURN_GENERATOR");
-    for (const PendingInstr& pi : b.instrs)
-      if (pi.op == yield_value || pi.op == yield_from || pi.op == return_generator) f |= kGenerator;
+    if (b.yields) f |= kGenerator;
     c.flags = f;
   }
 }

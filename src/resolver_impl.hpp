@@ -2,6 +2,7 @@
 // finalisation) and directives.cpp (directive handlers). Internal.
 #pragma once
 
+#include <array>
 #include <map>
 #include <memory>
 #include <optional>
@@ -59,6 +60,7 @@ struct Block {
   std::shared_ptr<Code> code = std::make_shared<Code>();
   bool is_module = false;
   bool saw_instruction = false;  // even one that failed to resolve
+  bool yields = false;           // has an instruction that makes a function a generator
   bool flags_set = false, firstline_set = false, name_set = false, qualname_set = false;
   bool argcount_set = false, kwonly_set = false, posonly_set = false;
   bool consts_fixed = false, names_fixed = false, varnames_fixed = false, cellvars_fixed = false;
@@ -98,7 +100,10 @@ class Resolver {
  public:
   Resolver(const SourceFile& file, Version v, Diagnostics& diags,
            const BlockDone* done = nullptr)
-      : sink_{file, diags}, table_(*opcode_table(v)), version_(v), done_(done) {}
+      : sink_{file, diags}, table_(*opcode_table(v)), version_(v), done_(done) {
+    for (std::string_view name : {"YIELD_VALUE", "YIELD_FROM", "RETURN_GENERATOR"})
+      if (const OpInfo* op = table_.find(name)) generator_op_[op->code] = true;
+  }
 
   std::shared_ptr<const Code> run(const Module& m);
 
@@ -153,6 +158,9 @@ class Resolver {
   Sink sink_;
   const OpcodeTable& table_;
   Version version_;
+  // By opcode: the instructions that make a function a generator (see
+  // set_defaults), looked up as each instruction is read.
+  std::array<bool, 256> generator_op_{};
   std::vector<std::unique_ptr<Block>> stack_;
   const BlockDone* done_;  // see parse_and_resolve
   bool aborted_ = false;  // an error that makes going on pointless
