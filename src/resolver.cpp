@@ -129,7 +129,7 @@ void Resolver::instruction(const Statement& st) {
   b.yields |= generator_op_[op->code];
   b.instrs.push_back({st.args, op, b.loc, st.offset, static_cast<uint32_t>(b.prefixes_taken),
                       static_cast<uint32_t>(prefix_count),
-                      b.open_regions.empty() ? -1 : b.open_regions.back(), b.line_pending, false});
+                      b.open_regions.empty() ? -1 : b.open_regions.back(), b.line_pending});
   b.prefixes_taken = b.prefixes.size();
   b.line_pending = false;
 }
@@ -320,9 +320,8 @@ void Resolver::resolve_instrs(Block& b, Tables& tables, bool collect, bool& ok) 
                      collect};
   if (!collect) {
     // The second pass: only what the first could not know yet.
-    for (size_t i = 0; i < b.instrs.size(); ++i) {
+    for (uint32_t i : again_) {
       const PendingInstr& pi = b.instrs[i];
-      if (!pi.again) continue;
       ResolvedOperand r = resolve_operand(*pi.op, pi.args, pi.src, ctx);
       if (!r.ok) ok = false;
       c.instrs[i].arg = r.arg;
@@ -333,10 +332,11 @@ void Resolver::resolve_instrs(Block& b, Tables& tables, bool collect, bool& ok) 
   c.instrs.clear();
   c.instrs.resize(b.instrs.size());  // every field is written below
   Instr* out = c.instrs.data();
-  for (PendingInstr& pi : b.instrs) {
+  again_.clear();
+  for (const PendingInstr& pi : b.instrs) {
     ResolvedOperand r = resolve_operand(*pi.op, pi.args, pi.src, ctx);
     if (!r.ok) ok = false;
-    pi.again = r.again;
+    if (r.again) again_.push_back(static_cast<uint32_t>(out - c.instrs.data()));
     Instr& in = *out++;
     in.opcode = pi.op->code;
     in.arg = r.arg;

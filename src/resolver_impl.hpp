@@ -28,7 +28,6 @@ struct PendingInstr {
   uint32_t prefix_count;
   int region;  // innermost .try region or -1
   bool line_start;
-  bool again;  // its oparg needs the final tables (ResolvedOperand::again)
 };
 
 // Where an exception goes: `HANDLER [depth N] [lasti]`.
@@ -174,6 +173,9 @@ class Resolver {
   // The indexes of the block being finalised (one at a time: a child is
   // finalised before its parent's .end is read), reused from block to block.
   Tables tables_;
+  // The instructions of that block whose opargs need the final tables
+  // (ResolvedOperand::again), by index: the second pass looks at no other.
+  std::vector<uint32_t> again_;
   // The open blocks' line events (see Block::line_events_begin): one
   // vector grows rather than one per block.
   std::vector<LineEvent> line_events_;
