@@ -160,12 +160,14 @@ void Resolver::open_block(const Statement& st) {
     b->id = h.value;
     bool kwonly = false, posonly_seen = false;
     int positional = 0, kwonly_count = 0;
-    std::vector<std::string> pos, kw;
+    // Positional names go straight into the signature, keyword-only ones
+    // after them at the end.
+    std::vector<std::string> kw;
     std::string star, dstar;
     for (const Expr* a : h.kids) {
       bool dotted = a->kind == Expr::kFloat && a->value.size() > 1 && a->value[0] == '.';
       if (a->kind == Expr::kIdent || a->kind == Expr::kStr || dotted) {
-        (kwonly ? kw : pos).emplace_back(a->value);
+        (kwonly ? kw : b->signature).emplace_back(a->value);
         (kwonly ? kwonly_count : positional)++;
       } else if (a->kind == Expr::kSymbol && a->value == "/" && !posonly_seen && !kwonly) {
         posonly_seen = true;
@@ -186,7 +188,6 @@ void Resolver::open_block(const Statement& st) {
       error(st.offset, "positional-only arguments exist from CPython 3.8");
     b->code->argcount = positional;
     b->code->kwonlyargcount = kwonly_count;
-    b->signature = pos;
     b->signature.insert(b->signature.end(), kw.begin(), kw.end());
     if (!star.empty()) b->signature.push_back(star), b->sig_flags |= kVarArgs;
     if (!dstar.empty()) b->signature.push_back(dstar), b->sig_flags |= kVarKeywords;
@@ -195,7 +196,10 @@ void Resolver::open_block(const Statement& st) {
   b->code->block_id = b->id;
   b->mark = arena_.mark();
   b->line_events_begin = line_events_.size();
-  b->instrs.swap(spare_instrs_);
+  if (!spare_instrs_.empty()) {
+    b->instrs.swap(spare_instrs_.back());
+    spare_instrs_.pop_back();
+  }
   stack_.push_back(std::move(b));
 }
 
@@ -207,9 +211,9 @@ void Resolver::close_block(uint32_t at) {
   // to it do not report a second, consequential error.
   cur().children[b->id] = finalize(*b);
   arena_.release(b->mark);  // nothing refers to the block's nodes any more
-  if (b->instrs.capacity() <= kSpareInstrs && b->instrs.capacity() > spare_instrs_.capacity()) {
+  if (b->instrs.capacity() <= kSpareInstrs && spare_instrs_.size() < kSpares) {
     b->instrs.clear();
-    spare_instrs_.swap(b->instrs);
+    spare_instrs_.push_back(std::move(b->instrs));
   }
 }
 

@@ -165,11 +165,13 @@ class Resolver {
   bool aborted_ = false;  // an error that makes going on pointless
   Arena arena_;           // streaming: the open blocks' nodes, innermost last
   Arena scratch_;         // nodes of lines that are not resolved (after aborting)
-  // The instruction list of a finalised block, emptied, for the next block
-  // to open: most blocks are small and follow one another, so they grow
-  // one vector rather than each their own. Kept only up to kSpareInstrs.
-  std::vector<PendingInstr> spare_instrs_;
-  static constexpr size_t kSpareInstrs = 1024;
+  // The instruction lists of finalised blocks, emptied, for the next blocks
+  // to open (the last first): most blocks are small and follow one another,
+  // so they grow a few vectors rather than each their own. Kept only up to
+  // kSpareInstrs entries each, and kSpares of them (one per level of the
+  // nesting that is common: a class, its methods, their closures).
+  std::vector<std::vector<PendingInstr>> spare_instrs_;
+  static constexpr size_t kSpareInstrs = 1024, kSpares = 4;
   // The indexes of the block being finalised (one at a time: a child is
   // finalised before its parent's .end is read), reused from block to block.
   Tables tables_;
