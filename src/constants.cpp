@@ -1,4 +1,5 @@
 // Constant expressions: Python literals to Objects.
+#include <array>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -9,10 +10,16 @@
 namespace pyasm {
 
 bool all_name_chars(std::string_view s) {
-  // ASCII letters, digits and '_' (std::isalnum would ask the locale).
+  // ASCII letters, digits and '_' (std::isalnum would ask the locale), by
+  // table: one load per character rather than four ranges.
+  static constexpr auto kNameChar = [] {
+    std::array<bool, 256> t{};
+    for (int c = 0; c < 256; ++c)
+      t[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    return t;
+  }();
   for (unsigned char c : s)
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'))
-      return false;
+    if (!kNameChar[c]) return false;
   return true;
 }
 
@@ -86,6 +93,7 @@ ObjectPtr negate(const ObjectPtr& o) {
 
 ObjectPtr eval_items(const Expr& e, const CodeRefs& children, const Sink& sink, bool as_set) {
   std::vector<ObjectPtr> items;
+  items.reserve(e.kids.size());
   for (const Expr* k : e.kids) {
     ObjectPtr o = eval_const(*k, children, sink);
     if (!o) return nullptr;
