@@ -167,10 +167,7 @@ class Analysis {
       }
       if (f.i >= n && !table_.find(code_.instrs[n - 1].opcode)->terminates()) {
         const Instr& last = code_.instrs[n - 1];
-        diags_.error(file_, last.src, "execution falls off the end of the code after " +
-                                          std::string(table_.find(last.opcode)->name) +
-                                          "; end it with a return, raise or jump");
-        failed_ = true;
+        falls_off(last, *table_.find(last.opcode));
         break;
       }
       if (f.i >= n || (f.i > f.block && leader[f.i])) {
@@ -217,42 +214,54 @@ class Analysis {
     return false;
   }
 
+  // The end of the code reached by falling through, out of line: inlined,
+  // its message gave walk() a frame that every instruction paid for.
+  [[gnu::noinline]] void falls_off(const Instr& in, const OpInfo& op) {
+    failed_ = true;
+    if (lenient_) return;
+    diags_.error(file_, in.src, "execution falls off the end of the code after " +
+                                    std::string(op.name) + "; end it with a return, raise or jump");
+  }
+
   void walk(size_t i) {
-    int depth = depth_[i];
+    // What every step reads, in locals rather than through the members
+    // (reach() may change depth_'s entries, not where they are).
+    const Instr* instrs = code_.instrs.data();
+    int* depths = depth_.data();
     const size_t n = code_.instrs.size();
+    const bool handlers = !code_.exceptions.empty();
+    int depth = depths[i];
+    int max = max_;
     for (;;) {
-      const Instr& in = code_.instrs[i];
+      const Instr& in = instrs[i];
       const OpInfo& op = *table_.find(in.opcode);
-      for (uint32_t k : code_.exceptions.empty() ? std::span<const uint32_t>() : cover_.of(i)) {
+      for (uint32_t k : handlers ? cover_.of(i) : std::span<const uint32_t>()) {
         const ExceptionEntry& e = code_.exceptions[k];
         int handler = e.depth + (e.lasti ? 1 : 0) + 1;
-        max_ = std::max(max_, handler);
+        max = std::max(max, handler);
         reach(static_cast<size_t>(e.handler), handler, &in);
       }
       int after = depth + op.fall.eval(in.arg);
-      if (!check(in, after, "")) return;
-      max_ = std::max(max_, after);
+      if (!check(in, after, "")) break;
+      max = std::max(max, after);
       if (op.jumps() && in.target >= 0) {
         int target = depth + op.jump.eval(in.arg);
-        if (!check(in, target, " (when it jumps)")) return;
-        max_ = std::max(max_, target);
+        if (!check(in, target, " (when it jumps)")) break;
+        max = std::max(max, target);
         if (op.follows_target()) reach(static_cast<size_t>(in.target), target, &in);
       }
-      if (op.terminates()) return;
+      if (op.terminates()) break;
       if (++i >= n) {
-        failed_ = true;
-        if (lenient_) return;
-        diags_.error(file_, in.src, "execution falls off the end of the code after " +
-                                        std::string(op.name) +
-                                        "; end it with a return, raise or jump");
-        return;
+        falls_off(in, op);
+        break;
       }
-      if (depth_[i] != INT_MIN) {  // already walked from here
+      if (depths[i] != INT_MIN) {  // already walked from here
         reach(i, after, &in);
-        return;
+        break;
       }
-      depth_[i] = depth = after;
+      depths[i] = depth = after;
     }
+    max_ = max;
   }
 
   const Code& code_;
