@@ -58,14 +58,19 @@ bool layout(Code& code, const OpcodeTable& t, Layout& lay, const Sink& sink) {
   lay.prefixes.resize(n);
   lay.start.resize(n + 1);
   lay.jumps.clear();
+  // The vectors' storage in locals: every instruction is placed again
+  // after a jump grows, and pushing a jump must not make them be reloaded.
+  int* start = lay.start.data();
+  int* prefixes = lay.prefixes.data();
+  const Instr* instrs = code.instrs.data();
   auto place = [&](size_t i) {  // where instruction i + 1 starts
-    lay.start[i + 1] = lay.start[i] + 1 + lay.prefixes[i] + t.find(code.instrs[i].opcode)->caches;
+    start[i + 1] = start[i] + 1 + prefixes[i] + t.find(instrs[i].opcode)->caches;
   };
   // The first layout, with no prefixes on jumps yet; then only jumps change.
-  lay.start[0] = 0;
+  start[0] = 0;
   for (size_t i = 0; i < n; ++i) {
-    const Instr& in = code.instrs[i];
-    lay.prefixes[i] = std::max<int>(in.prefixes, in.target < 0 ? prefixes_for(in.arg) : 0);
+    const Instr& in = instrs[i];
+    prefixes[i] = std::max<int>(in.prefixes, in.target < 0 ? prefixes_for(in.arg) : 0);
     if (in.target >= 0) lay.jumps.push_back(static_cast<uint32_t>(i));
     place(i);
   }
@@ -106,11 +111,18 @@ void emit_code(Code& code, const OpcodeTable& t, const Layout& lay) {
   std::string& out = code.code_bytes;
   const size_t n = code.instrs.size();
   out.assign(2 * static_cast<size_t>(lay.start[n]), '\0');  // caches stay zero
+  // In locals: a char store may alias anything, which would make every
+  // step reload them.
+  char* bytes = out.data();
+  const Instr* instrs = code.instrs.data();
+  const int* start = lay.start.data();
+  const int* prefixes = lay.prefixes.data();
+  const char extended_arg = static_cast<char>(t.extended_arg);
   for (size_t i = 0; i < n; ++i) {
-    const Instr& in = code.instrs[i];
-    char* p = out.data() + 2 * static_cast<size_t>(lay.start[i]);
-    for (int k = lay.prefixes[i]; k > 0; --k) {
-      *p++ = static_cast<char>(t.extended_arg);
+    const Instr& in = instrs[i];
+    char* p = bytes + 2 * static_cast<size_t>(start[i]);
+    for (int k = prefixes[i]; k > 0; --k) {
+      *p++ = extended_arg;
       *p++ = static_cast<char>((in.arg >> (8 * k)) & 0xFF);
     }
     *p++ = static_cast<char>(in.opcode);
