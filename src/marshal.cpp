@@ -228,22 +228,21 @@ bool alive_in_compiler(Version v, std::string_view s, uint64_t hash) {
 // object. A key points into the objects being written, so costs no
 // allocation.
 struct Key {
-  char tag = 0;
-  int64_t small = 0;          // 'I'
-  const void* ptr = nullptr;  // 'P'; 'k': the code object
-  ConstRef value;             // 'K', 'k'; the text of the text tags
+  ConstRef value;   // 'K', 'k'; the text of the text tags
+  uint64_t id = 0;  // 'I': the int; 'P': the object; 'k': the code object
   uint64_t hash = 0;
+  char tag = 0;
 
   explicit operator bool() const { return tag != 0; }
   bool operator==(const Key& o) const {
     if (tag != o.tag || hash != o.hash) return false;
     switch (tag) {
-      case 'I': return small == o.small;
+      case 'I': return id == o.id;
       case '(': return true;
-      case 'P': return ptr == o.ptr;
+      case 'P': return id == o.id;
       case 'K': return const_equal(value, o.value);
-      case 'k': return ptr == o.ptr && const_equal(value, o.value);
-      default: return value.text == o.value.text;
+      case 'k': return id == o.id && const_equal(value, o.value);
+      default: return value.text() == o.value.text();
     }
   }
 };
@@ -266,7 +265,7 @@ Key value_key_of(char tag, const ConstRef& value, uint64_t value_hash,
   Key k;
   k.tag = tag;
   k.value = value;
-  k.ptr = scope;
+  k.id = reinterpret_cast<uintptr_t>(scope);
   k.hash = hash_mix(hash_mix(value_hash, static_cast<uint8_t>(tag)),
                     reinterpret_cast<uintptr_t>(scope));
   return k;
@@ -275,7 +274,7 @@ Key value_key_of(char tag, const ConstRef& value, uint64_t value_hash,
 Key pointer_key(const void* p) {
   Key k;
   k.tag = 'P';
-  k.ptr = p;
+  k.id = reinterpret_cast<uintptr_t>(p);
   k.hash = hash_mix('P', reinterpret_cast<uintptr_t>(p));
   return k;
 }
@@ -283,7 +282,7 @@ Key pointer_key(const void* p) {
 Key small_int_key(int64_t v) {
   Key k;
   k.tag = 'I';
-  k.small = v;
+  k.id = static_cast<uint64_t>(v);
   k.hash = hash_mix('I', static_cast<uint64_t>(v));
   return k;
 }
@@ -300,13 +299,19 @@ Key empty_tuple_key() {
 // low bits of its hash.
 class KeyTable {
  public:
-  int32_t find(const Key& k) const {
-    if (slots_.empty()) return -1;
+  // Where find() stopped: the key's record, or -1 and the free slot where
+  // insert() puts it (one probe for both).
+  struct Probe {
+    int32_t rec;
+    size_t slot;
+  };
+  [[gnu::always_inline]] Probe find(const Key& k) const {
+    if (slots_.empty()) return {-1, 0};
     const auto lo = static_cast<uint32_t>(k.hash);
     for (size_t i = index(k.hash);; i = (i + 1) & (slots_.size() - 1)) {
       const Slot& s = slots_[i];
-      if (s.entry == 0) return -1;
-      if (s.hash == lo && entries_[s.entry - 1].key == k) return entries_[s.entry - 1].rec;
+      if (s.entry == 0) return {-1, i};
+      if (s.hash == lo && entries_[s.entry - 1].key == k) return {entries_[s.entry - 1].rec, i};
     }
   }
   // Room for about `n` keys without growing.
@@ -314,11 +319,14 @@ class KeyTable {
     entries_.reserve(n);
     if (n * 2 > slots_.size()) grow(std::bit_ceil(n * 2));
   }
-  // `k` must not be in the table yet.
-  void insert(const Key& k, int32_t rec) {
-    if ((entries_.size() + 1) * 2 > slots_.size()) grow();
+  // `p`: find(k) found no record, and nothing was inserted since.
+  [[gnu::always_inline]] void insert(const Probe& p, const Key& k, int32_t rec) {
     entries_.push_back({k, rec});
-    place(static_cast<uint32_t>(entries_.size()));
+    if (entries_.size() * 2 > slots_.size()) {
+      grow();  // places every entry anew
+      return;
+    }
+    slots_[p.slot] = {static_cast<uint32_t>(entries_.size()), static_cast<uint32_t>(k.hash)};
   }
 
  private:
@@ -1033,8 +1041,8 @@ char Writer::begin(const Node& n) {
   // A reference, or the object in full?
   const Key cached = singleton ? Key() : cached_key(n);
   const Key key = singleton ? Key() : share_key(n, type, cached);
-  int32_t target = key ? table_.find(key) : -1;
-  const bool known = target >= 0;
+  const KeyTable::Probe probe = key ? table_.find(key) : KeyTable::Probe{-1, 0};
+  int32_t target = probe.rec;
   if (actual) {
     if (actual->type == 'r') {
       int32_t t = actual->ref;
@@ -1096,7 +1104,7 @@ char Writer::begin(const Node& n) {
     note(MarshalNote::kFlag);
   }
   recs_.push_back({static_cast<uint32_t>(out_.size()), -1, flag, !singleton, false});
-  if (key && !known) table_.insert(key, rec);
+  if (key && probe.rec < 0) table_.insert(probe, key, rec);
   if (entries_ && is_target_[rec] && !scopes_.empty()) target_places_[rec] = here();
   if (!entries_ && !wanted_targets_.empty() && in_scope &&
       scopes_.back().target_chain) {
@@ -1123,7 +1131,8 @@ char Writer::name(std::string_view text, uint64_t hash) {
   // As begin(): an interned string's type, keyed by its text; flagged when
   // cached, alive in the compiler, or from 3.11.
   const Key key = text_key('S', text, hash);
-  const int32_t target = table_.find(key);
+  const KeyTable::Probe probe = table_.find(key);
+  const int32_t target = probe.rec;
   // The type matters for an object in full only (a reference mostly).
   const char type = target >= 0 ? 'r' : str_type(text, true);
   if (actual) {
@@ -1140,7 +1149,7 @@ char Writer::name(std::string_view text, uint64_t hash) {
       is_char_singleton(text) || v_.at_least(11) || alive_in_compiler(v_, text, hash);
   if (actual && actual->flag != flag) return kGeneral;
   recs_.push_back({static_cast<uint32_t>(out_.size()), -1, flag, true, false});
-  table_.insert(key, rec);
+  table_.insert(probe, key, rec);
   u8(static_cast<uint8_t>(type));
   return type;
 }
@@ -1149,12 +1158,13 @@ char Writer::emit(char type, const Key& key, bool flag) {
   const auto rec = static_cast<int32_t>(recs_.size());
   // As begin(): a key's first record is an object in full that takes a slot.
   if (key) {
-    const int32_t target = table_.find(key);
+    const KeyTable::Probe probe = table_.find(key);
+    const int32_t target = probe.rec;
     if (target >= 0 && recs_[target].target < 0 && recs_[target].slot) {
       reference(target);
       return 0;
     }
-    if (target < 0) table_.insert(key, rec);
+    if (target < 0) table_.insert(probe, key, rec);
   }
   recs_.push_back({static_cast<uint32_t>(out_.size()), -1, flag, !singleton_type(type), false});
   u8(static_cast<uint8_t>(type));

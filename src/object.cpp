@@ -294,7 +294,7 @@ uint64_t const_hash(const ConstRef& c) {
   uint64_t h = hash_seed(ObjKind::Tuple);
   switch (c.form) {
     case ConstRef::kObject: return hash_object(object_of(c));
-    case ConstRef::kStr: return const_hash_of_str(c.text);
+    case ConstRef::kStr: return const_hash_of_str(c.text());
     case ConstRef::kItems:
       h = hash_mix(h, items_of(c).size());
       for (const ObjectPtr& item : items_of(c)) h = hash_mix(h, hash_object(*item));
@@ -314,8 +314,10 @@ bool const_equal(const ConstRef& a, const ConstRef& b) {
   ObjKind kind = kind_of(a);
   if (kind != kind_of(b)) return false;
   if (kind == ObjKind::Str) {
-    std::string_view ta = a.form == ConstRef::kObject ? std::string_view(object_of(a).data) : a.text;
-    std::string_view tb = b.form == ConstRef::kObject ? std::string_view(object_of(b).data) : b.text;
+    std::string_view ta =
+        a.form == ConstRef::kObject ? std::string_view(object_of(a).data) : a.text();
+    std::string_view tb =
+        b.form == ConstRef::kObject ? std::string_view(object_of(b).data) : b.text();
     return ta == tb;
   }
   if (kind != ObjKind::Tuple) return false;

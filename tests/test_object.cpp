@@ -238,6 +238,14 @@ TEST_CASE("const_hash_of_str and the tuple fold give const_hash") {
   static_assert(pyasm::const_hash_of_str("abcdefghij") != pyasm::const_hash_of_str("abcdefghi"));
   constexpr uint64_t at_compile_time = pyasm::const_hash_of_str("co_consts_x");
   CHECK(at_compile_time == pyasm::const_hash(ConstRef::of_str("co_consts_x")));
+  // Each way of reading the last bytes (1-3, 4-7, 8 of them).
+  constexpr uint64_t c2 = pyasm::const_hash_of_str("ab"), c5 = pyasm::const_hash_of_str("abcde"),
+                     c8 = pyasm::const_hash_of_str("abcdefgh");
+  CHECK(c2 == pyasm::const_hash(ConstRef::of_str("ab")));
+  CHECK(c5 == pyasm::const_hash(ConstRef::of_str("abcde")));
+  CHECK(c8 == pyasm::const_hash(ConstRef::of_str("abcdefgh")));
+  CHECK(pyasm::const_hash_of_str("abc") != pyasm::const_hash_of_str("acc"));
+  CHECK(pyasm::const_hash_of_str("abcde") != pyasm::const_hash_of_str("abdde"));
   std::vector<ObjectPtr> items = {num(1), Object::str("x"), Object::tuple({num(2)})};
   uint64_t h = pyasm::const_hash_tuple_start(items.size());
   for (const ObjectPtr& item : items)

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "pyasm/bigint.hpp"
@@ -67,14 +68,15 @@ std::string const_key_of_str(std::string_view text);
 // allocate nothing: the marshal writer keys every object it writes by them.
 struct ConstRef {
   enum Form : uint8_t { kObject, kItems, kNames, kStr };
+  const void* ptr = nullptr;  // Object, vector<ObjectPtr>, vector<string>; kStr: the text
+  size_t size = 0;            // kStr: the text's length (24 bytes in all: keys copy it)
   Form form = kStr;
-  const void* ptr = nullptr;  // Object, vector<ObjectPtr>, vector<string>
-  std::string_view text;      // kStr
 
-  static ConstRef of(const Object& o) { return {kObject, &o, {}}; }
-  static ConstRef of_tuple(const std::vector<ObjectPtr>& items) { return {kItems, &items, {}}; }
-  static ConstRef of_names(const std::vector<std::string>& names) { return {kNames, &names, {}}; }
-  static ConstRef of_str(std::string_view s) { return {kStr, nullptr, s}; }
+  std::string_view text() const { return {static_cast<const char*>(ptr), size}; }  // kStr
+  static ConstRef of(const Object& o) { return {&o, 0, kObject}; }
+  static ConstRef of_tuple(const std::vector<ObjectPtr>& items) { return {&items, 0, kItems}; }
+  static ConstRef of_names(const std::vector<std::string>& names) { return {&names, 0, kNames}; }
+  static ConstRef of_str(std::string_view s) { return {s.data(), s.size(), kStr}; }
 };
 uint64_t const_hash(const ConstRef& c);
 bool const_equal(const ConstRef& a, const ConstRef& b);
@@ -85,34 +87,40 @@ constexpr uint64_t hash_mix(uint64_t h, uint64_t v) {
   h = (h ^ v) * kHashMul;
   return h ^ (h >> 29);
 }
-// Eight bytes from p, little-endian whatever the machine, so that a table
-// hashed at compile time agrees with the hashes made at run time.
-constexpr uint64_t load_le64(const char* p) {
+// N (4 or 8) bytes from p, little-endian whatever the machine, so that a
+// table hashed at compile time agrees with the hashes made at run time.
+template <int N>
+constexpr uint64_t load_le(const char* p) {
   if (!std::is_constant_evaluated() && std::endian::native == std::endian::little) {
-    uint64_t w;
-    std::memcpy(&w, p, 8);
+    std::conditional_t<N == 8, uint64_t, uint32_t> w;
+    std::memcpy(&w, p, N);
     return w;
   }
   uint64_t w = 0;
-  for (int i = 0; i < 8; ++i) w |= static_cast<uint64_t>(static_cast<uint8_t>(p[i])) << (8 * i);
+  for (int i = 0; i < N; ++i) w |= static_cast<uint64_t>(static_cast<uint8_t>(p[i])) << (8 * i);
   return w;
 }
 constexpr uint64_t hash_seed(ObjKind k) {
   return hash_mix(0x243f6a8885a308d3ull, static_cast<uint64_t>(k));
 }
-// Eight bytes a time; the length last, so that "a" and "a\0" differ.
+// Eight bytes a time; the length last, so that "a" and "a\0" differ. The
+// last bytes are read in at most two loads, overlapping (most strings
+// hashed are short names: a byte loop cost them more than the rest).
 constexpr uint64_t hash_bytes(uint64_t h, std::string_view s) {
   const char* p = s.data();
-  size_t n = s.size();
-  for (; n >= 8; p += 8, n -= 8) h = hash_mix(h, load_le64(p));
+  const size_t n = s.size();
   uint64_t tail = 0;
-  if (s.size() >= 8) {
-    tail = load_le64(s.data() + s.size() - 8);  // the last 8, overlapping
-  } else {
-    for (size_t i = 0; i < n; ++i)
-      tail |= static_cast<uint64_t>(static_cast<uint8_t>(p[i])) << (8 * i);
+  if (n > 8) {
+    for (size_t i = 0; i + 8 < n; i += 8) h = hash_mix(h, load_le<8>(p + i));
+    tail = load_le<8>(p + n - 8);  // the last 8
+  } else if (n >= 4) {
+    tail = load_le<4>(p) | load_le<4>(p + n - 4) << 32;  // the first 4, the last 4
+  } else if (n > 0) {
+    tail = static_cast<uint64_t>(static_cast<uint8_t>(p[0])) |
+           static_cast<uint64_t>(static_cast<uint8_t>(p[n / 2])) << 8 |
+           static_cast<uint64_t>(static_cast<uint8_t>(p[n - 1])) << 16;
   }
-  return hash_mix(hash_mix(h, tail), s.size());
+  return hash_mix(hash_mix(h, tail), n);
 }
 }  // namespace detail
 
