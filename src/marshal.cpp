@@ -521,7 +521,7 @@ class Writer {
     std::string chain;  // with notes only: "^" for the module, else "f.g"
     std::unordered_map<std::string, std::vector<const MarshalNote*>> notes;
     uint32_t note_fields = 0;     // bit per Field the notes' paths start with
-    bool target_chain = false;    // a note's target is in this code object
+    uint32_t target_fields = 0;   // the same for the notes' targets in this code object
     std::vector<MarshalNote> observed;
   };
   struct ScopeInfo {
@@ -549,20 +549,21 @@ class Writer {
   // returns the type code the caller writes the body for.
   char begin(const Node& n);
   // begin() for an item of a name tuple, the commonest object by far, with
-  // the rule spelled out for it; kGeneral (writing nothing) where a note
-  // or the file read may say otherwise, for begin() to decide.
+  // the rule spelled out for it, where rule_only() or a file is read;
+  // kGeneral (writing nothing) where the file read may say otherwise, for
+  // begin() to decide.
   static constexpr char kGeneral = '?';
   char name(std::string_view text, uint64_t hash);
   // Whether begin() would apply the rule alone to an object of the current
-  // field: no file read to follow, no note on the field or targeted in the
-  // scope. Then a caller that knows the rule's type, key and flag for its
+  // field: no file read to follow, no note on the field nor a note's target
+  // in it. Then a caller that knows the rule's type, key and flag for its
   // object may hand them to emit() instead.
   bool rule_only() const {
     if (entries_) return false;
     if (!has_notes_) return true;
     if (scopes_.empty()) return false;
     const Scope& s = scopes_.back();
-    return !((s.note_fields >> static_cast<int>(field_)) & 1) && !s.target_chain;
+    return !(((s.note_fields | s.target_fields) >> static_cast<int>(field_)) & 1);
   }
   // begin()'s end once type, key and flag are decided: a reference to the
   // first object written with `key` (returns 0), or the type byte.
@@ -634,7 +635,8 @@ class Writer {
 
   // Normal mode.
   bool has_notes_ = false;
-  std::unordered_set<std::string> target_chains_;
+  // A note's target's chain -> bit per Field the targets' paths start with.
+  std::unordered_map<std::string, uint32_t> target_chains_;
   std::unordered_set<std::string> wanted_targets_;                    // "chain:path"
   std::unordered_map<std::string, std::pair<int32_t, std::string>> targets_;  // -> record, value
   std::unordered_set<const MarshalNote*> used_;
@@ -935,7 +937,8 @@ void Writer::prepare_notes(const Code& module) {
       all_notes_.push_back(&note);
       if (note.kind == MarshalNote::kSame) {
         std::string c = note.target_block.empty() ? chain(at) : note.target_block;
-        target_chains_.insert(c);
+        std::string_view field = note.target_path;
+        target_chains_[c] |= field_bit(field.substr(0, field.find('.')));
         wanted_targets_.insert(c + ":" + note.target_path);
       }
     }
@@ -1106,8 +1109,7 @@ char Writer::begin(const Node& n) {
   recs_.push_back({static_cast<uint32_t>(out_.size()), -1, flag, !singleton, false});
   if (key && probe.rec < 0) table_.insert(probe, key, rec);
   if (entries_ && is_target_[rec] && !scopes_.empty()) target_places_[rec] = here();
-  if (!entries_ && !wanted_targets_.empty() && in_scope &&
-      scopes_.back().target_chain) {
+  if (!entries_ && in_scope && ((scopes_.back().target_fields >> static_cast<int>(field_)) & 1)) {
     std::string full = scopes_.back().chain + ":" + (note_path.empty() ? path() : note_path);
     if (wanted_targets_.count(full)) targets_.emplace(full, std::make_pair(rec, value_key(n)));
   }
@@ -1116,11 +1118,7 @@ char Writer::begin(const Node& n) {
 }
 
 char Writer::name(std::string_view text, uint64_t hash) {
-  if (stop_ || scopes_.empty()) return kGeneral;
-  const Scope& scope = scopes_.back();
-  if (!entries_ && has_notes_ &&
-      (((scope.note_fields >> static_cast<int>(field_)) & 1) || scope.target_chain))
-    return kGeneral;
+  if (stop_) return kGeneral;
   const auto rec = static_cast<int32_t>(recs_.size());
   const StreamEntry* actual = nullptr;
   if (entries_) {
@@ -1259,7 +1257,8 @@ void Writer::name_tuple(Field f, const std::vector<std::string>& names) {
   // The rule for a name tuple, as begin() would apply it: () is CPython's
   // cached empty tuple (flagged); from 3.8 a tuple is one with equal ones.
   char type;
-  if (!rule_only()) {
+  const bool by_rule = rule_only();
+  if (!by_rule) {
     type = begin(n);
   } else if (names.empty()) {
     type = emit(')', empty_tuple_key(), true);
@@ -1269,13 +1268,15 @@ void Writer::name_tuple(Field f, const std::vector<std::string>& names) {
   }
   if (type) {
     count(type, names.size());
+    // name() may decide the items when the rule does (or the file read).
+    const bool named = by_rule || entries_;
     for (size_t i = 0; i < names.size() && !stop_; ++i) {
-      set_index(static_cast<uint32_t>(i));
       const uint64_t h = by_value ? hashes_[base + i] : const_hash_of_str(names[i]);
-      char t = name(names[i], h);
+      char t = named ? name(names[i], h) : kGeneral;
       // name() gives a one-byte type to ASCII text only.
       bool ascii = t != kGeneral;
       if (t == kGeneral) {
+        set_index(static_cast<uint32_t>(i));  // only begin() needs the path
         Node item{Node::kStr, f};
         item.depth = 1;
         item.text = names[i];
@@ -1330,7 +1331,8 @@ void Writer::code(const Code& c, bool root) {
       scope.notes[m.path].push_back(&m);
       scope.note_fields |= field_bit(std::string_view(m.path).substr(0, m.path.find('.')));
     }
-    scope.target_chain = !target_chains_.empty() && target_chains_.count(scope.chain) != 0;
+    if (auto it = target_chains_.find(scope.chain); it != target_chains_.end())
+      scope.target_fields = it->second;
   }
   Field saved_field = field_;
   size_t saved_base = index_base_;
