@@ -625,6 +625,9 @@ class Writer {
   std::vector<uint64_t> hashes_;   // items' hashes handed down, a stack
   std::deque<LocalsPlus> locals_;  // 3.11+ localsplus: keys point into them
   std::deque<std::string> kinds_;  // the same, for the kinds alone
+  // The last co_filename the rule wrote, and the record its key names.
+  std::string_view filename_;
+  int32_t filename_rec_ = -1;
 
   // Where the walk is.
   std::vector<Scope> scopes_;
@@ -1398,7 +1401,21 @@ void Writer::code(const Code& c, bool root) {
       name_tuple(Field::kCellvars, c.cellvars);
     }
     bool v313 = v_.at_least(13);
-    str_field(Field::kFilename, c.filename, v313);
+    field_ = Field::kFilename;
+    if (filename_rec_ >= 0 && c.filename == filename_ && rule_only()) {
+      // The same co_filename in (nearly) every code object: the rule makes
+      // it one object, so a reference, without hashing its text for the key.
+      reference(filename_rec_);
+    } else {
+      const bool by_rule = rule_only();
+      const auto rec = static_cast<int32_t>(recs_.size());
+      str_field(Field::kFilename, c.filename, v313);
+      if (by_rule && !stop_) {
+        // The key's first record: this one, or the one it refers to.
+        filename_ = c.filename;
+        filename_rec_ = recs_[rec].target >= 0 ? recs_[rec].target : rec;
+      }
+    }
     bool name_int = name_interned(v_, c.name);
     str_field(Field::kName, c.name, name_int);
     if (v_.at_least(11)) {

@@ -172,6 +172,38 @@ TEST_CASE("marshal notes: applied by the writer, and stale ones reported") {
   CHECK(pyasm::write_pyc(p->code, {}) == noted);
 }
 
+TEST_CASE("marshal notes: co_filename is one object unless a note says otherwise") {
+  auto fn = [](const char* id) {
+    auto c = std::make_shared<pyasm::Code>();
+    c->version = Version{3, 10};
+    c->name = c->qualname = c->block_id = id;
+    c->filename = "a/b/t.py";
+    return c;
+  };
+  auto f = fn("f"), g = fn("g"), h = fn("h");
+  auto m = fn("");
+  m->name = m->qualname = "<module>";
+  m->consts = {Object::code_object(f), Object::code_object(g), Object::code_object(h)};
+  auto count = [](const std::string& hay, const std::string& needle) {
+    size_t n = 0;
+    for (size_t at = hay.find(needle); at != std::string::npos; at = hay.find(needle, at + 1)) ++n;
+    return n;
+  };
+  CHECK(count(pyasm::write_pyc(m, {}), "a/b/t.py") == 1);
+  // g's own object: h's and the module's are still f's.
+  std::string err;
+  g->marshal_notes = *pyasm::parse_marshal_notes("!filename", err);
+  std::string noted = pyasm::write_pyc(m, {});
+  CHECK(count(noted, "a/b/t.py") == 2);
+  auto p = read(noted);
+  REQUIRE(p);
+  CHECK(notes_of(*p->code->consts[0]->code).empty());
+  CHECK(notes_of(*p->code->consts[1]->code) == "!filename");
+  CHECK(notes_of(*p->code->consts[2]->code).empty());
+  CHECK(notes_of(*p->code).empty());
+  CHECK(pyasm::write_pyc(p->code, {}) == noted);
+}
+
 TEST_CASE("field_at names the object at a byte offset") {
   std::string pyc = unhex(kPy311);
   CHECK(pyasm::field_at(pyc, 0) == "header: magic number");
