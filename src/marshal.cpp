@@ -27,6 +27,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <charconv>
 #include <cstring>
 #include <deque>
 #include <optional>
@@ -80,6 +81,19 @@ uint32_t field_bit(std::string_view name) {
       return 1u << f;
   }
   return 0;
+}
+
+// A path's field and first item index, as one number ((field << 32) | index),
+// for a quick "no note on this item" test; none for a path without an index.
+std::optional<uint64_t> path_item(std::string_view path) {
+  size_t dot = path.find('.');
+  if (dot == std::string_view::npos) return std::nullopt;
+  uint32_t bit = field_bit(path.substr(0, dot));
+  std::string_view num = path.substr(dot + 1);
+  uint32_t index = 0;
+  if (!bit || std::from_chars(num.data(), num.data() + num.size(), index).ec != std::errc())
+    return std::nullopt;
+  return static_cast<uint64_t>(std::countr_zero(bit)) << 32 | index;
 }
 
 bool is_ascii(std::string_view s) {
@@ -522,6 +536,7 @@ class Writer {
     std::unordered_map<std::string, std::vector<const MarshalNote*>> notes;
     uint32_t note_fields = 0;     // bit per Field the notes' paths start with
     uint32_t target_fields = 0;   // the same for the notes' targets in this code object
+    std::vector<uint64_t> noted_items;  // path_item of the notes and the targets, sorted
     std::vector<MarshalNote> observed;
   };
   struct ScopeInfo {
@@ -638,8 +653,13 @@ class Writer {
 
   // Normal mode.
   bool has_notes_ = false;
-  // A note's target's chain -> bit per Field the targets' paths start with.
-  std::unordered_map<std::string, uint32_t> target_chains_;
+  // A note's target's chain -> bit per Field the targets' paths start with,
+  // and their path_item.
+  struct Targets {
+    uint32_t fields = 0;
+    std::vector<uint64_t> items;
+  };
+  std::unordered_map<std::string, Targets> target_chains_;
   std::unordered_set<std::string> wanted_targets_;                    // "chain:path"
   std::unordered_map<std::string, std::pair<int32_t, std::string>> targets_;  // -> record, value
   std::unordered_set<const MarshalNote*> used_;
@@ -941,7 +961,9 @@ void Writer::prepare_notes(const Code& module) {
       if (note.kind == MarshalNote::kSame) {
         std::string c = note.target_block.empty() ? chain(at) : note.target_block;
         std::string_view field = note.target_path;
-        target_chains_[c] |= field_bit(field.substr(0, field.find('.')));
+        Targets& t = target_chains_[c];
+        t.fields |= field_bit(field.substr(0, field.find('.')));
+        if (auto item = path_item(field)) t.items.push_back(*item);
         wanted_targets_.insert(c + ":" + note.target_path);
       }
     }
@@ -1271,11 +1293,16 @@ void Writer::name_tuple(Field f, const std::vector<std::string>& names) {
   }
   if (type) {
     count(type, names.size());
-    // name() may decide the items when the rule does (or the file read).
+    // name() may decide the items when the rule does (or the file read);
+    // with notes on the field, those that no note or target names.
     const bool named = by_rule || entries_;
+    const std::vector<uint64_t>& noted = scopes_.back().noted_items;
     for (size_t i = 0; i < names.size() && !stop_; ++i) {
       const uint64_t h = by_value ? hashes_[base + i] : const_hash_of_str(names[i]);
-      char t = named ? name(names[i], h) : kGeneral;
+      const bool item_noted =
+          !named && std::binary_search(noted.begin(), noted.end(),
+                                       static_cast<uint64_t>(f) << 32 | static_cast<uint32_t>(i));
+      char t = item_noted ? kGeneral : name(names[i], h);
       // name() gives a one-byte type to ASCII text only.
       bool ascii = t != kGeneral;
       if (t == kGeneral) {
@@ -1333,9 +1360,14 @@ void Writer::code(const Code& c, bool root) {
     for (const MarshalNote& m : c.marshal_notes) {
       scope.notes[m.path].push_back(&m);
       scope.note_fields |= field_bit(std::string_view(m.path).substr(0, m.path.find('.')));
+      if (auto item = path_item(m.path)) scope.noted_items.push_back(*item);
     }
-    if (auto it = target_chains_.find(scope.chain); it != target_chains_.end())
-      scope.target_fields = it->second;
+    if (auto it = target_chains_.find(scope.chain); it != target_chains_.end()) {
+      scope.target_fields = it->second.fields;
+      scope.noted_items.insert(scope.noted_items.end(), it->second.items.begin(),
+                               it->second.items.end());
+    }
+    std::sort(scope.noted_items.begin(), scope.noted_items.end());
   }
   Field saved_field = field_;
   size_t saved_base = index_base_;

@@ -204,6 +204,33 @@ TEST_CASE("marshal notes: co_filename is one object unless a note says otherwise
   CHECK(pyasm::write_pyc(p->code, {}) == noted);
 }
 
+TEST_CASE("marshal notes: a note on one name leaves the tuple's other names to the rule") {
+  auto code = [](const char* id, std::vector<std::string> names) {
+    auto c = std::make_shared<pyasm::Code>();
+    c->version = Version{3, 10};
+    c->name = c->qualname = c->block_id = id;
+    c->filename = "t.py";
+    c->names = std::move(names);
+    return c;
+  };
+  auto f = code("f", {"alpha", "beta"});
+  auto m = code("", {"alpha", "beta", "gamma", "alpha"});
+  m->name = m->qualname = "<module>";
+  m->consts = {Object::code_object(f)};
+  std::string err;
+  m->marshal_notes = *pyasm::parse_marshal_notes("names.1~a !names.3", err);
+  std::vector<const MarshalNote*> unused;
+  std::string pyc = pyasm::write_pyc(m, {}, &unused);
+  CHECK(unused.empty());
+  // 'beta' long-form and not interned, so not f's; the second 'alpha' its own.
+  CHECK(pyc.find(std::string("a\x04\0\0\0beta", 9)) != std::string::npos);
+  auto p = read(pyc);
+  REQUIRE(p);
+  CHECK(notes_of(*p->code) == "names.1~a !names.3");
+  CHECK(notes_of(*p->code->consts[0]->code).empty());
+  CHECK(pyasm::write_pyc(p->code, {}) == pyc);
+}
+
 TEST_CASE("field_at names the object at a byte offset") {
   std::string pyc = unhex(kPy311);
   CHECK(pyasm::field_at(pyc, 0) == "header: magic number");
