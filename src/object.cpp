@@ -430,8 +430,20 @@ void append_ascii(std::string& out, int32_t c, char quote) {
 
 std::string repr_str(std::string_view s) {
   char quote = pick_quote(s);
-  std::string out(1, quote);
+  std::string out;
+  out.reserve(s.size() + 2);
+  out += quote;
   for (size_t i = 0; i < s.size();) {
+    // Printable ASCII other than the quote and the backslash stands for
+    // itself: most of a string is, and goes in by the run.
+    size_t run = i;
+    while (run < s.size() && s[run] >= 0x20 && s[run] < 0x7f && s[run] != quote && s[run] != '\\')
+      ++run;
+    if (run > i) {
+      out.append(s.data() + i, run - i);
+      i = run;
+      continue;
+    }
     size_t start = i;
     int32_t cp = decode_utf8(s, i);
     if (cp < 0) {
@@ -449,7 +461,8 @@ std::string repr_str(std::string_view s) {
       append_hex_escape(out, 'U', cp, 8);
     }
   }
-  return out + quote;
+  out += quote;
+  return out;
 }
 
 std::string repr_bytes(std::string_view s) {
