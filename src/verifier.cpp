@@ -24,45 +24,12 @@ namespace pyasm {
 
 namespace {
 
-using verifier::Name;
-using verifier::OpRule;
-using verifier::Role;
+using namespace verifier;  // Kind, Name, OpRule, Role, ...
 
-// What a stack slot may hold: a union of these.
-enum Kind : uint32_t {
-  kVal = 1,          // an object
-  kNull = 2,         // NULL (3.7+: LOAD_METHOD, PUSH_NULL, NULL bits, ...)
-  kIter = 4,         // an iterator (GET_ITER)
-  kExc = 8,          // exception state pushed by the interpreter
-  kPhantom = 16,     // 3.8: a slot the compiler counts that holds nothing
-  kCode = 32,        // a code object constant (extra: its index)
-  kLasti = 64,       // 3.11+: the offset a handler with lasti gets
-  kCellObj = 128,    // a cell (LOAD_CLOSURE, or a cell slot read)
-  kTuple = 256,      // a tuple (extra: its constant index, or -1)
-  kDict = 512,       // a dict
-  kStr = 1024,       // a str constant
-  kFunc = 2048,         // a function ready to call
-  kClosure = 4096,      // a tuple of cells (extra: how many)
-  kFuncPending = 8192,  // 3.13: a function whose closure is not set
-  // (kFunc and kFuncPending: extra is the index of the code object constant)
-  // The exception state a handler saved (what POP_EXCEPT restores): ≤3.10 the
-  // three slots under the exception, of which the traceback and value may be
-  // NULL; 3.11+ the slot PUSH_EXC_INFO pushes under it, which may be None.
-  kExcSaved = 16384,
-  // ≤3.7's finally protocol: what entering a finally block pushes.
-  kNone = 1u << 15,      // the None constant (LOAD_CONST None)
-  kWhy = 1u << 16,       // a why code (extra: WHY_RETURN, WHY_BREAK, ...)
-  kJumpAddr = 1u << 17,  // CONTINUE_LOOP's target (extra: its instruction)
-  // With kFunc or kFuncPending: the code has trusted parameters (`.0`, ...),
-  // so the function may only be called at once, with what they trust.
-  kFuncTrusted = 1u << 18,
-  // An awaitable's iterator or a coroutine (GET_AWAITABLE, GET_YIELD_FROM_ITER,
-  // GET_ANEXT): what YIELD_FROM may send to, but not FOR_ITER's operand.
-  kAwaitIter = 1u << 19,
-  kList = 1u << 20,  // a list (BUILD_LIST)
-  kSet = 1u << 21,   // a set (BUILD_SET)
-};
 constexpr uint32_t kNotValue = kNull | kPhantom;
+// Inputs that may be something a role must look at (check_inputs): NULL,
+// saved exception state, a function with conditions.
+constexpr uint32_t kChecked = kNotValue | kExcSaved | kFuncPending | kFuncTrusted;
 // The kinds whose `extra` decides what END_FINALLY does: ≤3.7 keeps states
 // that differ in them apart instead of merging them.
 constexpr uint32_t kShapeKinds = kWhy | kJumpAddr;
@@ -221,6 +188,7 @@ class Verifier {
         table_(*opcode_table(code.version)),
         rules_(verifier::rules_for(table_)),
         names_(verifier::names_for(table_)),
+        plains_(verifier::plains_for(table_)),
         file_(file),
         diags_(diags),
         minor_(code.version.minor),
@@ -623,7 +591,7 @@ class Verifier {
     // Then after each instruction, which is the depth before the next one.
     max_depth_ = std::max(max_depth_, static_cast<int>(s.stack.size()));
     for (;;) {
-      if (!step(i, s) || !s.live) return;
+      if (plain_step(i, s) ? !ok_ : !step(i, s) || !s.live) return;
       max_depth_ = std::max(max_depth_, static_cast<int>(s.stack.size()));
       const OpInfo& op = *table_.find(instr(i).opcode);
       if (op.terminates()) return;
@@ -1126,6 +1094,60 @@ class Verifier {
     return code_.consts[static_cast<size_t>(index)].get();
   }
 
+  // What LOAD_CONST a pushes.
+  Slot const_slot(uint32_t a) const {
+    const Object* o = const_at(static_cast<int32_t>(a));
+    Slot v{kVal, kUnknown};
+    if (o && o->kind == ObjKind::Code) v = {kCode, static_cast<int32_t>(a)};
+    if (o && o->kind == ObjKind::Tuple) v = {kTuple, static_cast<int32_t>(a)};
+    if (o && o->kind == ObjKind::Str) v = {kStr, static_cast<int32_t>(a)};
+    if (o && o->kind == ObjKind::None && minor_ <= 7) v = {kNone, kUnknown};
+    return v;
+  }
+
+  // step() of an instruction plains_ describes (most of them), without its
+  // role switches and its copy of the results. False, having changed
+  // nothing, when step() must do it: not such an instruction, or one whose
+  // inputs step() would look at (too few, or one that may not be a value).
+  // True when done; ok_ says whether its exception edges passed.
+  [[gnu::always_inline]] bool plain_step(size_t i, State& s) {
+    const Instr& in = instr(i);
+    const PlainRule& p = plains_[in.opcode];
+    if (p.how == Plain::No || (p.dotted && dotted_)) return false;
+    const OpRule& r = *rules_[in.opcode];
+    const uint32_t a = in.arg;
+    const int pops = r.pops(a);
+    const size_t depth = s.stack.size();
+    if (static_cast<size_t>(pops) > depth) return false;
+    const size_t base = depth - static_cast<size_t>(pops);
+    uint32_t kinds = 0;
+    for (size_t k = base; k < depth; ++k) kinds |= s.stack[k].kind;
+    if (kinds & kChecked) {
+      // What check_inputs passes: values, and the exempt input (a method
+      // call's self or NULL, what STORE_FAST stores) anything but a function
+      // with conditions.
+      if (!p.exempt) return false;
+      uint32_t strict = 0, loose = 0;
+      for (size_t k = 0; k < static_cast<size_t>(pops); ++k)
+        (p.exempt == kAllExempt || k + 1 == p.exempt ? loose : strict) |= s.stack[base + k].kind;
+      if ((strict & kChecked) || (loose & (kFuncPending | kFuncTrusted))) return false;
+    }
+    const int fall = table_.find(in.opcode)->fall.eval(a);
+    const bool odd = p.odd && (a & 1);
+    // Fixed results that do not match the effect: step()'s internal error.
+    if (p.how != Plain::Fresh && pops + fall != p.count[odd]) return false;
+    if (may_unwind(i, s, r) && !exception_edges(i, s, r, pops, pops + fall)) return true;
+    const size_t n = static_cast<size_t>(std::max(pops + fall, 0));
+    const size_t keep = p.how == Plain::Fresh ? std::min({size_t{r.keep}, n, depth - base}) : 0;
+    s.stack.pop_to(base + keep);
+    s.stack.resize(base + n, Slot{kVal, kUnknown});
+    if (p.how == Plain::Push)
+      for (size_t k = 0; k < n; ++k) s.stack[base + k] = {p.kinds[odd][k], kUnknown};
+    else if (p.how == Plain::Const)
+      s.stack[base] = const_slot(a);
+    return true;
+  }
+
   // One instruction: checks, edges, and the state after it falls through.
   bool step(size_t i, State& s) {
     const Instr& in = instr(i);
@@ -1178,9 +1200,7 @@ class Verifier {
     }
 
     // Most inputs are plain values; only when one may be something else
-    // (NULL, saved exception state, a function with conditions) are the
-    // inputs looked at one by one.
-    constexpr uint32_t kChecked = kNotValue | kExcSaved | kFuncPending | kFuncTrusted;
+    // are the inputs looked at one by one.
     uint32_t kinds = 0;
     for (int k = 0; k < pops; ++k) kinds |= top(k).kind;
     if ((kinds & kChecked) && !check_inputs(in, op, *r, pops, s)) return false;
@@ -1455,16 +1475,9 @@ class Verifier {
 
     // Pushes with particular kinds.
     switch (r->role) {
-      case Role::LoadConst: {
-        const Object* o = const_at(static_cast<int32_t>(a));
-        Slot v{kVal, kUnknown};
-        if (o && o->kind == ObjKind::Code) v = {kCode, static_cast<int32_t>(a)};
-        if (o && o->kind == ObjKind::Tuple) v = {kTuple, static_cast<int32_t>(a)};
-        if (o && o->kind == ObjKind::Str) v = {kStr, static_cast<int32_t>(a)};
-        if (o && o->kind == ObjKind::None && minor_ <= 7) v = {kNone, kUnknown};
-        push({v});
+      case Role::LoadConst:
+        push({const_slot(a)});
         break;
-      }
       case Role::GetIter:
         push({{kIter, kUnknown}});
         break;
@@ -1809,6 +1822,7 @@ class Verifier {
   const OpcodeTable& table_;
   const verifier::Rules& rules_;
   const verifier::Names& names_;
+  const verifier::Plains& plains_;
   const SourceFile& file_;
   Diagnostics& diags_;
   int minor_;

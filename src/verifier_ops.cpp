@@ -6,7 +6,9 @@
 // generated metadata (3.12-3.13); docs/verifier.md says what is checked.
 #include "verifier_ops.hpp"
 
+#include <algorithm>
 #include <array>
+#include <initializer_list>
 #include <utility>
 #include <string_view>
 
@@ -324,12 +326,100 @@ constexpr std::pair<Name, std::string_view> kNames[] = {
     {Name::SetupFinally, "SETUP_FINALLY"},
 };
 
+// The walk's shortcut for an opcode: what step() in verifier.cpp does for
+// the roles it covers (the results its role switch pushes, the input its
+// check_inputs lets be NULL), which must stay in step with it.
+PlainRule plain(const OpInfo& op, const OpRule& r, Name name, int minor) {
+  PlainRule p;
+  if (op.jumps()) return p;
+  auto push = [&p](std::initializer_list<uint32_t> even, std::initializer_list<uint32_t> odd) {
+    p.how = Plain::Push;
+    p.odd = odd.size() != 0;
+    p.count[0] = static_cast<uint8_t>(even.size());
+    p.count[1] = static_cast<uint8_t>(odd.size());
+    std::copy(even.begin(), even.end(), p.kinds[0]);
+    std::copy(odd.begin(), odd.end(), p.kinds[1]);
+  };
+  switch (r.role) {
+    case Role::None:
+      p.how = Plain::Fresh;
+      break;
+    case Role::LoadConst:
+      p.how = Plain::Const;
+      p.count[0] = 1;
+      break;
+    case Role::LoadGlobal:  // 3.11+: an odd oparg pushes NULL too
+      if (minor <= 10)
+        push({kVal}, {});
+      else if (minor <= 12)
+        push({kVal}, {kNull, kVal});
+      else
+        push({kVal}, {kVal, kNull});
+      break;
+    case Role::LoadAttr:  // 3.12+: an odd oparg loads a method
+      if (minor <= 11)
+        push({kVal}, {});
+      else if (minor == 12)
+        push({kVal}, {kVal | kNull, kVal});
+      else
+        push({kVal}, {kVal, kVal | kNull});
+      break;
+    case Role::LoadMethod:
+      push({kVal | kNull, kVal}, {});
+      break;
+    case Role::GetIter:
+      push({kIter}, {});
+      break;
+    case Role::BuildDict:
+      push({kDict}, {});
+      break;
+    case Role::BuildList:
+      push({kList}, {});
+      break;
+    case Role::BuildSet:
+      push({kSet}, {});
+      break;
+    case Role::ToTuple:
+      push({kTuple}, {});
+      break;
+    case Role::PushNull:
+      push({kNull}, {});
+      break;
+    case Role::Call:  // 3.11's PRECALL pairing and CALL_KW's names are step()'s
+      if (minor == 11 || name == Name::CallKw) break;
+      p.how = Plain::Fresh;
+      p.exempt = name == Name::CallMethod || minor <= 12 ? 1 : 2;  // self or NULL
+      break;
+    case Role::LoadFast:  // ≤3.10: no locals state
+      if (minor > 10) break;
+      push({kVal}, {});
+      p.dotted = true;
+      break;
+    case Role::StoreFast:
+      if (minor > 10) break;
+      p.how = Plain::Fresh;
+      p.exempt = kAllExempt;
+      p.dotted = true;
+      break;
+    case Role::Cell:
+      if (minor <= 10 && name == Name::LoadClosure)
+        push({kCellObj}, {});
+      else if (minor <= 10)
+        p.how = Plain::Fresh;
+      break;
+    default:
+      break;
+  }
+  return p;
+}
+
 // One version's rules and names, built the first time that version is
 // verified (a run usually needs one of the eight).
 struct Built {
   Table table;
   Rules rules{};
   Names names{};
+  Plains plains{};
   explicit Built(const OpcodeTable& t) : table(build(t)) {
     for (size_t op = 0; op < 256; ++op)
       if (table.known[op]) rules[op] = &table.rules[op];
@@ -340,6 +430,9 @@ struct Built {
       for (const auto& [id, text] : kNames)
         if (op.name == text) n = id;
     }
+    for (const OpInfo& op : t.ops)
+      if (rules[op.code])
+        plains[op.code] = plain(op, *rules[op.code], names[op.code], t.version.minor);
   }
 };
 
@@ -376,6 +469,12 @@ const Names& names_for(const OpcodeTable& t) {
   static const Names none{};
   const Built* b = built_for(t);
   return b ? b->names : none;
+}
+
+const Plains& plains_for(const OpcodeTable& t) {
+  static const Plains none{};
+  const Built* b = built_for(t);
+  return b ? b->plains : none;
 }
 
 const OpRule* rule_for(const OpcodeTable& t, uint8_t opcode) { return rules_for(t)[opcode]; }

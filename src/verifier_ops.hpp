@@ -10,6 +10,41 @@
 
 namespace pyasm::verifier {
 
+// What a stack slot may hold, in src/verifier.cpp's walk: a union of these.
+enum Kind : uint32_t {
+  kVal = 1,             // an object
+  kNull = 2,            // NULL (3.7+: LOAD_METHOD, PUSH_NULL, NULL bits, ...)
+  kIter = 4,            // an iterator (GET_ITER)
+  kExc = 8,             // exception state pushed by the interpreter
+  kPhantom = 16,        // 3.8: a slot the compiler counts that holds nothing
+  kCode = 32,           // a code object constant (extra: its index)
+  kLasti = 64,          // 3.11+: the offset a handler with lasti gets
+  kCellObj = 128,       // a cell (LOAD_CLOSURE, or a cell slot read)
+  kTuple = 256,         // a tuple (extra: its constant index, or -1)
+  kDict = 512,          // a dict
+  kStr = 1024,          // a str constant
+  kFunc = 2048,         // a function ready to call
+  kClosure = 4096,      // a tuple of cells (extra: how many)
+  kFuncPending = 8192,  // 3.13: a function whose closure is not set
+  // (kFunc and kFuncPending: extra is the index of the code object constant)
+  // The exception state a handler saved (what POP_EXCEPT restores): ≤3.10 the
+  // three slots under the exception, of which the traceback and value may be
+  // NULL; 3.11+ the slot PUSH_EXC_INFO pushes under it, which may be None.
+  kExcSaved = 16384,
+  // ≤3.7's finally protocol: what entering a finally block pushes.
+  kNone = 1u << 15,      // the None constant (LOAD_CONST None)
+  kWhy = 1u << 16,       // a why code (extra: WHY_RETURN, WHY_BREAK, ...)
+  kJumpAddr = 1u << 17,  // CONTINUE_LOOP's target (extra: its instruction)
+  // With kFunc or kFuncPending: the code has trusted parameters (`.0`, ...),
+  // so the function may only be called at once, with what they trust.
+  kFuncTrusted = 1u << 18,
+  // An awaitable's iterator or a coroutine (GET_AWAITABLE, GET_YIELD_FROM_ITER,
+  // GET_ANEXT): what YIELD_FROM may send to, but not FOR_ITER's operand.
+  kAwaitIter = 1u << 19,
+  kList = 1u << 20,  // a list (BUILD_LIST)
+  kSet = 1u << 21,   // a set (BUILD_SET)
+};
+
 enum class PopForm : uint8_t { Const, Linear, Bit, PopCount, Slice, FormatSpec };
 
 // What needs more than "pops N values, pushes fresh ones".
@@ -80,5 +115,26 @@ enum class Name : uint8_t {
 };
 using Names = std::array<Name, 256>;
 const Names& names_for(const OpcodeTable& t);
+
+// The common instruction, which the walk does without step(): it jumps
+// nowhere, checks nothing but that its inputs are values, and its results
+// have kinds known from the opcode alone.
+enum class Plain : uint8_t {
+  No,     // step() does it
+  Fresh,  // the results: the kept inputs, then fresh values
+  Push,   // the results: `kinds` (kinds[1] when `odd` and the oparg is odd)
+  Const,  // LOAD_CONST: the constant's kind
+};
+struct PlainRule {
+  Plain how = Plain::No;
+  uint8_t exempt = 0;   // 1 + the input (from the bottom) that may be NULL; kAllExempt
+  bool dotted = false;  // step() does it when the code has a parameter named `.x`
+  bool odd = false;
+  uint8_t count[2] = {};  // Push: how many results
+  uint32_t kinds[2][2] = {};
+};
+constexpr uint8_t kAllExempt = 255;
+using Plains = std::array<PlainRule, 256>;
+const Plains& plains_for(const OpcodeTable& t);
 
 }  // namespace pyasm::verifier
