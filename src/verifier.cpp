@@ -12,6 +12,7 @@
 #include "pyasm/verifier.hpp"
 
 #include <algorithm>
+#include <memory>
 #include <span>
 #include <unordered_map>
 
@@ -59,12 +60,12 @@ class Slots {
   }
   size_t size() const { return n_; }
   bool empty() const { return n_ == 0; }
-  Slot* data() { return buf_.data(); }
-  const Slot* data() const { return buf_.data(); }
-  Slot* begin() { return buf_.data(); }
-  Slot* end() { return buf_.data() + n_; }
-  const Slot* begin() const { return buf_.data(); }
-  const Slot* end() const { return buf_.data() + n_; }
+  Slot* data() { return buf_.get(); }
+  const Slot* data() const { return buf_.get(); }
+  Slot* begin() { return buf_.get(); }
+  Slot* end() { return buf_.get() + n_; }
+  const Slot* begin() const { return buf_.get(); }
+  const Slot* end() const { return buf_.get() + n_; }
   Slot& operator[](size_t k) { return buf_[k]; }
   const Slot& operator[](size_t k) const { return buf_[k]; }
   Slot& back() { return buf_[n_ - 1]; }
@@ -73,8 +74,14 @@ class Slots {
   void pop_to(size_t n) { n_ = n; }  // drops the slots above the n-th
   // By value: `v` may be a slot of this stack.
   void push_back(Slot v) {
-    if (n_ == buf_.size()) reserve(n_ + 1);
+    if (n_ == cap_) grow(n_ + 1);
     buf_[n_++] = v;
+  }
+  // Makes the stack n slots high; the caller sets those above the old height.
+  Slot* raise_to(size_t n) {
+    reserve(n);
+    n_ = n;
+    return begin();
   }
   void resize(size_t n, Slot v = Slot{}) {
     reserve(n);
@@ -107,12 +114,17 @@ class Slots {
 
  private:
   void reserve(size_t n) {
-    if (n > buf_.size()) grow(n);
+    if (n > cap_) grow(n);
   }
-  [[gnu::noinline]] void grow(size_t n) { buf_.resize(std::max({n, 2 * buf_.size(), size_t{16}})); }
+  [[gnu::noinline]] void grow(size_t n) {
+    cap_ = std::max({n, 2 * cap_, size_t{16}});
+    auto bigger = std::make_unique<Slot[]>(cap_);
+    std::copy(begin(), end(), bigger.get());
+    buf_ = std::move(bigger);
+  }
 
-  std::vector<Slot> buf_;  // its size is the capacity
-  size_t n_ = 0;
+  std::unique_ptr<Slot[]> buf_;
+  size_t cap_ = 0, n_ = 0;
 };
 
 // 3.11+: what a localsplus slot may hold.
@@ -188,7 +200,6 @@ class Verifier {
         table_(*opcode_table(code.version)),
         rules_(verifier::rules_for(table_)),
         names_(verifier::names_for(table_)),
-        plains_(verifier::plains_for(table_)),
         file_(file),
         diags_(diags),
         minor_(code.version.minor),
@@ -197,11 +208,12 @@ class Verifier {
   bool run() {
     const size_t n = code_.instrs.size();
     if (n == 0) return true;
+    for (int64_t p = 0; p < std::min<int64_t>(code_.argcount, code_.varnames.size()); ++p)
+      dotted_ |= code_.varnames[static_cast<size_t>(p)].starts_with('.');
+    plains_ = &verifier::plains_for(table_, dotted_);
     if (!check_flags()) return false;
     block_starts(code_, table_, true, sc_.leader);
     if (minor_ >= 11 && !code_.exceptions.empty()) sc_.cover.build(code_);
-    for (int64_t p = 0; p < std::min<int64_t>(code_.argcount, code_.varnames.size()); ++p)
-      dotted_ |= code_.varnames[static_cast<size_t>(p)].starts_with('.');
     sc_.states.clear();
     sc_.head.assign(n, -1);
     sc_.slots.clear();
@@ -261,13 +273,12 @@ class Verifier {
     size_t stray = n;  // 3.11+: the first RETURN_GENERATOR elsewhere, reported last
     for (size_t i = 0; i < n; ++i) {
       const Instr& in = instr(i);
-      const OpRule* r = rules_[in.opcode];
-      if (!r) continue;
-      if (r->role == Role::Yield && !gen)
+      const Role role = (*plains_)[in.opcode].role;
+      if (role == Role::Yield && !gen)
         return fail(in, std::string(name(in)) +
                             " in code without the GENERATOR, COROUTINE or ASYNC_GENERATOR "
                             "flag (add `.flags` with one of them)");
-      if (r->role == Role::ReturnGenerator) {
+      if (role == Role::ReturnGenerator) {
         if (!gen)
           return fail(in, "RETURN_GENERATOR in code without the GENERATOR, COROUTINE or "
                           "ASYNC_GENERATOR flag");
@@ -321,9 +332,10 @@ class Verifier {
   }
 
   // Joins `s` (taken along the edge from `from`) into the states of
-  // instruction i. The caller's `s` is used up.
-  void join(size_t i, State& s, const Instr* from) {
-    if (from) edge(static_cast<size_t>(from - code_.instrs.data()), i);
+  // instruction i. The caller's `s` is used up. `falls`: `from` falls
+  // through to i, an edge check_interruptible knows without a record.
+  void join(size_t i, State& s, const Instr* from, bool falls = false) {
+    if (from && !falls) edge(static_cast<size_t>(from - code_.instrs.data()), i);
     // A loop that enters handlers without leaving them would raise the
     // upper bound forever; past the limit it carries no information.
     s.eh_max = std::min(s.eh_max, kMaxBlocks + 1);
@@ -529,20 +541,38 @@ class Verifier {
     const size_t n = code_.instrs.size();
     // Without such an edge back every path goes forward: no loop to search.
     if (sc_.edges.empty() || !loops_back_) return true;
+    // The walk does not record falling through: every instruction it
+    // reached (the entry, each edge's target, the next of one that falls
+    // through) that does not end the flow falls through, after its other
+    // edges.
+    std::vector<uint8_t>& falls = sc_.color;  // the search's colors, later
+    falls.assign(n, 0);
+    for (const auto& [from, to] : sc_.edges) falls[to] = 1;
+    size_t nfalls = 0;
+    for (size_t v = 0, fell = 0; v < n; ++v) {
+      bool reached = v == 0 || falls[v] || fell;
+      fell = reached && v + 1 < n && !(*plains_)[instr(v).opcode].terminates;
+      falls[v] = static_cast<uint8_t>(fell);
+      nfalls += fell;
+    }
     // Each instruction's successors, each once, in the order the walk first
     // took them (which decides the loop that is reported).
     std::vector<uint32_t>& first = sc_.first;
     std::vector<uint32_t>& succ = sc_.succ;
     std::vector<uint32_t>& end = sc_.end;
     first.assign(n + 1, 0);
-    succ.resize(sc_.edges.size());
+    succ.resize(sc_.edges.size() + nfalls);
     for (const auto& [from, to] : sc_.edges) ++first[from + 1];
-    for (size_t v = 0; v < n; ++v) first[v + 1] += first[v];
+    for (size_t v = 0; v < n; ++v) first[v + 1] += first[v] + falls[v];
     end.assign(first.begin(), first.end() - 1);
-    for (const auto& [from, to] : sc_.edges)
+    auto add = [&](uint32_t from, uint32_t to) {
       if (std::find(succ.begin() + first[from], succ.begin() + end[from], to) ==
           succ.begin() + end[from])
         succ[end[from]++] = to;
+    };
+    for (const auto& [from, to] : sc_.edges) add(from, to);
+    for (size_t v = 0; v < n; ++v)
+      if (falls[v]) add(static_cast<uint32_t>(v), static_cast<uint32_t>(v + 1));
     auto out = [&](uint32_t v) {
       return std::span<const uint32_t>(succ.data() + first[v], end[v] - first[v]);
     };
@@ -589,23 +619,23 @@ class Verifier {
     size_t i = sc_.states[v].instr;
     const size_t n = code_.instrs.size();
     // Then after each instruction, which is the depth before the next one.
-    max_depth_ = std::max(max_depth_, static_cast<int>(s.stack.size()));
+    size_t deepest = s.stack.size();
     for (;;) {
-      if (plain_step(i, s) ? !ok_ : !step(i, s) || !s.live) return;
-      max_depth_ = std::max(max_depth_, static_cast<int>(s.stack.size()));
-      const OpInfo& op = *table_.find(instr(i).opcode);
-      if (op.terminates()) return;
+      const PlainRule& p = (*plains_)[instr(i).opcode];
+      if (p.how != Plain::No && plain_step(i, s, p) ? !ok_ : !step(i, s) || !s.live) break;
+      deepest = std::max(deepest, s.stack.size());
+      if (p.terminates) break;
       if (++i >= n) {
-        fail(instr(n - 1), "execution falls off the end of the code after " +
-                               std::string(op.name));
-        return;
+        fail(instr(n - 1),
+             "execution falls off the end of the code after " + std::string(name(instr(n - 1))));
+        break;
       }
       if (sc_.leader[i]) {
-        join(i, s, &instr(i - 1));
-        return;
+        join(i, s, &instr(i - 1), true);
+        break;
       }
-      edge(i - 1, i);
     }
+    max_depth_ = std::max(max_depth_, static_cast<int>(deepest));
   }
 
   static std::string kind_text(uint32_t k) {
@@ -1110,10 +1140,8 @@ class Verifier {
   // nothing, when step() must do it: not such an instruction, or one whose
   // inputs step() would look at (too few, or one that may not be a value).
   // True when done; ok_ says whether its exception edges passed.
-  [[gnu::always_inline]] bool plain_step(size_t i, State& s) {
+  [[gnu::always_inline]] bool plain_step(size_t i, State& s, const PlainRule& p) {
     const Instr& in = instr(i);
-    const PlainRule& p = plains_[in.opcode];
-    if (p.how == Plain::No || (p.dotted && dotted_)) return false;
     const OpRule& r = *rules_[in.opcode];
     const uint32_t a = in.arg;
     const int pops = r.pops(a);
@@ -1132,20 +1160,77 @@ class Verifier {
         (p.exempt == kAllExempt || k + 1 == p.exempt ? loose : strict) |= s.stack[base + k].kind;
       if ((strict & kChecked) || (loose & (kFuncPending | kFuncTrusted))) return false;
     }
-    const int fall = table_.find(in.opcode)->fall.eval(a);
-    const bool odd = p.odd && (a & 1);
-    // Fixed results that do not match the effect: step()'s internal error.
-    if (p.how != Plain::Fresh && pops + fall != p.count[odd]) return false;
+    if (p.check != PlainCheck::None && !plain_check(i, p, s.stack.data() + base)) return false;
+    const int fall = p.fall.eval(a);
+    const uint32_t odd = a & p.odd;
+    if (p.how != Plain::Fresh) {
+      // Fixed results that do not match the effect: step()'s internal error.
+      if (pops + fall != p.count[odd]) return false;
+      if (p.how >= Plain::Load && !locals_plain(p, a, s)) return false;
+    }
     if (may_unwind(i, s, r) && !exception_edges(i, s, r, pops, pops + fall)) return true;
+    if (p.how >= Plain::Load) {
+      locals_step(p, in, s, base);
+      return true;
+    }
+    // The results: the kept inputs stay where they are.
     const size_t n = static_cast<size_t>(std::max(pops + fall, 0));
-    const size_t keep = p.how == Plain::Fresh ? std::min({size_t{r.keep}, n, depth - base}) : 0;
-    s.stack.pop_to(base + keep);
-    s.stack.resize(base + n, Slot{kVal, kUnknown});
-    if (p.how == Plain::Push)
-      for (size_t k = 0; k < n; ++k) s.stack[base + k] = {p.kinds[odd][k], kUnknown};
-    else if (p.how == Plain::Const)
-      s.stack[base] = const_slot(a);
+    Slot* out = s.stack.raise_to(base + n) + base;
+    switch (p.how) {
+      case Plain::Fresh:
+        for (size_t k = std::min({size_t{r.keep}, n, depth - base}); k < n; ++k)
+          out[k] = {kVal, kUnknown};
+        break;
+      case Plain::Push:
+        for (size_t k = 0; k < n; ++k) out[k] = {p.kinds[odd][k], kUnknown};
+        break;
+      default:
+        out[0] = const_slot(a);
+        break;
+    }
     return true;
+  }
+
+  // plain_step's part of what step() checks of a Container, or of 3.11's
+  // PRECALL n; CALL n pair.
+  bool plain_check(size_t i, const PlainRule& p, const Slot* inputs) const {
+    const uint32_t a = instr(i).arg;
+    switch (p.check) {
+      case PlainCheck::Container:
+        return inputs[0].kind == p.kinds[0][0];
+      case PlainCheck::AfterPrecall:
+        return i > 0 && id(instr(i - 1)) == Name::Precall && instr(i - 1).arg == a &&
+               !sc_.leader[i];
+      case PlainCheck::BeforeCall:
+        return i + 1 < code_.instrs.size() && id(instr(i + 1)) == Name::Call &&
+               instr(i + 1).arg == a;
+      case PlainCheck::None:
+        break;
+    }
+    return true;
+  }
+
+  // 3.11+ LOAD_FAST and STORE_FAST (and their pairs) as plain_step does
+  // them: locals in range, and bound where loaded.
+  static std::array<uint32_t, 2> plain_locals(const PlainRule& p, uint32_t a) {
+    return {p.pair ? a >> 4 : a, a & 15};
+  }
+  bool locals_plain(const PlainRule& p, uint32_t a, const State& s) const {
+    const auto local = plain_locals(p, a);
+    for (int k = 0; k < (p.pair ? 2 : 1); ++k)
+      if (local[k] >= nlocals_ || (p.how == Plain::Load && (s.locals[local[k]] & kUnbound)))
+        return false;
+    return true;
+  }
+  void locals_step(const PlainRule& p, const Instr& in, State& s, size_t base) {
+    const auto local = plain_locals(p, in.arg);
+    const int n = p.pair ? 2 : 1;
+    if (p.how == Plain::Store) {  // STORE_FAST_STORE_FAST: the top to the first local
+      for (int k = 0; k < n; ++k) store_local(in, s, local[k], s.stack.end()[-1 - k]);
+      s.stack.pop_to(base);
+      return;
+    }
+    for (int k = 0; k < n; ++k) s.stack.push_back(load_local(in, s, local[k], false, false));
   }
 
   // One instruction: checks, edges, and the state after it falls through.
@@ -1215,8 +1300,7 @@ class Verifier {
     };
     switch (r->role) {
       case Role::Container: {
-        uint32_t want = op.name.starts_with("LIST_") ? kList
-                        : op.name.starts_with("SET_") ? kSet : kDict;
+        uint32_t want = (*plains_)[in.opcode].kinds[0][0];
         if (top(pops - 1).kind != want)
           return fail(in, std::string(op.name) + " " + std::to_string(a) + " needs the " +
                               (want == kList ? "list (BUILD_LIST)" : want == kSet
@@ -1822,7 +1906,7 @@ class Verifier {
   const OpcodeTable& table_;
   const verifier::Rules& rules_;
   const verifier::Names& names_;
-  const verifier::Plains& plains_;
+  const verifier::Plains* plains_ = nullptr;  // for this code (dotted_ or not)
   const SourceFile& file_;
   Diagnostics& diags_;
   int minor_;

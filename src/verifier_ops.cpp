@@ -283,6 +283,7 @@ Table build(const OpcodeTable& t) {
     const OpInfo* op = t.find(row.name);
     if (!op) continue;
     OpRule& rule = out.rules[op->code] = row.rule;
+    if (rule.form == PopForm::Const) rule.k = 0;  // OpRule::pops takes it for Linear
     out.known[op->code] = true;
     for (std::string_view n : kCannotRaise) rule.cannot_raise |= n == row.name;
     if (row.name == "POP_EXCEPT") rule.cannot_raise = minor >= 11 || minor <= 7;
@@ -334,7 +335,7 @@ PlainRule plain(const OpInfo& op, const OpRule& r, Name name, int minor) {
   if (op.jumps()) return p;
   auto push = [&p](std::initializer_list<uint32_t> even, std::initializer_list<uint32_t> odd) {
     p.how = Plain::Push;
-    p.odd = odd.size() != 0;
+    p.odd = odd.size() != 0 ? 1 : 0;
     p.count[0] = static_cast<uint8_t>(even.size());
     p.count[1] = static_cast<uint8_t>(odd.size());
     std::copy(even.begin(), even.end(), p.kinds[0]);
@@ -385,21 +386,42 @@ PlainRule plain(const OpInfo& op, const OpRule& r, Name name, int minor) {
     case Role::PushNull:
       push({kNull}, {});
       break;
-    case Role::Call:  // 3.11's PRECALL pairing and CALL_KW's names are step()'s
-      if (minor == 11 || name == Name::CallKw) break;
+    case Role::Container:
+      p.how = Plain::Fresh;
+      p.check = PlainCheck::Container;
+      p.kinds[0][0] = op.name.starts_with("LIST_")  ? kList
+                      : op.name.starts_with("SET_") ? kSet
+                                                    : kDict;
+      break;
+    case Role::Call:  // CALL_KW's names are step()'s
+      if (name == Name::CallKw) break;
       p.how = Plain::Fresh;
       p.exempt = name == Name::CallMethod || minor <= 12 ? 1 : 2;  // self or NULL
+      if (minor == 11) p.check = PlainCheck::AfterPrecall;
       break;
-    case Role::LoadFast:  // ≤3.10: no locals state
-      if (minor > 10) break;
-      push({kVal}, {});
+    case Role::Precall:
+      p.how = Plain::Fresh;
+      p.check = PlainCheck::BeforeCall;
+      break;
+    case Role::LoadFast:
       p.dotted = true;
+      if (minor <= 10) {  // no locals state
+        push({kVal}, {});
+      } else if (name != Name::LoadFastAndClear) {
+        p.how = Plain::Load;
+        p.pair = name == Name::LoadFastLoadFast;
+        p.count[0] = p.pair ? 2 : 1;
+      }
       break;
     case Role::StoreFast:
-      if (minor > 10) break;
-      p.how = Plain::Fresh;
-      p.exempt = kAllExempt;
       p.dotted = true;
+      p.exempt = kAllExempt;
+      if (minor <= 10) {
+        p.how = Plain::Fresh;
+      } else if (name == Name::Other || name == Name::StoreFastStoreFast) {  // STORE_FAST
+        p.how = Plain::Store;
+        p.pair = name == Name::StoreFastStoreFast;
+      }
       break;
     case Role::Cell:
       if (minor <= 10 && name == Name::LoadClosure)
@@ -419,7 +441,7 @@ struct Built {
   Table table;
   Rules rules{};
   Names names{};
-  Plains plains{};
+  Plains plains[2]{};  // [dotted]
   explicit Built(const OpcodeTable& t) : table(build(t)) {
     for (size_t op = 0; op < 256; ++op)
       if (table.known[op]) rules[op] = &table.rules[op];
@@ -430,9 +452,19 @@ struct Built {
       for (const auto& [id, text] : kNames)
         if (op.name == text) n = id;
     }
-    for (const OpInfo& op : t.ops)
-      if (rules[op.code])
-        plains[op.code] = plain(op, *rules[op.code], names[op.code], t.version.minor);
+    for (const OpInfo& op : t.ops) {
+      PlainRule& p = plains[0][op.code];
+      if (const OpRule* r = rules[op.code]) {
+        p = plain(op, *r, names[op.code], t.version.minor);
+        p.may_raise = !r->cannot_raise;
+        p.role = r->role;
+      }
+      p.terminates = op.terminates();
+      p.fall = op.fall;
+    }
+    plains[1] = plains[0];
+    for (PlainRule& p : plains[1])
+      if (p.dotted) p.how = Plain::No;
   }
 };
 
@@ -471,10 +503,10 @@ const Names& names_for(const OpcodeTable& t) {
   return b ? b->names : none;
 }
 
-const Plains& plains_for(const OpcodeTable& t) {
+const Plains& plains_for(const OpcodeTable& t, bool dotted) {
   static const Plains none{};
   const Built* b = built_for(t);
-  return b ? b->plains : none;
+  return b ? b->plains[dotted] : none;
 }
 
 const OpRule* rule_for(const OpcodeTable& t, uint8_t opcode) { return rules_for(t)[opcode]; }

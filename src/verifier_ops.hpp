@@ -73,11 +73,13 @@ struct OpRule {
   bool cannot_raise = false;  // no exception edge: the interpreter never unwinds here
   // Inline: the walk asks once per instruction.
   int pops(uint32_t a) const {
+    // Const is Linear with k = 0 (build() makes sure): one branch for both.
+    if (form <= PopForm::Linear)
+      return static_cast<int>(std::min<int64_t>(c + k * static_cast<int64_t>(a), 1 << 20));
     switch (form) {
       case PopForm::Const:
-        return c;
       case PopForm::Linear:
-        return static_cast<int>(std::min<int64_t>(c + k * static_cast<int64_t>(a), 1 << 20));
+        break;
       case PopForm::Bit:
         return c + k * static_cast<int>(a & 1);
       case PopForm::PopCount:
@@ -117,24 +119,44 @@ using Names = std::array<Name, 256>;
 const Names& names_for(const OpcodeTable& t);
 
 // The common instruction, which the walk does without step(): it jumps
-// nowhere, checks nothing but that its inputs are values, and its results
-// have kinds known from the opcode alone.
+// nowhere, checks little more than that its inputs are values, and its
+// results have kinds known from the opcode alone (or from one local).
 enum class Plain : uint8_t {
   No,     // step() does it
   Fresh,  // the results: the kept inputs, then fresh values
-  Push,   // the results: `kinds` (kinds[1] when `odd` and the oparg is odd)
+  Push,   // the results: kinds[oparg & odd]
   Const,  // LOAD_CONST: the constant's kind
+  // The locals ones last (plain_step asks how >= Load):
+  Load,   // 3.11+ LOAD_FAST (`pair`: LOAD_FAST_LOAD_FAST) of a bound local
+  Store,  // 3.11+ STORE_FAST (`pair`: STORE_FAST_STORE_FAST)
+};
+// What else step() checks of it (it reports the failure).
+enum class PlainCheck : uint8_t {
+  None,
+  Container,     // the deepest input is kinds[0][0] (LIST_APPEND's list, ...)
+  AfterPrecall,  // 3.11 CALL n: right after PRECALL n, and no jump target
+  BeforeCall,    // 3.11 PRECALL n: right before CALL n
 };
 struct PlainRule {
+  // For every opcode: what the walk asks of each instruction.
+  bool terminates = false;  // OpInfo::terminates
+  bool may_raise = false;   // has a rule, and !OpRule::cannot_raise
+  Role role = Role::None;
+  StackEffect fall{};  // OpInfo::fall
+  // For plain ones:
   Plain how = Plain::No;
+  PlainCheck check = PlainCheck::None;
   uint8_t exempt = 0;   // 1 + the input (from the bottom) that may be NULL; kAllExempt
-  bool dotted = false;  // step() does it when the code has a parameter named `.x`
-  bool odd = false;
-  uint8_t count[2] = {};  // Push: how many results
+  bool dotted = false;  // No when the code has a parameter named `.x` (plains_for)
+  uint8_t odd = 0;      // 1: an odd oparg has its own results (the oparg's mask)
+  bool pair = false;
+  uint8_t count[2] = {};  // Push, Const, Load, Store: how many results
   uint32_t kinds[2][2] = {};
 };
 constexpr uint8_t kAllExempt = 255;
 using Plains = std::array<PlainRule, 256>;
-const Plains& plains_for(const OpcodeTable& t);
+// `dotted`: for code with a parameter named `.x` (trusted_param in
+// verifier.cpp), where loads and stores of locals are step()'s.
+const Plains& plains_for(const OpcodeTable& t, bool dotted);
 
 }  // namespace pyasm::verifier
