@@ -695,13 +695,14 @@ class Verifier {
   // Exception edges from instruction i with state s (before it runs);
   // `pushes`: how many values it leaves for its inputs when it falls through.
   // Whether instruction i with state s has exception edges: it may raise,
-  // and there is something to unwind to (≤3.7 always: the frame's own
-  // unwinding is checked too; 3.8-3.10 an open block; 3.11+ an exception
-  // entry that covers i). Inline, so that most instructions make no call.
+  // and there is something to unwind to (≤3.10 an open block: with none,
+  // ≤3.7's unwinding has nothing to check, the exception leaves the frame;
+  // 3.11+ an exception entry that covers i). Inline, so that most
+  // instructions make no call.
   bool may_unwind(size_t i, const State& s, const OpRule& r) const {
     if (r.cannot_raise) return false;
     if (minor_ >= 11) return !code_.exceptions.empty() && !sc_.cover.of(i).empty();
-    return minor_ <= 7 || !s.blocks.empty();
+    return !s.blocks.empty();
   }
 
   bool exception_edges(size_t i, const State& s, const OpRule& r, int pops, int pushes) {
