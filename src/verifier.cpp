@@ -1145,7 +1145,7 @@ class Verifier {
     const Instr& in = instr(i);
     const OpRule& r = *rules_[in.opcode];
     const uint32_t a = in.arg;
-    const int pops = r.pops(a);
+    const int pops = p.fixed ? p.pops : r.pops(a);
     const size_t depth = s.stack.size();
     if (static_cast<size_t>(pops) > depth) return false;
     const size_t base = depth - static_cast<size_t>(pops);
@@ -1162,20 +1162,21 @@ class Verifier {
       if ((strict & kChecked) || (loose & (kFuncPending | kFuncTrusted))) return false;
     }
     if (p.check != PlainCheck::None && !plain_check(i, p, s.stack.data() + base)) return false;
-    const int fall = p.fall.eval(a);
-    const uint32_t odd = a & p.odd;
-    if (p.how != Plain::Fresh) {
+    // What the results replace the inputs with: pops + the fall-through effect.
+    int res = p.res;
+    if (!p.fixed) {
+      res = pops + p.fall.eval(a);
       // Fixed results that do not match the effect: step()'s internal error.
-      if (pops + fall != p.count[odd]) return false;
-      if (p.how >= Plain::Load && !locals_plain(p, a, s)) return false;
+      if (p.how != Plain::Fresh && res != p.count[a & p.odd]) return false;
     }
-    if (may_unwind(i, s, r) && !exception_edges(i, s, r, pops, pops + fall)) return true;
+    if (p.how >= Plain::Load && !locals_plain(p, a, s)) return false;
+    if (may_unwind(i, s, r) && !exception_edges(i, s, r, pops, res)) return true;
     if (p.how >= Plain::Load) {
       locals_step(p, in, s, base);
       return true;
     }
     // The results: the kept inputs stay where they are.
-    const size_t n = static_cast<size_t>(std::max(pops + fall, 0));
+    const size_t n = static_cast<size_t>(std::max(res, 0));
     Slot* out = s.stack.raise_to(base + n) + base;
     switch (p.how) {
       case Plain::Fresh:
@@ -1183,7 +1184,7 @@ class Verifier {
           out[k] = {kVal, kUnknown};
         break;
       case Plain::Push:
-        for (size_t k = 0; k < n; ++k) out[k] = {p.kinds[odd][k], kUnknown};
+        for (size_t k = 0; k < n; ++k) out[k] = {p.kinds[a & p.odd][k], kUnknown};
         break;
       default:
         out[0] = const_slot(a);

@@ -341,6 +341,12 @@ PlainRule plain(const OpInfo& op, const OpRule& r, Name name, int minor) {
     std::copy(even.begin(), even.end(), p.kinds[0]);
     std::copy(odd.begin(), odd.end(), p.kinds[1]);
   };
+  // Roles whose one result has a kind of its own.
+  constexpr std::pair<Role, uint32_t> kOne[] = {{Role::GetIter, kIter},   {Role::BuildDict, kDict},
+                                                {Role::BuildList, kList}, {Role::BuildSet, kSet},
+                                                {Role::ToTuple, kTuple},  {Role::PushNull, kNull}};
+  for (const auto& [role, kind] : kOne)
+    if (r.role == role) push({kind}, {});
   switch (r.role) {
     case Role::None:
       p.how = Plain::Fresh;
@@ -367,24 +373,6 @@ PlainRule plain(const OpInfo& op, const OpRule& r, Name name, int minor) {
       break;
     case Role::LoadMethod:
       push({kVal | kNull, kVal}, {});
-      break;
-    case Role::GetIter:
-      push({kIter}, {});
-      break;
-    case Role::BuildDict:
-      push({kDict}, {});
-      break;
-    case Role::BuildList:
-      push({kList}, {});
-      break;
-    case Role::BuildSet:
-      push({kSet}, {});
-      break;
-    case Role::ToTuple:
-      push({kTuple}, {});
-      break;
-    case Role::PushNull:
-      push({kNull}, {});
       break;
     case Role::Container:
       p.how = Plain::Fresh;
@@ -456,8 +444,15 @@ struct Built {
       PlainRule& p = plains[0][op.code];
       if (const OpRule* r = rules[op.code]) {
         p = plain(op, *r, names[op.code], t.version.minor);
-        p.may_raise = !r->cannot_raise;
         p.role = r->role;
+        const int res = r->c + op.fall.c;
+        if (p.how != Plain::No && !p.odd && r->form == PopForm::Const &&
+            op.fall.form == EffectForm::Const && r->c >= 0 && r->c <= 255 && res >= -128 &&
+            res <= 127 && (p.how == Plain::Fresh || res == p.count[0])) {
+          p.fixed = true;
+          p.pops = static_cast<uint8_t>(r->c);
+          p.res = static_cast<int8_t>(res);
+        }
       }
       p.terminates = op.terminates();
       p.fall = op.fall;

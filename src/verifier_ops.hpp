@@ -140,7 +140,6 @@ enum class PlainCheck : uint8_t {
 struct PlainRule {
   // For every opcode: what the walk asks of each instruction.
   bool terminates = false;  // OpInfo::terminates
-  bool may_raise = false;   // has a rule, and !OpRule::cannot_raise
   Role role = Role::None;
   StackEffect fall{};  // OpInfo::fall
   // For plain ones:
@@ -151,6 +150,11 @@ struct PlainRule {
   uint8_t odd = 0;      // 1: an odd oparg has its own results (the oparg's mask)
   bool pair = false;
   uint8_t count[2] = {};  // Push, Const, Load, Store: how many results
+  // Pops and fall-through effect constant: `pops`, and `res` = pops + the
+  // effect (matching `count`), without asking the oparg.
+  bool fixed = false;
+  uint8_t pops = 0;
+  int8_t res = 0;
   uint32_t kinds[2][2] = {};
 };
 constexpr uint8_t kAllExempt = 255;
