@@ -343,17 +343,17 @@ Result jump(OperandContext& ctx, const Expr& e) {
     report(ctx, e.offset, "jump target must be a label, got " + describe(e));
     return fail();
   }
-  auto it = ctx.labels.find(e.value);
-  if (it == ctx.labels.end()) {
+  const LabelDef* l = ctx.labels.find(e.value);
+  if (!l) {
     report(ctx, e.offset, "undefined label '" + std::string(e.value) + "'");
     return fail();
   }
-  if (it->second.index >= ctx.instr_count) {
+  if (l->index >= ctx.instr_count) {
     report(ctx, e.offset, "label '" + std::string(e.value) + "' marks the end of the code; a jump needs an " +
                               "instruction after its label");
     return fail();
   }
-  return {0, it->second.index};
+  return {0, l->index};
 }
 
 // single()'s less common cases and its errors, out of line: inlined, they

@@ -85,6 +85,54 @@ inline uint64_t text_hash(std::string_view s, uint64_t seed = 0) {
   return detail::hash_bytes(seed, s);
 }
 
+// A block's labels by name, in order of definition. The names are views
+// of the source, which outlives the block. Labels written since the last
+// instruction are pending: theirs is the next instruction's index. Few
+// labels are scanned; more get a hash index, kept in step as they come.
+class LabelTable {
+ public:
+  const LabelDef* find(std::string_view name) const {
+    if (entries_.size() <= kScan) {
+      for (const Entry& e : entries_)
+        if (e.name == name) return &e.def;
+      return nullptr;
+    }
+    return find_hashed(name);
+  }
+  // `name` is not in yet.
+  void add(std::string_view name, uint32_t src) {
+    entries_.push_back({name, {-1, src}});
+    ++pending_;
+  }
+  size_t pending() const { return pending_; }
+  // Checked on every instruction: a counter, not the vector's size.
+  void place_pending(int index) {
+    if (pending_) place(index);
+  }
+
+ private:
+  struct Entry {
+    std::string_view name;
+    LabelDef def;
+  };
+  [[gnu::noinline]] void place(int index) {
+    for (size_t i = entries_.size() - pending_; i < entries_.size(); ++i)
+      entries_[i].def.index = index;
+    pending_ = 0;
+  }
+  [[gnu::noinline]] const LabelDef* find_hashed(std::string_view name) const {
+    for (; synced_ < entries_.size(); ++synced_)  // names are unequal (see add)
+      by_name_.add(text_hash(entries_[synced_].name), static_cast<int>(synced_));
+    int i = by_name_.find(text_hash(name), [&](int p) { return entries_[p].name == name; });
+    return i < 0 ? nullptr : &entries_[i].def;
+  }
+  static constexpr size_t kScan = 8;
+  std::vector<Entry> entries_;
+  size_t pending_ = 0;
+  mutable PositionHash by_name_;  // positions in entries_
+  mutable size_t synced_ = 0;
+};
+
 // The first position of a name in a growing table. Most tables are short:
 // those are searched in place (no hashing); a long one gets a hash index,
 // kept in step as the table grows.
@@ -296,7 +344,7 @@ struct OperandContext {
   std::vector<std::string>& names;
   std::vector<std::string>& varnames;
   const CodeRefs& children;
-  const std::map<std::string, LabelDef, std::less<>>& labels;
+  const LabelTable& labels;
   const Sink& sink;
   int instr_count;  // labels at this index mark the end of the code
   // First pass: grow the tables, report errors. Second: tables are final,

@@ -62,14 +62,12 @@ std::shared_ptr<const Code> Resolver::finish() {
 void Resolver::label(const Statement& st) {
   Block& b = cur();
   // Every label, pending or not, is in the map from where it is written.
-  auto it = b.labels.lower_bound(st.name);
-  if (it != b.labels.end() && it->first == st.name) {
+  if (const LabelDef* first = b.labels.find(st.name)) {
     error(st.offset, "duplicate label '" + std::string(st.name) + "'");
-    sink_.diags.note(sink_.file, it->second.src, "first defined here");
+    sink_.diags.note(sink_.file, first->src, "first defined here");
     return;
   }
-  it = b.labels.emplace_hint(it, st.name, LabelDef{-1, st.offset});
-  b.pending_labels.push_back(&it->second);
+  b.labels.add(st.name, st.offset);
 }
 
 void Resolver::unknown_opcode(const Statement& st) {
@@ -116,18 +114,17 @@ void Resolver::instruction(const Statement& st) {
     // A label before them names the whole instruction.
     // Kept (by pointer) until the block is finalised; the parser's copy is
     // gone after this call.
-    if (b.prefixes.size() == b.prefixes_taken) b.labels_before_prefixes = b.pending_labels.size();
+    if (b.prefixes.size() == b.prefixes_taken) b.labels_before_prefixes = b.labels.pending();
     b.prefixes.push_back(arena_.make<Statement>(st));
     return;
   }
   size_t prefix_count = b.prefixes.size() - b.prefixes_taken;
-  if (prefix_count && b.pending_labels.size() > b.labels_before_prefixes)
+  if (prefix_count && b.labels.pending() > b.labels_before_prefixes)
     error(st.offset,
           "a label cannot stand between EXTENDED_ARG and the instruction it "
           "extends; put it before the EXTENDED_ARG lines");
   int index = static_cast<int>(b.instrs.size());
-  for (LabelDef* l : b.pending_labels) l->index = index;
-  b.pending_labels.clear();
+  b.labels.place_pending(index);
   b.yields |= generator_op_[op->code];
   b.instrs.push_back({st.args, op, b.loc, st.offset, static_cast<uint32_t>(b.prefixes_taken),
                       static_cast<uint32_t>(prefix_count),
@@ -398,16 +395,16 @@ bool Resolver::check_prefixes(Block& b) {
 
 std::optional<ExceptionEntry> Resolver::entry_for(Block& b, int start, int end,
                                                   const HandlerSpec& h, uint32_t src) {
-  auto it = b.labels.find(h.label);
-  if (it == b.labels.end()) {
+  const LabelDef* l = b.labels.find(h.label);
+  if (!l) {
     error(h.at, "undefined label '" + h.label + "'");
     return std::nullopt;
   }
-  if (it->second.index >= static_cast<int>(b.instrs.size())) {
+  if (l->index >= static_cast<int>(b.instrs.size())) {
     error(h.at, "handler label '" + h.label + "' marks the end of the code");
     return std::nullopt;
   }
-  return ExceptionEntry{start, end, it->second.index, h.depth, h.lasti, src};
+  return ExceptionEntry{start, end, l->index, h.depth, h.lasti, src};
 }
 
 // The exception table: explicit `.except` entries, and `.try` regions turned
@@ -438,15 +435,15 @@ void Resolver::build_exception_table(Block& b) {
     i = j;
   }
   for (const PendingExcept& ex : b.excepts) {
-    auto start = b.labels.find(ex.start), end = b.labels.find(ex.end);
-    if (start == b.labels.end()) error(ex.start_at, "undefined label '" + ex.start + "'");
-    if (end == b.labels.end()) error(ex.end_at, "undefined label '" + ex.end + "'");
-    if (start == b.labels.end() || end == b.labels.end()) continue;
-    if (end->second.index <= start->second.index) {
+    const LabelDef *start = b.labels.find(ex.start), *end = b.labels.find(ex.end);
+    if (!start) error(ex.start_at, "undefined label '" + ex.start + "'");
+    if (!end) error(ex.end_at, "undefined label '" + ex.end + "'");
+    if (!start || !end) continue;
+    if (end->index <= start->index) {
       error(ex.src, "exception range is empty or reversed");
       continue;
     }
-    if (auto e = entry_for(b, start->second.index, end->second.index, ex.handler, ex.src))
+    if (auto e = entry_for(b, start->index, end->index, ex.handler, ex.src))
       c.exceptions.push_back(*e);
   }
   // CPython looks a handler up in a table sorted by start, with no overlaps.
@@ -466,7 +463,7 @@ std::shared_ptr<Code> Resolver::finalize(Block& b) {
   Code& c = *b.code;
   c.version = version_;
   int errors_before = sink_.diags.error_count();
-  for (LabelDef* l : b.pending_labels) l->index = static_cast<int>(b.instrs.size());
+  b.labels.place_pending(static_cast<int>(b.instrs.size()));
   if (!b.saw_instruction) error(b.offset, "code block '" + b.id + "' has no instructions");
 
   // Explicit tables give the first entries; operands not listed in them

@@ -69,9 +69,7 @@ struct Block {
   std::vector<std::string> signature;  // argument names from `.code f(...)`
   uint32_t sig_flags = 0;              // VARARGS / VARKEYWORDS from the signature
   std::vector<PendingInstr> instrs;
-  std::map<std::string, LabelDef, std::less<>> labels;
-  // Labels written since the last instruction (map nodes do not move).
-  std::vector<LabelDef*> pending_labels;
+  LabelTable labels;
   // Every EXTENDED_ARG line of the block; those from `prefixes_taken` on
   // are the ones so far of the next instruction.
   std::vector<const Statement*> prefixes;

@@ -333,3 +333,21 @@ TEST_CASE("tables and line events of one block do not leak into the next or its 
   CHECK(g.line_events[0].line == 7);
   CHECK(fc.line_events.size() == 1);
 }
+
+TEST_CASE("labels: many in one block, duplicates and undefined ones") {
+  // More labels than LabelTable scans: the hashed lookup finds them too.
+  std::string body;
+  for (int i = 0; i < 12; ++i) body += "L" + std::to_string(i) + ":\n  NOP\n";
+  auto text = [&](const std::string& tail) {
+    return ".python 3.8\n" + body + "LOAD_CONST None\nPOP_JUMP_IF_FALSE L7\n" + tail +
+           "LOAD_CONST None\nRETURN_VALUE\n";
+  };
+  auto good = build(text(""), {3, 8});
+  REQUIRE_MESSAGE(good.code, good.errors);
+  CHECK(good.code->instrs.at(13).target == 7);
+  auto bad = build(text("L3:\n  NOP\nJUMP_ABSOLUTE L99\n"), {3, 8});
+  CHECK_FALSE(bad.code);
+  CHECK(bad.errors.find("error: duplicate label 'L3'") != std::string::npos);
+  CHECK(bad.errors.find("note: first defined here") != std::string::npos);
+  CHECK(bad.errors.find("error: undefined label 'L99'") != std::string::npos);
+}
