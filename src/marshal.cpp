@@ -232,6 +232,26 @@ bool alive_in_compiler(Version v, std::string_view s, uint64_t hash) {
   return false;
 }
 
+// a == b, inline: keys compare texts that are equal nearly always (their
+// hashes agree), mostly short names, for which a call to memcmp costs more.
+inline bool same_text(std::string_view a, std::string_view b) {
+  const size_t n = a.size();
+  if (n != b.size()) return false;
+  const char* p = a.data();
+  const char* q = b.data();
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 < n; i += 8)
+      if (detail::load_le<8>(p + i) != detail::load_le<8>(q + i)) return false;
+    return detail::load_le<8>(p + n - 8) == detail::load_le<8>(q + n - 8);  // the last 8
+  }
+  if (n >= 4)  // the first 4 and the last 4
+    return detail::load_le<4>(p) == detail::load_le<4>(q) &&
+           detail::load_le<4>(p + n - 4) == detail::load_le<4>(q + n - 4);
+  for (size_t i = 0; i < n; ++i)
+    if (p[i] != q[i]) return false;
+  return true;
+}
+
 // The identity the writer gives an object: objects with equal keys are one
 // object, written once and then referenced. By text: 'S' an interned or
 // cached string, 's' a compiler name that is not interned, 'B' cached
@@ -256,7 +276,7 @@ struct Key {
       case 'P': return id == o.id;
       case 'K': return const_equal(value, o.value);
       case 'k': return id == o.id && const_equal(value, o.value);
-      default: return value.text() == o.value.text();
+      default: return same_text(value.text(), o.value.text());
     }
   }
 };
@@ -1481,17 +1501,22 @@ std::string Writer::finish() {
   std::string& out = out_.bytes();
   // One pass: a reference always names an earlier record, numbered by then.
   uint32_t next = 0;
-  for (size_t i = 0; i < recs_.size(); ++i) {
-    Rec& r = recs_[i];
+  // Locals: the stores into `out` could alias the members otherwise.
+  Rec* const recs = recs_.data();
+  const size_t n = recs_.size();
+  char* const bytes = out.data();
+  const bool observing = entries_ != nullptr;
+  for (size_t i = 0; i < n; ++i) {
+    Rec& r = recs[i];
     if (r.target >= 0) {
-      uint32_t s = recs_[r.target].slot_no;
+      uint32_t s = recs[r.target].slot_no;
       const char le[4] = {static_cast<char>(s), static_cast<char>(s >> 8),
                            static_cast<char>(s >> 16), static_cast<char>(s >> 24)};
-      std::memcpy(&out[r.type_pos + 1], le, 4);
+      std::memcpy(bytes + r.type_pos + 1, le, 4);
       continue;
     }
     bool flag = r.flag || (r.referenced && r.slot);
-    if (entries_ && i < rec_places_.size() && rec_places_[i].set) {
+    if (observing && i < rec_places_.size() && rec_places_[i].set) {
       // The rule's flag differed from the file's; unless a reference forces
       // the file's flag anyway, note it.
       if (!(r.referenced && r.flag)) {
@@ -1509,7 +1534,7 @@ std::string Writer::finish() {
       }
     }
     if (flag) {
-      out[r.type_pos] = static_cast<char>(static_cast<uint8_t>(out[r.type_pos]) | kFlagRef);
+      bytes[r.type_pos] = static_cast<char>(static_cast<uint8_t>(bytes[r.type_pos]) | kFlagRef);
       if (r.slot) r.slot_no = next++;
     }
   }
