@@ -700,7 +700,10 @@ class Verifier {
   // 3.11+ an exception entry that covers i). Inline, so that most
   // instructions make no call.
   bool may_unwind(size_t i, const State& s, const OpRule& r) const {
-    if (r.cannot_raise) return false;
+    return !r.cannot_raise && has_handler(i, s);
+  }
+  // Whether an exception at i would find a handler (may_unwind without the rule).
+  bool has_handler(size_t i, const State& s) const {
     if (minor_ >= 11) return !code_.exceptions.empty() && !sc_.cover.of(i).empty();
     return !s.blocks.empty();
   }
@@ -1143,9 +1146,8 @@ class Verifier {
   // True when done; ok_ says whether its exception edges passed.
   [[gnu::always_inline]] bool plain_step(size_t i, State& s, const PlainRule& p) {
     const Instr& in = instr(i);
-    const OpRule& r = *rules_[in.opcode];
     const uint32_t a = in.arg;
-    const int pops = p.fixed ? p.pops : r.pops(a);
+    const int pops = p.fixed ? p.pops : rules_[in.opcode]->pops(a);
     const size_t depth = s.stack.size();
     if (static_cast<size_t>(pops) > depth) return false;
     const size_t base = depth - static_cast<size_t>(pops);
@@ -1170,7 +1172,9 @@ class Verifier {
       if (p.how != Plain::Fresh && res != p.count[a & p.odd]) return false;
     }
     if (p.how >= Plain::Load && !locals_plain(p, a, s)) return false;
-    if (may_unwind(i, s, r) && !exception_edges(i, s, r, pops, res)) return true;
+    if (!p.cannot_raise && has_handler(i, s) &&
+        !exception_edges(i, s, *rules_[in.opcode], pops, res))
+      return true;
     if (p.how >= Plain::Load) {
       locals_step(p, in, s, base);
       return true;
@@ -1180,12 +1184,15 @@ class Verifier {
     Slot* out = s.stack.raise_to(base + n) + base;
     switch (p.how) {
       case Plain::Fresh:
-        for (size_t k = std::min({size_t{r.keep}, n, depth - base}); k < n; ++k)
+        for (size_t k = std::min({size_t{p.keep}, n, depth - base}); k < n; ++k)
           out[k] = {kVal, kUnknown};
         break;
-      case Plain::Push:
-        for (size_t k = 0; k < n; ++k) out[k] = {p.kinds[a & p.odd][k], kUnknown};
+      case Plain::Push: {  // one or two results (`count`, which n matches)
+        const uint32_t* kinds = p.kinds[a & p.odd];
+        out[0] = {kinds[0], kUnknown};
+        if (n > 1) out[1] = {kinds[1], kUnknown};
         break;
+      }
       default:
         out[0] = const_slot(a);
         break;

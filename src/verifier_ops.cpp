@@ -445,6 +445,8 @@ struct Built {
       if (const OpRule* r = rules[op.code]) {
         p = plain(op, *r, names[op.code], t.version.minor);
         p.role = r->role;
+        p.cannot_raise = r->cannot_raise;
+        p.keep = r->keep;
         const int res = r->c + op.fall.c;
         if (p.how != Plain::No && !p.odd && r->form == PopForm::Const &&
             op.fall.form == EffectForm::Const && r->c >= 0 && r->c <= 255 && res >= -128 &&

@@ -142,6 +142,9 @@ struct PlainRule {
   bool terminates = false;  // OpInfo::terminates
   Role role = Role::None;
   StackEffect fall{};  // OpInfo::fall
+  // OpRule's, so that a plain instruction with `fixed` needs no OpRule.
+  bool cannot_raise = false;
+  uint8_t keep = 0;
   // For plain ones:
   Plain how = Plain::No;
   PlainCheck check = PlainCheck::None;
