@@ -2,10 +2,10 @@
 #pragma once
 
 #include <algorithm>
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "pyasm/object.hpp"
@@ -39,9 +39,20 @@ class PositionHash {
     place(hash, pos);
     ++used_;
   }
+  // For a table that only grows, indexed once it is long: adds its entries
+  // [synced, count), entry(i) giving {hash, position} (the entries being
+  // unequal, at most one matches a find).
+  template <class Entry>
+  void sync(size_t count, Entry entry) {
+    for (; synced_ < count; ++synced_) {
+      auto [hash, pos] = entry(synced_);
+      add(hash, pos);
+    }
+  }
   void clear() {
     if (used_) std::fill(slots_.begin(), slots_.end(), Slot{});
     used_ = 0;
+    synced_ = 0;
   }
 
  private:
@@ -64,6 +75,7 @@ class PositionHash {
   std::vector<Slot> slots_;
   size_t mask_ = 0;
   size_t used_ = 0;
+  size_t synced_ = 0;  // entries of the table added by sync()
 };
 
 // A plain decimal of at most 9 digits without a leading zero (as Python's
@@ -121,8 +133,10 @@ class LabelTable {
     pending_ = 0;
   }
   [[gnu::noinline]] const LabelDef* find_hashed(std::string_view name) const {
-    for (; synced_ < entries_.size(); ++synced_)  // names are unequal (see add)
-      by_name_.add(text_hash(entries_[synced_].name), static_cast<int>(synced_));
+    // Names are unequal (see add).
+    by_name_.sync(entries_.size(), [&](size_t i) {
+      return std::pair{text_hash(entries_[i].name), static_cast<int>(i)};
+    });
     int i = by_name_.find(text_hash(name), [&](int p) { return entries_[p].name == name; });
     return i < 0 ? nullptr : &entries_[i].def;
   }
@@ -130,7 +144,6 @@ class LabelTable {
   std::vector<Entry> entries_;
   size_t pending_ = 0;
   mutable PositionHash by_name_;  // positions in entries_
-  mutable size_t synced_ = 0;
 };
 
 // The first position of a name in a growing table. Most tables are short:
@@ -183,9 +196,9 @@ class ConstIndex {
         if (e.hash == hash && equal(e.index)) return e.index;
       return -1;
     }
-    // Entries are unequal constants (see add): at most one matches.
-    for (; synced_ < entries_.size(); ++synced_)
-      by_hash_.add(entries_[synced_].hash, entries_[synced_].index);
+    // Entries are unequal constants (see add).
+    by_hash_.sync(entries_.size(),
+                  [&](size_t i) { return std::pair{entries_[i].hash, entries_[i].index}; });
     return by_hash_.find(hash, equal);
   }
   // consts[index] was appended: indexed unless an equal constant came first.
@@ -200,7 +213,6 @@ class ConstIndex {
   void clear() {
     entries_.clear();
     by_hash_.clear();
-    synced_ = 0;
   }
 
  private:
@@ -211,7 +223,6 @@ class ConstIndex {
   };
   std::vector<Entry> entries_;  // by position
   PositionHash by_hash_;
-  size_t synced_ = 0;
 };
 
 // The co_consts position of constants written as one literal token (a
@@ -239,10 +250,10 @@ class LiteralIndex {
         if (x.kind == e.kind && x.text == e.value) return x.index;
       return -1;
     }
-    // Entries are unequal literals (see add): at most one matches.
-    for (; synced_ < entries_.size(); ++synced_)
-      by_text_.add(text_hash(entries_[synced_].text, entries_[synced_].kind),
-                   static_cast<int>(synced_));
+    // Entries are unequal literals (see add).
+    by_text_.sync(entries_.size(), [&](size_t i) {
+      return std::pair{text_hash(entries_[i].text, entries_[i].kind), static_cast<int>(i)};
+    });
     int i = by_text_.find(text_hash(e.value, e.kind), [&](int i) {
       return entries_[i].kind == e.kind && entries_[i].text == e.value;
     });
@@ -254,7 +265,6 @@ class LiteralIndex {
   void clear() {
     entries_.clear();
     by_text_.clear();
-    synced_ = 0;
   }
 
  private:
@@ -266,7 +276,6 @@ class LiteralIndex {
   };
   std::vector<Entry> entries_;
   PositionHash by_text_;  // positions in entries_
-  size_t synced_ = 0;
 };
 
 // The indexes of the tables being built for one code object, and whether
