@@ -34,8 +34,9 @@ int StackEffect::eval_form(uint32_t a) const {
 namespace {
 
 // Fills by_name_ from ops. A repeated name keeps its first op, as a search
-// from the start would find.
-OpcodeTable with_name_index(OpcodeTable t) {
+// from the start would find. In place: a table is 14 KiB, and every copy
+// at start-up costs each pyasm process its time.
+void add_name_index(OpcodeTable& t) {
   static_assert(std::has_single_bit(OpcodeTable::kNameSlots));
   // At most half full, so that every probe ends at an empty slot quickly.
   if (t.ops.size() * 2 > OpcodeTable::kNameSlots) throw std::logic_error("opcode table too large");
@@ -48,7 +49,6 @@ OpcodeTable with_name_index(OpcodeTable t) {
     t.by_name_[s] = {w.head, w.tail, static_cast<uint16_t>(i + 1),
                      static_cast<uint16_t>(name.size())};
   }
-  return t;
 }
 
 }  // namespace
@@ -86,10 +86,12 @@ namespace {
 #define PYASM_TABLE_FILE "opcodes/opcodes_3_13.inc"
 #include "opcodes/define_table.inc"
 
-const std::array<OpcodeTable, 8> kTables = {
-    with_name_index(v3_6::make()),  with_name_index(v3_7::make()),  with_name_index(v3_8::make()),
-    with_name_index(v3_9::make()),  with_name_index(v3_10::make()), with_name_index(v3_11::make()),
-    with_name_index(v3_12::make()), with_name_index(v3_13::make())};
+const std::array<OpcodeTable, 8> kTables = [] {
+  std::array<OpcodeTable, 8> t = {v3_6::make(),  v3_7::make(),  v3_8::make(),  v3_9::make(),
+                                  v3_10::make(), v3_11::make(), v3_12::make(), v3_13::make()};
+  for (OpcodeTable& one : t) add_name_index(one);
+  return t;
+}();
 
 std::array<const OpcodeTable*, 8> table_pointers() {
   std::array<const OpcodeTable*, 8> out{};
