@@ -101,6 +101,13 @@ Token Lexer::next() {
   for (;;) {
     skip_spaces();
     const char* start = cur_;
+    // A line's end is the token after most names: taken before the
+    // automaton, whose dispatch is an indirect jump.
+    if (*cur_ == '\n' && !at_line_start_) {
+      ++cur_;
+      at_line_start_ = true;
+      return make(TK_NEWLINE, start);
+    }
 #if defined(__SSE2__)
     if (kPlainNameStart[static_cast<unsigned char>(*cur_)]) {
       if (const char* end = plain_name_end()) {
