@@ -8,7 +8,9 @@ In one run, on one core, per version:
   marshal     that interpreter's marshal.loads of every file and
               marshal.dumps of every code object (bench/marshal_ref.py)
   batch       bench_driver (bench/bench_driver.cpp): `pyasm disasm` then
-              `pyasm build` of the text, every file in one process
+              `pyasm build` of the text, every file in one process; run in
+              turns with marshal (each --repeats times), and each side's
+              median taken
   -j N        the batch again on N threads (all cores allowed)
   per file    the real `pyasm disasm F -o T` and `pyasm build T -o P`, one
               process each, as Make runs them (a sample: --ppf-every)
@@ -155,9 +157,14 @@ def measure(version, python, pyasm, driver, args, cores):
         listing = os.path.join(tmp, 'files.txt')
         with open(listing, 'w') as f:
             f.write('\n'.join(files) + '\n')
-        ref = run_json([python, '-E', os.path.join(HERE, 'marshal_ref.py'), listing,
-                        str(args.repeats)])
-        batch = [run_json([driver, '-j', '1', '@' + listing]) for _ in range(args.repeats)]
+        # The reference and the batch in turns, so that a disturbance of the
+        # machine (load left over at the start, another process) falls on
+        # both sides of the ratio rather than on one.
+        refs, batch = [], []
+        for _ in range(args.repeats):
+            refs.append(run_json([python, '-E', os.path.join(HERE, 'marshal_ref.py'), listing,
+                                  str(args.repeats)]))
+            batch.append(run_json([driver, '-j', '1', '@' + listing]))
         scaled = [run_json([driver, '-j', str(args.jobs), '@' + listing], cores)
                   for _ in range(args.repeats)]
         floors = [run_json([driver, '--floors', '-j', '1', '@' + listing])
@@ -167,7 +174,7 @@ def measure(version, python, pyasm, driver, args, cores):
     r = {
         'version': version, 'files': b['files'], 'pyc_bytes': b['in_bytes'],
         'text_bytes': b['text_bytes'],
-        'loads_s': ref['loads_s'], 'dumps_s': ref['dumps_s'],
+        'loads_s': median_of(refs, 'loads_s'), 'dumps_s': median_of(refs, 'dumps_s'),
         'disasm_s': median_of(batch, 'disasm_s'), 'build_s': median_of(batch, 'build_s'),
         'wall1_s': median_of(batch, 'wall_s'), 'wallN_s': median_of(scaled, 'wall_s'),
         'batch_kib': max(x['maxrss_kib'] for x in batch), 'jobs': args.jobs,
