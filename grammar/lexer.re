@@ -61,6 +61,16 @@ void Lexer::skip_spaces() {
   while (*cur_ == ' ') ++cur_;  // the NUL at lim_ stops it
 }
 
+// The bytes after a run of digits that can continue a number literal
+// other than a plain decimal integer (or a span).
+constexpr std::array<bool, 256> kNumberTail = [] {
+  std::array<bool, 256> t{};
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = t[c - 'a' + 'A'] = true;
+  for (int c = '0'; c <= '9'; ++c) t[c] = true;
+  t['_'] = t['.'] = t[':'] = true;
+  return t;
+}();
+
 #if defined(__SSE2__)
 // The bytes a name that no other rule can start begins with: any letter but
 // the string prefixes b, r and u (in either case).
@@ -70,12 +80,20 @@ constexpr std::array<bool, 256> kPlainNameStart = [] {
   return t;
 }();
 
-// Such a name is the run of name characters from here, classified sixteen
+// The bytes the `ident` rule starts with: after a dot, they make a directive.
+constexpr std::array<bool, 256> kIdentStart = [] {
+  std::array<bool, 256> t{};
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = t[c - 'a' + 'A'] = true;
+  t['_'] = true;
+  for (int c = 0x80; c <= 0xff; ++c) t[c] = true;
+  return t;
+}();
+
+// Such a name is the run of name characters from p, classified sixteen
 // bytes at a time: two thirds of a disassembly's tokens are names. nullptr
 // when it cannot tell (a name running to within sixteen bytes of the end),
 // and the automaton takes it.
-const char* Lexer::plain_name_end() const {
-  const char* p = cur_;
+const char* Lexer::plain_name_end(const char* p) const {
   while (lim_ - p >= 16) {
     __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
     // Ranges by one signed comparison each: c - lo + 0x80 is below
@@ -108,14 +126,29 @@ Token Lexer::next() {
       at_line_start_ = true;
       return make(TK_NEWLINE, start);
     }
+    const unsigned char c = static_cast<unsigned char>(*cur_);
 #if defined(__SSE2__)
-    if (kPlainNameStart[static_cast<unsigned char>(*cur_)]) {
-      if (const char* end = plain_name_end()) {
+    // A name, or a directive: a dot and a name.
+    const char* name = kPlainNameStart[c]                                          ? cur_
+                       : c == '.' && kIdentStart[static_cast<unsigned char>(cur_[1])] ? cur_ + 1
+                                                                                      : nullptr;
+    if (name) {
+      if (const char* end = plain_name_end(name)) {
         cur_ = end;
-        return make(TK_IDENT, start);
+        return make(name == start ? TK_IDENT : TK_DIRECTIVE, start);
       }
     }
 #endif
+    // A decimal integer: its digits, unless what follows could make them
+    // part of a longer literal (0x1f, 1_000, 1.5, 1e3, 2j, a span 5:4-12).
+    if (static_cast<unsigned>(c - '0') < 10u) {
+      const char* p = cur_ + 1;
+      while (static_cast<unsigned>(static_cast<unsigned char>(*p) - '0') < 10u) ++p;  // the NUL at lim_ stops it
+      if (!kNumberTail[static_cast<unsigned char>(*p)]) {
+        cur_ = p;
+        return make(TK_INT, start);
+      }
+    }
     const char* YYMARKER = nullptr;
     /*!re2c
       re2c:define:YYCTYPE = "unsigned char";

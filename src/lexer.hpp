@@ -25,7 +25,7 @@ class Lexer {
  private:
   Token make(int type, const char* start);
   void skip_spaces();
-  const char* plain_name_end() const;
+  const char* plain_name_end(const char* p) const;
   const char* base_;
   const char* cur_;
   const char* lim_;

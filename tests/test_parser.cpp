@@ -284,3 +284,51 @@ TEST_CASE("names of every length end where the automaton would end them") {
     }
   }
 }
+
+TEST_CASE("directives and numbers read before the automaton are the automaton's tokens") {
+  // A dot and a name, and a run of digits, are read without re2c's
+  // automaton unless what follows could make the digits part of a longer
+  // literal: each must come out as the automaton's token, near the end of
+  // the text too.
+  struct Number {
+    std::string text;
+    Expr::Kind kind;
+  };
+  const Number numbers[] = {
+      {"7", Expr::kInt},       {"007", Expr::kInt},     {"12345678901234567890123", Expr::kInt},
+      {"1_000", Expr::kInt},   {"0x1f", Expr::kInt},    {"0o17", Expr::kInt},
+      {"0b101", Expr::kInt},   {"1.5", Expr::kFloat},   {"1.", Expr::kFloat},
+      {".5", Expr::kFloat},    {"1e3", Expr::kFloat},   {"12j", Expr::kImag},
+      {"5:4-12", Expr::kSpan}, {"5:4-7:2", Expr::kSpan}};
+  for (const Number& n : numbers) {
+    for (std::string end : {"", " ", "\t", " # c"}) {
+      for (size_t tail : {0, 1, 15, 16, 17}) {
+        for (std::string last : {"", "\n"}) {
+          INFO("operand '" << n.text << "' then '" << end << "', " << tail << " spaces");
+          auto m = parse_ok(".python 3.12\n  NOP " + n.text + end + std::string(tail, ' ') + last);
+          REQUIRE(m.statements.size() == 2);
+          REQUIRE(m.statements[1].args.size() == 1);
+          CHECK(m.statements[1].args[0]->kind == n.kind);
+          CHECK(m.statements[1].args[0]->value == n.text);
+        }
+      }
+    }
+  }
+  for (std::string name : {"line", "end", "b", "r", "u", "_private", "\xc3\xa9t\xc3\xa9", "x1",
+                           "a_directive_name_of_more_than_sixteen_bytes"}) {
+    for (std::string rest : {"", " 1", "  # c", " 'x'"}) {
+      for (std::string last : {"", "\n"}) {
+        INFO("directive '." << name << rest << "'");
+        auto m = parse_ok(".python 3.12\n." + name + rest + last);
+        REQUIRE(m.statements.size() == 2);
+        CHECK(m.statements[1].kind == Statement::kDirective);
+        CHECK(m.statements[1].name == name);
+        CHECK(m.statements[1].args.size() == (rest == " 1" || rest == " 'x'" ? 1u : 0u));
+      }
+    }
+  }
+  auto m = parse_ok(".python 3.12\n  NOP ...\n");
+  REQUIRE(m.statements.size() == 2);
+  CHECK(m.statements[1].args[0]->kind == Expr::kIdent);
+  CHECK(m.statements[1].args[0]->value == "...");
+}
