@@ -36,6 +36,21 @@ void ParseContext::line_statement(Statement::Kind kind, const Token& name, const
   if (kind != Statement::kInstruction) arena_ = &out_.arena();
 }
 
+void ParseContext::line_statement(Statement::Kind kind, const Token& name, Expr::Kind leaf_kind,
+                                  const Token& operand) {
+  struct Single {
+    explicit Single(const Expr& e) : node(e) {}
+    const Expr* slot = &node;
+    Expr node;
+  };
+  std::string_view v = text(operand);
+  if (leaf_kind == Expr::kCodeRef || leaf_kind == Expr::kRaw) v.remove_prefix(1);  // '@' or '$'
+  auto* one = arena_->make<Single>(Expr(leaf_kind, operand.begin, v));
+  uint32_t skip = kind == Statement::kDirective ? 1 : 0;
+  out_.statement({kind, name.begin, text({0, name.begin + skip, name.end}), {&one->slot, 1}});
+  if (kind != Statement::kInstruction) arena_ = &out_.arena();
+}
+
 // The sink may start a new arena at any statement (a `.code` line) and
 // free one (an `.end` line): the next line's nodes go where it says now.
 void ParseContext::commit_line() {

@@ -32,6 +32,10 @@ class ParseContext {
   // one (most lines), handed on at once, as statement() then commit_line()
   // would, without an ExprList. Only when line_empty().
   void line_statement(Statement::Kind kind, const Token& name, const Expr* operand);
+  // The same with one leaf operand (not a string), its node and the
+  // statement's one-item operand array made in one piece.
+  void line_statement(Statement::Kind kind, const Token& name, Expr::Kind leaf_kind,
+                      const Token& operand);
   void drop_line();
   // Whether the current line has nothing yet (its statements were handed on).
   bool line_empty() const { return line_.empty(); }

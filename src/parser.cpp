@@ -161,7 +161,10 @@ void parse(const SourceFile& file, Diagnostics& diags, StatementSink& sink) {
           ctx.label(a);
           ctx.commit_line();
         } else if (n == 3 && b) {
-          ctx.line_statement(kind, a, atom(ctx, q[1], *b));
+          if (*b == Expr::kStr || *b == Expr::kBytes)
+            ctx.line_statement(kind, a, ctx.string(q[1]));
+          else
+            ctx.line_statement(kind, a, *b, q[1]);
         } else if (n == 5 && b && binding(q[2].type) && atom_kind(q[3].type)) {
           Expr* x = atom(ctx, q[1], *b);
           Expr* y = atom(ctx, q[3], *atom_kind(q[3].type));
