@@ -1,5 +1,10 @@
 // Python string and bytes literals: prefixes, quotes and escapes.
 #include <cctype>
+#include <cstdint>
+#include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "parse_context.hpp"
 
@@ -68,8 +73,26 @@ std::optional<std::string_view> plain_string_literal(std::string_view lit, bool&
   bool raw;  // no matter: a plain literal has no backslash
   size_t q = read_prefix(lit, is_bytes, raw);
   std::string_view body = lit.substr(q + 1, lit.size() - q - 2);
-  for (char c : body)
-    if (c == '\\' || static_cast<unsigned char>(c) >= 0x80) return std::nullopt;
+  // Sixteen bytes, then eight, at a time: a byte from 0x80 has its top bit
+  // set, and so has a backslash once compared equal (SSE2) or, in a word,
+  // once XORed with backslashes it is a zero byte (w - 0x01.. & ~w & 0x80..).
+  const char* p = body.data();
+  const char* end = p + body.size();
+#if defined(__SSE2__)
+  for (const __m128i backslashes = _mm_set1_epi8('\\'); end - p >= 16; p += 16) {
+    __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    if (_mm_movemask_epi8(_mm_or_si128(x, _mm_cmpeq_epi8(x, backslashes)))) return std::nullopt;
+  }
+#endif
+  constexpr uint64_t kOnes = 0x0101010101010101, kHigh = 0x8080808080808080;
+  for (; end - p >= 8; p += 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    uint64_t x = w ^ (kOnes * '\\');
+    if ((w & kHigh) || ((x - kOnes) & ~x & kHigh)) return std::nullopt;
+  }
+  for (; p < end; ++p)
+    if (*p == '\\' || static_cast<unsigned char>(*p) >= 0x80) return std::nullopt;
   return body;
 }
 

@@ -332,3 +332,24 @@ TEST_CASE("directives and numbers read before the automaton are the automaton's 
   CHECK(m.statements[1].args[0]->kind == Expr::kIdent);
   CHECK(m.statements[1].args[0]->value == "...");
 }
+
+TEST_CASE("an escape or a non-ASCII byte anywhere in a literal is seen") {
+  // A literal without either is taken as its text, scanned many bytes at a
+  // time: an escape at any position must still be decoded, and non-ASCII in
+  // bytes still refused.
+  for (size_t len = 1; len <= 40; ++len) {
+    for (size_t at = 0; at < len; ++at) {
+      INFO("length " << len << ", at " << at);
+      std::string plain(len, 'a');
+      std::string escaped = plain.substr(0, at) + "\\t" + plain.substr(at + 1);
+      auto m = parse_ok("A '" + escaped + "'\n");
+      std::string want = plain;
+      want[at] = '\t';
+      REQUIRE(m.statements.size() == 1);
+      CHECK(m.statements[0].args[0]->value == want);
+      std::string accented = plain.substr(0, at) + "\xc3\xa9" + plain.substr(at + 1);
+      CHECK(parse_errors("A b'" + accented + "'\n").find("only contain ASCII") !=
+            std::string::npos);
+    }
+  }
+}
