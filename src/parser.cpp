@@ -55,13 +55,20 @@ int binding(int type) {
   return type == TK_PIPE ? 2 : type == TK_PLUS || type == TK_MINUS ? 1 : 0;
 }
 
-// One-token operands and the groups of them a disassembly writes: `x`,
-// `(x, y)`, `(x,)`, `()`, `name(x, y)`. From the operand at q[i], the index
-// past it, or 0 when it is anything else (or an atom the next token would
-// make part of something bigger). q ends with a NEWLINE, which stops every
-// scan.
+// Whether the token is an operator that the grammar takes alone as an
+// operand (`COMPARE_OP <`, `BINARY_OP +`).
+bool symbol_token(int type) {
+  return type == TK_OPSYM || type == TK_PLUS || type == TK_MINUS || type == TK_PIPE;
+}
+
+// One-token operands, negated ones (`-1`), and the groups of them a
+// disassembly writes: `x`, `(x, y)`, `(x,)`, `()`, `name(x, y)`. From the
+// operand at q[i], the index past it, or 0 when it is anything else (or an
+// atom the next token would make part of something bigger). q ends with a
+// NEWLINE, which stops every scan.
 size_t simple_operand(const Token* q, size_t i) {
   auto item_end = [&](size_t j) -> size_t {
+    if (q[j].type == TK_MINUS) ++j;
     if (!atom_kind(q[j].type)) return 0;
     int next = q[j + 1].type;
     return next == TK_COMMA || next == TK_RPAREN || next == TK_NEWLINE ? j + 1 : 0;
@@ -88,19 +95,28 @@ bool simple_operands(const Token* q, size_t n) {
   }
 }
 
+// An atom or a negated one at q[i], as the grammar's actions make it; i
+// moves past it.
+Expr* simple_item(ParseContext& ctx, const Token* q, size_t& i) {
+  if (q[i].type != TK_MINUS) return ++i, atom(ctx, q[i - 1], *atom_kind(q[i - 1].type));
+  const Token& minus = q[i];
+  i += 2;
+  return ctx.negate(minus, atom(ctx, q[i - 1], *atom_kind(q[i - 1].type)));
+}
+
 // The node of the simple_operand() at q[i], made by the calls the
 // grammar's actions would make; i moves past it.
 Expr* simple_node(ParseContext& ctx, const Token* q, size_t& i) {
   const Token& head = q[i];
   bool call = head.type == TK_IDENT && q[i + 1].type == TK_LPAREN;
-  if (!call && head.type != TK_LPAREN) return ++i, atom(ctx, head, *atom_kind(head.type));
+  if (!call && head.type != TK_LPAREN) return simple_item(ctx, q, i);
   i += call ? 2 : 1;
   ExprList* items = nullptr;
   bool trailing_comma = false;
   while (q[i].type != TK_RPAREN) {
-    Expr* e = atom(ctx, q[i], *atom_kind(q[i].type));
+    Expr* e = simple_item(ctx, q, i);
     items = items ? ctx.append(items, e) : ctx.list(e);
-    trailing_comma = q[++i].type == TK_COMMA;
+    trailing_comma = q[i].type == TK_COMMA;
     if (trailing_comma) ++i;
   }
   ++i;
@@ -165,6 +181,8 @@ void parse(const SourceFile& file, Diagnostics& diags, StatementSink& sink) {
             ctx.line_statement(kind, a, ctx.string(q[1]));
           else
             ctx.line_statement(kind, a, *b, q[1]);
+        } else if (n == 3 && symbol_token(q[1].type)) {
+          ctx.line_statement(kind, a, Expr::kSymbol, q[1]);
         } else if (n == 5 && b && binding(q[2].type) && atom_kind(q[3].type)) {
           Expr* x = atom(ctx, q[1], *b);
           Expr* y = atom(ctx, q[3], *atom_kind(q[3].type));

@@ -237,6 +237,10 @@ TEST_CASE("the fast path for simple lines builds the tree Lemon builds") {
       ".names a, b, c\n"
       "  NOP x, (1, 2), f(y), (), (z,), k()\n"
       "  NOP a b, c\n  NOP (a b)\n  NOP (-1, 2)\n  NOP {1, 2}\n"
+      "  COMPARE_OP ==\n  BINARY_OP +\n  NOP -\n  NOP |\n  NOP -x, -(1)\n  NOP - 2.5\n"
+      "  LOAD_CONST (None, None, -1)\n  LOAD_CONST (-1,)\n  LOAD_CONST (-1)\n  NOP f(-1, -y)\n"
+      "  NOP -1 + 2\n  NOP -1 | 2\n  NOP --1\n  NOP -, 1\n  NOP <, 1\n  NOP *x\n  NOP -'a'\n"
+      ".consts -1, -2.5, -3j\n"
       "RETURN_VALUE";
   std::string prefix = "\x01\n";  // a lexical error, then the same lines
   pyasm::SourceFile fast{"t.pyasm", body}, slow{"t.pyasm", prefix + body};
@@ -251,7 +255,7 @@ TEST_CASE("the fast path for simple lines builds the tree Lemon builds") {
     size_t n = std::stoul(fast_dump.substr(at + 1, end - at - 1));
     fast_dump.replace(at + 1, end - at - 1, std::to_string(n + prefix.size()));
   }
-  CHECK(a.statements.size() == 43);
+  CHECK(a.statements.size() == 61);
   CHECK(fast_dump == slow_dump);
 }
 
