@@ -117,9 +117,16 @@ bool decode_string_literal(std::string_view lit, bool& is_bytes, std::string& va
       i += n;
       continue;
     }
-    if (c != '\\' || raw) {
+    if (c != '\\') {  // a run of plain ASCII, appended at once
+      size_t j = i + 1;
+      while (j < end && lit[j] != '\\' && static_cast<unsigned char>(lit[j]) < 0x80) ++j;
+      value.append(lit, i, j - i);
+      i = j;
+      continue;
+    }
+    if (raw) {
       value += c;
-      if (c == '\\' && raw && i + 1 < end) value += lit[++i];  // r'\'' keeps both
+      if (i + 1 < end) value += lit[++i];  // r'\'' keeps both
       ++i;
       continue;
     }

@@ -101,7 +101,9 @@ TEST_CASE("string escapes decode like Python's") {
       "A b'\\xff\\0'\n"
       "A \"héllo\"\n"
       "A '\\ud800'\n"
-      "A '\\d'\n");
+      "A '\\d'\n"
+      "A r'ab\\'cd\\\\ef'\n"
+      "A 'x\xc3\xa9yz\\tw'\n");
   auto& s = m.statements;
   CHECK(s[0].args[0]->value == "a\tb\nAA\xc3\xa9\xf0\x9f\x98\x80\\'q");
   CHECK(s[1].args[0]->value == "\\n");
@@ -109,6 +111,8 @@ TEST_CASE("string escapes decode like Python's") {
   CHECK(s[3].args[0]->value == "h\xc3\xa9llo");
   CHECK(s[4].args[0]->value == "\xed\xa0\x80");  // surrogatepass
   CHECK(s[5].args[0]->value == "\\d");           // unknown escape kept
+  CHECK(s[6].args[0]->value == "ab\\'cd\\\\ef");  // raw: backslashes kept
+  CHECK(s[7].args[0]->value == "x\xc3\xa9yz\tw");
 }
 
 TEST_CASE("plain literals: the text between the quotes, str or bytes by the prefix") {
