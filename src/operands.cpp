@@ -77,17 +77,23 @@ std::optional<std::string_view> as_name(const Expr& e) {
   return std::nullopt;
 }
 
-// Index of `name` in co_names, appending it when the table is not fixed.
-std::optional<uint32_t> name_index(OperandContext& ctx, std::string_view name, uint32_t at) {
+// A name not in co_names yet: appended, unless the table is fixed.
+[[gnu::noinline]] std::optional<uint32_t> new_name(OperandContext& ctx, std::string_view name,
+                                                   uint32_t at) {
   auto& names = ctx.names;
-  int i = ctx.tables.names_ix.find(names, name);
-  if (i >= 0) return i;
   if (ctx.tables.names_fixed) {
     report(ctx, at, "name '" + std::string(name) + "' is not listed in .names");
     return std::nullopt;
   }
   names.emplace_back(name);
   return static_cast<uint32_t>(names.size() - 1);
+}
+
+// Index of `name` in co_names, appending it when the table is not fixed.
+std::optional<uint32_t> name_index(OperandContext& ctx, std::string_view name, uint32_t at) {
+  int i = ctx.tables.names_ix.find(ctx.names, name);
+  if (i >= 0) return i;
+  return new_name(ctx, name, at);
 }
 
 bool uses_localsplus(const OperandContext& ctx) { return ctx.table.version.at_least(11); }
@@ -169,11 +175,10 @@ std::optional<uint32_t> deref_index(OperandContext& ctx, std::string_view name, 
   return static_cast<uint32_t>(cell >= 0 ? cell : static_cast<int>(code.cellvars.size()) + free);
 }
 
-std::optional<uint32_t> const_index(OperandContext& ctx, const Expr& e) {
+// The co_consts index of the constant `e`, a literal not in the literal
+// index if `literal`: evaluated, and appended unless an equal one is in.
+std::optional<uint32_t> new_const(OperandContext& ctx, const Expr& e, bool literal) {
   Tables& t = ctx.tables;
-  bool literal = LiteralIndex::holds(e);
-  if (literal)
-    if (int i = t.literal_index.find(e); i >= 0) return i;
   ObjectPtr obj = eval_const(e, ctx.children, ctx.sink);
   if (!obj) return std::nullopt;
   auto& consts = ctx.consts;
@@ -217,7 +222,7 @@ std::string joined(std::span<const std::string_view> list) {
 
 // COMPARE_OP: index into cmp_op, packed with a mask from 3.12 and a
 // to-bool bit (`bool(==)`) in 3.13.
-Result compare(OperandContext& ctx, const Expr& e) {
+[[gnu::noinline]] Result compare(OperandContext& ctx, const Expr& e) {
   const Expr* inner = &e;
   bool to_bool = false;
   if (e.kind == Expr::kCall && e.value == "bool" && e.kids.size() == 1) {
@@ -250,7 +255,8 @@ bool is_flag(const Expr& e, std::string_view flag) {
 // `NULL + name` (LOAD_GLOBAL) or `NULL|self + name` (LOAD_ATTR and
 // LOAD_SUPER_ATTR): (name << 1) | bit. 3.13's dis writes the flag after the
 // name (`print + NULL`); both orders are accepted in every version.
-Result name_with_flag(OperandContext& ctx, const Expr& e, std::string_view flag_text) {
+[[gnu::noinline]] Result name_with_flag(OperandContext& ctx, const Expr& e,
+                                        std::string_view flag_text) {
   const Expr* name = &e;
   uint32_t bit = 0;
   if (e.kind == Expr::kBinary && e.value == "+") {
@@ -338,7 +344,7 @@ bool format_flags(OperandContext& ctx, const Expr& e, uint32_t& out, bool allow_
   return false;
 }
 
-Result jump(OperandContext& ctx, const Expr& e) {
+[[gnu::noinline]] Result jump(OperandContext& ctx, const Expr& e) {
   if (e.kind != Expr::kIdent) {
     report(ctx, e.offset, "jump target must be a label, got " + describe(e));
     return fail();
@@ -395,40 +401,90 @@ Result jump(OperandContext& ctx, const Expr& e) {
   return fail();
 }
 
+Result to_result(std::optional<uint32_t> i) {
+  return i ? Result{*i} : fail();
+}
+
+// single()'s general cases by kind (with their errors), out of line.
+[[gnu::noinline]] Result number_operand(const OpInfo& op, OperandContext& ctx, const Expr& e) {
+  if (e.kind != Expr::kInt) return wrong_operand(op, ctx, e);
+  auto v = parse_u32(e.value);
+  return v ? Result{*v} : out_of_range(ctx, e);
+}
+
+[[gnu::noinline]] Result const_operand(OperandContext& ctx, const Expr& e, bool literal) {
+  return to_result(new_const(ctx, e, literal));
+}
+
+[[gnu::noinline]] Result new_name_operand(OperandContext& ctx, const Expr& e) {
+  return to_result(new_name(ctx, e.value, e.offset));
+}
+
+[[gnu::noinline]] Result name_operand(const OpInfo& op, OperandContext& ctx, const Expr& e) {
+  auto n = as_name(e);
+  if (!n) return wrong_operand(op, ctx, e);
+  return to_result(name_index(ctx, *n, e.offset));
+}
+
+[[gnu::noinline]] Result variable_operand(const OpInfo& op, OperandContext& ctx, const Expr& e) {
+  auto n = as_name(e);
+  if (!n) return wrong_operand(op, ctx, e);
+  bool final_local = false;
+  auto i = op.kind == ArgKind::Local ? local_index(ctx, *n, e.offset, &final_local)
+                                     : deref_index(ctx, *n, e.offset);
+  if (!i) return fail();
+  Result r{*i};
+  r.again = !final_local;
+  return r;
+}
+
+bool named(const Expr& e) {
+  return e.kind == Expr::kIdent || e.kind == Expr::kStr;
+}
+
+// single()'s common cases, which it jumps to: an oparg found in the tables
+// as they stand, in a function with no frame to set up. Anything else goes
+// on (a tail call) to the kind's general case above, with the frame and
+// the error messages, which each operand paid for when they were inlined.
+[[gnu::noinline]] Result number_hot(const OpInfo& op, OperandContext& ctx, const Expr& e) {
+  if (e.kind == Expr::kInt)
+    if (auto v = plain_decimal(e.value)) return {static_cast<uint32_t>(*v)};
+  return number_operand(op, ctx, e);
+}
+
+[[gnu::noinline]] Result const_hot(OperandContext& ctx, const Expr& e) {
+  bool literal = LiteralIndex::holds(e);
+  if (literal)
+    if (int i = ctx.tables.literal_index.find(e); i >= 0) return {static_cast<uint32_t>(i)};
+  return const_operand(ctx, e, literal);
+}
+
+[[gnu::noinline]] Result name_hot(const OpInfo& op, OperandContext& ctx, const Expr& e) {
+  if (!named(e) || !NameIndex::scanned(ctx.names)) return name_operand(op, ctx, e);
+  if (int i = NameIndex::scan(ctx.names, e.value); i >= 0) return {static_cast<uint32_t>(i)};
+  return new_name_operand(ctx, e);
+}
+
+// A co_varnames entry's index is final in every version (see localsplus_index).
+[[gnu::noinline]] Result local_hot(const OpInfo& op, OperandContext& ctx, const Expr& e) {
+  if (named(e) && NameIndex::scanned(ctx.varnames))
+    if (int i = NameIndex::scan(ctx.varnames, e.value); i >= 0) return {static_cast<uint32_t>(i)};
+  return variable_operand(op, ctx, e);
+}
+
 Result single(const OpInfo& op, const Expr& e, OperandContext& ctx) {
   switch (op.kind) {
     case ArgKind::None: return fail();
-    case ArgKind::Number: {
-      if (e.kind == Expr::kInt) {
-        auto v = parse_u32(e.value);
-        if (v) return {*v};
-        return out_of_range(ctx, e);
-      }
-      break;
-    }
-    case ArgKind::Const: {
-      auto i = const_index(ctx, e);
-      return i ? Result{*i} : fail();
-    }
-    case ArgKind::Name: {
-      auto n = as_name(e);
-      if (!n) break;
-      auto i = name_index(ctx, *n, e.offset);
-      return i ? Result{*i} : fail();
-    }
-    case ArgKind::SuperAttr: break;  // handled with its operand list
+    case ArgKind::Number:
+      return number_hot(op, ctx, e);
+    case ArgKind::Const:
+      return const_hot(ctx, e);
+    case ArgKind::Name:
+      return name_hot(op, ctx, e);
     case ArgKind::Local:
-    case ArgKind::Free: {
-      auto n = as_name(e);
-      if (!n) break;
-      bool final_local = false;
-      auto i = op.kind == ArgKind::Local ? local_index(ctx, *n, e.offset, &final_local)
-                                         : deref_index(ctx, *n, e.offset);
-      if (!i) return fail();
-      Result r{*i};
-      r.again = !final_local;
-      return r;
-    }
+      return local_hot(op, ctx, e);
+    case ArgKind::Free:
+      return variable_operand(op, ctx, e);
     case ArgKind::JumpRel:
     case ArgKind::JumpBack:
     case ArgKind::JumpAbs: return jump(ctx, e);
@@ -444,6 +500,7 @@ Result single(const OpInfo& op, const Expr& e, OperandContext& ctx) {
     case ArgKind::FormatValue:
     case ArgKind::ConvertValue:
       return flags_operand(op, ctx, e);
+    case ArgKind::SuperAttr:  // handled with its operand list
     case ArgKind::FastPair: break;
   }
   return wrong_operand(op, ctx, e);

@@ -92,6 +92,27 @@ inline std::optional<int> plain_decimal(std::string_view text) {
   return v;
 }
 
+// a == b without a call (to memcmp), which would make the functions that
+// scan the tables below save registers and set up a frame on every call:
+// eight bytes a time, the last eight overlapping, and a short text in two
+// overlapping loads (most names are short).
+inline bool equal_text(std::string_view a, std::string_view b) {
+  const size_t n = a.size();
+  if (n != b.size()) return false;
+  const char* p = a.data();
+  const char* q = b.data();
+  if (n >= 8) {
+    for (size_t i = 8; i < n; i += 8)
+      if (detail::load_le<8>(p + i - 8) != detail::load_le<8>(q + i - 8)) return false;
+    return detail::load_le<8>(p + n - 8) == detail::load_le<8>(q + n - 8);
+  }
+  if (n >= 4)
+    return detail::load_le<4>(p) == detail::load_le<4>(q) &&
+           detail::load_le<4>(p + n - 4) == detail::load_le<4>(q + n - 4);
+  // 0 to 3 bytes: the first, the middle and the last cover them.
+  return n == 0 || (p[0] == q[0] && p[n / 2] == q[n / 2] && p[n - 1] == q[n - 1]);
+}
+
 // A text's hash for a PositionHash (`seed` tells kinds of text apart).
 inline uint64_t text_hash(std::string_view s, uint64_t seed = 0) {
   return detail::hash_bytes(seed, s);
@@ -106,7 +127,7 @@ class LabelTable {
   const LabelDef* find(std::string_view name) const {
     if (entries_.size() <= kScan) {
       for (const Entry& e : entries_)
-        if (e.name == name) return &e.def;
+        if (equal_text(e.name, name)) return &e.def;
       return nullptr;
     }
     return find_hashed(name);
@@ -152,10 +173,15 @@ class LabelTable {
 class NameIndex {
  public:
   int find(const std::vector<std::string>& v, std::string_view name) {
-    if (v.size() > kScan) return find_hashed(v, name);
-    // Inline (a lookup per name operand); the hashed case out of line.
+    if (!scanned(v)) return find_hashed(v, name);
+    return scan(v, name);  // inline (a lookup per name operand); the hashed case out of line
+  }
+  // Whether `v` is short enough to be scanned, and the scan (find() on
+  // a short table, for a caller that keeps the other case out of line).
+  static bool scanned(const std::vector<std::string>& v) { return v.size() <= kScan; }
+  static int scan(const std::vector<std::string>& v, std::string_view name) {
     for (size_t i = 0; i < v.size(); ++i)
-      if (v[i] == name) return static_cast<int>(i);
+      if (equal_text(v[i], name)) return static_cast<int>(i);
     return -1;
   }
   // Empty, for the next table (keeps what it has allocated).
@@ -247,17 +273,10 @@ class LiteralIndex {
   int find(const Expr& e) {
     if (entries_.size() <= kScan) {
       for (const Entry& x : entries_)
-        if (x.kind == e.kind && x.text == e.value) return x.index;
+        if (x.kind == e.kind && equal_text(x.text, e.value)) return x.index;
       return -1;
     }
-    // Entries are unequal literals (see add).
-    by_text_.sync(entries_.size(), [&](size_t i) {
-      return std::pair{text_hash(entries_[i].text, entries_[i].kind), static_cast<int>(i)};
-    });
-    int i = by_text_.find(text_hash(e.value, e.kind), [&](int i) {
-      return entries_[i].kind == e.kind && entries_[i].text == e.value;
-    });
-    return i < 0 ? -1 : entries_[i].index;
+    return find_hashed(e);
   }
   // After find(e) failed: `e` is the constant at `index`.
   void add(const Expr& e, int index) { entries_.push_back({e.kind, e.value, index}); }
@@ -268,6 +287,16 @@ class LiteralIndex {
   }
 
  private:
+  [[gnu::noinline]] int find_hashed(const Expr& e) {
+    // Entries are unequal literals (see add).
+    by_text_.sync(entries_.size(), [&](size_t i) {
+      return std::pair{text_hash(entries_[i].text, entries_[i].kind), static_cast<int>(i)};
+    });
+    int i = by_text_.find(text_hash(e.value, e.kind), [&](int i) {
+      return entries_[i].kind == e.kind && entries_[i].text == e.value;
+    });
+    return i < 0 ? -1 : entries_[i].index;
+  }
   static constexpr size_t kScan = 16;
   struct Entry {
     Expr::Kind kind;
