@@ -85,7 +85,9 @@ std::optional<std::string_view> as_name(const Expr& e) {
     report(ctx, at, "name '" + std::string(name) + "' is not listed in .names");
     return std::nullopt;
   }
-  names.emplace_back(name);
+  // From the range: GCC inlines that constructor, and calls the (pointer,
+  // size) one that emplace_back(name) would use.
+  names.emplace_back(name.begin(), name.end());
   return static_cast<uint32_t>(names.size() - 1);
 }
 
@@ -150,7 +152,7 @@ std::optional<uint32_t> local_index(OperandContext& ctx, std::string_view name, 
     return std::nullopt;
   }
   // Only the collect pass appends (the tables are fixed for the other).
-  varnames.emplace_back(name);
+  varnames.emplace_back(name.begin(), name.end());
   if (uses_localsplus(ctx) && !final_local) return 0;
   if (final_local) *final_local = true;
   return static_cast<uint32_t>(varnames.size() - 1);
@@ -245,38 +247,63 @@ std::string joined(std::span<const std::string_view> list) {
   return {(*idx << 4) | mask};
 }
 
+[[gnu::noinline]] Result flag_expected(OperandContext& ctx, const Expr& e,
+                                       std::string_view flag_text) {
+  report(ctx, e.offset,
+         "expected '" + std::string(flag_text) + " + name' or 'name + " + std::string(flag_text) +
+             "'");
+  return fail();
+}
+
 // Is `e` the flag text `NULL` or `NULL|self`?
 bool is_flag(const Expr& e, std::string_view flag) {
-  if (e.kind == Expr::kIdent) return e.value == flag;
-  return e.kind == Expr::kBinary && e.value == "|" && e.kids[0]->value == "NULL" &&
-         e.kids[1]->value == "self" && flag == "NULL|self";
+  if (e.kind == Expr::kIdent) return equal_text(e.value, flag);
+  return e.kind == Expr::kBinary && equal_text(e.value, "|") &&
+         equal_text(e.kids[0]->value, "NULL") && equal_text(e.kids[1]->value, "self") &&
+         equal_text(flag, "NULL|self");
+}
+
+bool named(const Expr& e) {
+  return e.kind == Expr::kIdent || e.kind == Expr::kStr;
+}
+
+// The name of a flagged operand (see name_with_flag): (index << 1) | bit.
+[[gnu::noinline]] Result flagged_name(OperandContext& ctx, const Expr& name, uint32_t bit) {
+  auto n = as_name(name);
+  if (!n) {
+    report(ctx, name.offset, "expected a name, got " + describe(name));
+    return fail();
+  }
+  auto i = name_index(ctx, *n, name.offset);
+  if (!i) return fail();
+  return {(*i << 1) | bit};
+}
+
+// flagged_name of a name or string not in co_names yet.
+[[gnu::noinline]] Result new_flagged_name(OperandContext& ctx, const Expr& name, uint32_t bit) {
+  auto i = new_name(ctx, name.value, name.offset);
+  if (!i) return fail();
+  return {(*i << 1) | bit};
 }
 
 // `NULL + name` (LOAD_GLOBAL) or `NULL|self + name` (LOAD_ATTR and
 // LOAD_SUPER_ATTR): (name << 1) | bit. 3.13's dis writes the flag after the
-// name (`print + NULL`); both orders are accepted in every version.
+// name (`print + NULL`); both orders are accepted in every version. A name
+// in a short co_names is found here; the rest is a tail call.
 [[gnu::noinline]] Result name_with_flag(OperandContext& ctx, const Expr& e,
                                         std::string_view flag_text) {
   const Expr* name = &e;
   uint32_t bit = 0;
-  if (e.kind == Expr::kBinary && e.value == "+") {
+  if (e.kind == Expr::kBinary && equal_text(e.value, "+")) {
     bool before = is_flag(*e.kids[0], flag_text);
-    if (!before && !is_flag(*e.kids[1], flag_text)) {
-      report(ctx, e.offset, "expected '" + std::string(flag_text) + " + name' or 'name + " +
-                                std::string(flag_text) + "'");
-      return fail();
-    }
+    if (!before && !is_flag(*e.kids[1], flag_text)) return flag_expected(ctx, e, flag_text);
     bit = 1;
     name = e.kids[before ? 1 : 0];
   }
-  auto n = as_name(*name);
-  if (!n) {
-    report(ctx, name->offset, "expected a name, got " + describe(*name));
-    return fail();
-  }
-  auto i = name_index(ctx, *n, name->offset);
-  if (!i) return fail();
-  return {(*i << 1) | bit};
+  if (!named(*name) || !NameIndex::scanned(ctx.names)) return flagged_name(ctx, *name, bit);
+  if (int i = NameIndex::scan(ctx.names, name->value); i >= 0)
+    return {(static_cast<uint32_t>(i) << 1) | bit};
+  return new_flagged_name(ctx, *name, bit);
 }
 
 // LOAD_SUPER_ATTR: (name << 2) | (two-argument super(C, self) << 1) | method.
@@ -436,10 +463,6 @@ Result to_result(std::optional<uint32_t> i) {
   Result r{*i};
   r.again = !final_local;
   return r;
-}
-
-bool named(const Expr& e) {
-  return e.kind == Expr::kIdent || e.kind == Expr::kStr;
 }
 
 // single()'s common cases, which it jumps to: an oparg found in the tables
