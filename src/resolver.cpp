@@ -105,8 +105,24 @@ void Resolver::instruction(const Statement& st) {
   Block& b = cur();
   b.saw_instruction = true;
   const OpInfo* op = table_.find(st.name);
+  // The common case here, where it makes no call (and so needs no frame):
+  // a known opcode other than CACHE and EXTENDED_ARG, with no EXTENDED_ARG
+  // line or label before it, and room in the list. The rest is a tail call.
+  if (!op || op == cache_op_ || op->code == table_.extended_arg ||
+      b.prefixes.size() != b.prefixes_taken || b.labels.pending() ||
+      b.instrs.size() == b.instrs.capacity())
+    return other_instruction(st, op);
+  if (b.instrs.size() == b.instrs.capacity()) __builtin_unreachable();  // no growing code
+  b.yields |= generator_op_[op->code];
+  b.instrs.push_back({st.args, op, b.loc, st.offset, static_cast<uint32_t>(b.prefixes_taken), 0,
+                      b.open_regions.empty() ? -1 : b.open_regions.back(), b.line_pending});
+  b.line_pending = false;
+}
+
+void Resolver::other_instruction(const Statement& st, const OpInfo* op) {
+  Block& b = cur();
   if (!op) return unknown_opcode(st);
-  if (version_.at_least(11) && op->name == "CACHE")
+  if (op == cache_op_)
     return error(st.offset, "CACHE entries are inserted by the assembler; do not write them");
   if (op->code == table_.extended_arg) {
     // Normally inserted by the encoder; written out, they fix how many

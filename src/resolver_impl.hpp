@@ -100,6 +100,7 @@ class Resolver {
       : sink_{file, diags}, table_(*opcode_table(v)), version_(v), done_(done) {
     for (std::string_view name : {"YIELD_VALUE", "YIELD_FROM", "RETURN_GENERATOR"})
       if (const OpInfo* op = table_.find(name)) generator_op_[op->code] = true;
+    if (version_.at_least(11)) cache_op_ = table_.find("CACHE");
   }
 
   std::shared_ptr<const Code> run(const Module& m);
@@ -116,6 +117,7 @@ class Resolver {
   void statement(const Statement& st);
   void label(const Statement& st);
   void instruction(const Statement& st);
+  [[gnu::noinline]] void other_instruction(const Statement& st, const OpInfo* op);
   void directive(const Statement& st);
   void open_block(const Statement& st);
   void close_block(uint32_t at);
@@ -158,6 +160,7 @@ class Resolver {
   // By opcode: the instructions that make a function a generator (see
   // set_defaults), looked up as each instruction is read.
   std::array<bool, 256> generator_op_{};
+  const OpInfo* cache_op_ = nullptr;  // CACHE, which is not written (3.11+)
   std::vector<std::unique_ptr<Block>> stack_;
   const BlockDone* done_;  // see parse_and_resolve
   bool aborted_ = false;  // an error that makes going on pointless
