@@ -54,7 +54,62 @@ std::optional<std::vector<std::string>> Resolver::name_list(const Statement& st)
   return out;
 }
 
+namespace {
+
+// A span L:C-EC or L:C-EL:EC whose numbers have at most 9 digits (no
+// overflow to check), as `loc`; false for anything else, which
+// other_line_directive reads (and reports).
+bool short_span(std::string_view text, Location& loc) {
+  int n[4] = {0, 0, 0, 0};
+  int count = 0;
+  const char* p = text.data();
+  const char* end = p + text.size();
+  while (p < end && count < 4) {
+    const char* digits = p;
+    uint32_t v = 0;
+    for (unsigned d; p < end && (d = static_cast<unsigned char>(*p - '0')) < 10; ++p)
+      v = v * 10 + d;
+    if (p == digits || p - digits > 9) return false;
+    n[count++] = static_cast<int>(v);
+    if (p < end) ++p;  // past ':' or '-'
+  }
+  if (count == 3)
+    loc = {n[0], n[0], n[1], n[2]};
+  else
+    loc = {n[0], n[2], n[1], n[3]};
+  return loc.end_line >= loc.line;
+}
+
+}  // namespace
+
+// The common `.line N` and (3.11+) `.line L:C-EC` here, where nothing is
+// called (no frame; a `.line` precedes most instructions); the rest, and
+// every error, in other_line_directive.
 void Resolver::line_directive(const Statement& st) {
+  if (st.args.size() != 1) return other_line_directive(st);
+  const Expr& a = *st.args[0];
+  Location loc;
+  if (a.kind == Expr::kInt) {
+    auto v = plain_decimal(a.value);
+    if (!v) return other_line_directive(st);
+    loc = {*v, *v, -1, -1};
+  } else if (a.kind != Expr::kSpan || !version_.at_least(11) || !short_span(a.value, loc)) {
+    return other_line_directive(st);
+  }
+  bool event = !version_.at_least(10);  // loc.line >= 0 here
+  if (event && line_events_.size() == line_events_.capacity()) return other_line_directive(st);
+  Block& b = cur();
+  if (!b.first_line_at) b.first_line_at = st.offset;
+  b.loc = loc;
+  b.line_pending = true;
+  if (event) {
+    if (line_events_.size() == line_events_.capacity()) __builtin_unreachable();  // no growing
+    line_events_.push_back({static_cast<int>(b.instrs.size()), loc.line});
+  }
+  if (!b.first_line) b.first_line = loc.line;
+}
+
+void Resolver::other_line_directive(const Statement& st) {
   Block& b = cur();
   if (st.args.size() != 1) return error(st.offset, ".line takes a line number, a span or none");
   const Expr& a = *st.args[0];

@@ -132,6 +132,7 @@ class Resolver {
   std::optional<std::string> str_arg(const Statement& st);
   std::optional<std::vector<std::string>> name_list(const Statement& st);
   void line_directive(const Statement& st);
+  [[gnu::noinline]] void other_line_directive(const Statement& st);
   void flags_directive(const Statement& st);
   void except_directive(const Statement& st);
   void try_directive(const Statement& st);
