@@ -196,74 +196,76 @@ void emit_linetable_310(const Code& code, const Layout& lay, std::string& out) {
 
 // 3.11+ location table (Objects/locations.md): one entry per instruction in
 // 3.11, per run of equal locations from 3.12; long spans split by 8 units.
-// An entry is put together in a small buffer (at most 1 + 4 * 6 bytes),
-// then appended.
-struct Entry {
-  char bytes[32];
-  size_t size = 0;
-  Entry& operator+=(char c) {
-    bytes[size++] = c;
-    return *this;
-  }
-};
+// Written through a pointer into a buffer sized for the worst case (see
+// emit_locations): appending each byte or entry to a string cost a check
+// of its capacity, and a call to memcpy, per entry.
+constexpr size_t kMaxEntry = 1 + 4 * 6;  // a head and four varints of a 32-bit value
 
-void write_varint(Entry& out, unsigned v) {
+void write_varint(char*& p, unsigned v) {
   while (v >= 64) {
-    out += static_cast<char>(0x40 | (v & 63));
+    *p++ = static_cast<char>(0x40 | (v & 63));
     v >>= 6;
   }
-  out += static_cast<char>(v);
+  *p++ = static_cast<char>(v);
 }
-void write_svarint(Entry& out, int v) {
-  write_varint(out, v < 0 ? (static_cast<unsigned>(-v) << 1) | 1 : static_cast<unsigned>(v) << 1);
+void write_svarint(char*& p, int v) {
+  write_varint(p, v < 0 ? (static_cast<unsigned>(-v) << 1) | 1 : static_cast<unsigned>(v) << 1);
 }
 
-void emit_location(std::string& table, const Location& loc, int units, int& prev_line) {
+char* emit_location(char* p, const Location& loc, int units, int& prev_line) {
   while (units > 0) {
     int len = std::min(units, 8);
     units -= len;
     char head = static_cast<char>(0x80 | (len - 1));
     if (loc.line < 0) {
-      table += static_cast<char>(head | (15 << 3));
+      *p++ = static_cast<char>(head | (15 << 3));
       continue;
     }
-    Entry out;
     int d_line = loc.line - prev_line;
     int end_line = loc.end_line < 0 ? loc.line : loc.end_line;
     bool one_line = end_line == loc.line;
     if (loc.col < 0 && one_line) {
-      out += static_cast<char>(head | (13 << 3));
-      write_svarint(out, d_line);
+      *p++ = static_cast<char>(head | (13 << 3));
+      write_svarint(p, d_line);
     } else if (one_line && d_line == 0 && loc.col < 80 && loc.end_col - loc.col >= 0 &&
                loc.end_col - loc.col < 16) {
-      out += static_cast<char>(head | ((loc.col >> 3) << 3));
-      out += static_cast<char>(((loc.col & 7) << 4) | (loc.end_col - loc.col));
+      *p++ = static_cast<char>(head | ((loc.col >> 3) << 3));
+      *p++ = static_cast<char>(((loc.col & 7) << 4) | (loc.end_col - loc.col));
     } else if (one_line && d_line >= 0 && d_line < 3 && loc.col < 128 && loc.end_col >= 0 &&
                loc.end_col < 128) {
-      out += static_cast<char>(head | ((10 + d_line) << 3));
-      out += static_cast<char>(loc.col);
-      out += static_cast<char>(loc.end_col);
+      *p++ = static_cast<char>(head | ((10 + d_line) << 3));
+      *p++ = static_cast<char>(loc.col);
+      *p++ = static_cast<char>(loc.end_col);
     } else {
-      out += static_cast<char>(head | (14 << 3));
-      write_svarint(out, d_line);
-      write_varint(out, static_cast<unsigned>(end_line - loc.line));
-      write_varint(out, static_cast<unsigned>(loc.col + 1));
-      write_varint(out, static_cast<unsigned>(loc.end_col + 1));
+      *p++ = static_cast<char>(head | (14 << 3));
+      write_svarint(p, d_line);
+      write_varint(p, static_cast<unsigned>(end_line - loc.line));
+      write_varint(p, static_cast<unsigned>(loc.col + 1));
+      write_varint(p, static_cast<unsigned>(loc.end_col + 1));
     }
-    table.append(out.bytes, out.size);
     prev_line = loc.line;
   }
+  return p;
 }
 
-void emit_locations(const Code& code, const Layout& lay, std::string& out) {
+// `buf` is scratch space, kept at its size from table to table (a resize
+// writes only the bytes it adds); the table goes to `out`.
+void emit_locations(const Code& code, const Layout& lay, std::string& buf, std::string& out) {
   bool merge = code.version.at_least(12);
   int prev_line = code.firstlineno;
   size_t n = code.instrs.size();
+  // A run of instructions starts at one of them, and has an entry per 8
+  // code units or part of them.
+  size_t bound = kMaxEntry * (n + static_cast<size_t>(lay.start[n]) / 8 + 1);
+  if (buf.size() < bound) buf.resize(bound);
+  char* const begin = buf.data();
+  char* p = begin;
   for (size_t i = 0, j; i < n; i = j) {
     j = i + 1;
     while (merge && j < n && code.instrs[j].loc == code.instrs[i].loc) ++j;
-    emit_location(out, code.instrs[i].loc, lay.start[j] - lay.start[i], prev_line);
+    p = emit_location(p, code.instrs[i].loc, lay.start[j] - lay.start[i], prev_line);
   }
+  out.assign(begin, static_cast<size_t>(p - begin));
 }
 
 // 3.11+ exception table: entries of 4 big-endian 6-bit varints (start,
@@ -298,6 +300,7 @@ void emit_exception_table(const Code& code, const Layout& lay, std::string& out)
 struct Scratch {
   Layout lay;
   std::string buf;
+  std::string locations;  // emit_locations' buffer
 };
 
 Scratch& scratch() {
@@ -323,11 +326,11 @@ bool encode_with(Code& code, const SourceFile& file, Diagnostics& diags, Scratch
   // written as given; `.except` entries then only feed the stack analysis.
   if (code.raw_linetable) {
     code.linetable = *code.raw_linetable;
+  } else if (code.version.at_least(11)) {
+    emit_locations(code, lay, sc.locations, code.linetable);
   } else {
     sc.buf.clear();
-    if (code.version.at_least(11))
-      emit_locations(code, lay, sc.buf);
-    else if (code.version.at_least(10))
+    if (code.version.at_least(10))
       emit_linetable_310(code, lay, sc.buf);
     else
       emit_lnotab(code, lay, sc.buf);
@@ -348,7 +351,8 @@ bool encode_with(Code& code, const SourceFile& file, Diagnostics& diags, Scratch
 bool encode_bytes(Code& code, const SourceFile& file, Diagnostics& diags) {
   Scratch& sc = scratch();
   bool ok = encode_with(code, file, diags, sc);
-  if (sc.lay.start.capacity() > kKeepInstrs || sc.buf.capacity() > 4 * kKeepInstrs)
+  if (sc.lay.start.capacity() > kKeepInstrs || sc.buf.capacity() > 4 * kKeepInstrs ||
+      sc.locations.size() > 2 * kMaxEntry * kKeepInstrs)
     sc = Scratch{};
   return ok;
 }
