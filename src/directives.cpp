@@ -56,28 +56,29 @@ std::optional<std::vector<std::string>> Resolver::name_list(const Statement& st)
 
 namespace {
 
-// A span L:C-EC or L:C-EL:EC whose numbers have at most 9 digits (no
-// overflow to check), as `loc`; false for anything else, which
-// other_line_directive reads (and reports).
-bool short_span(std::string_view text, Location& loc) {
+// A span L:C-EC or L:C-EL:EC (the lexer's `span`: digits and separators
+// only); nullopt if a number is missing or above INT_MAX. Each number is
+// read by hand, as std::from_chars would read it into an int (which costs
+// more per call than the whole rest of .line). Inlined into both readers
+// of .line: a call would give the common one a frame.
+[[gnu::always_inline]] inline std::optional<Location> read_span(std::string_view text) {
   int n[4] = {0, 0, 0, 0};
   int count = 0;
   const char* p = text.data();
   const char* end = p + text.size();
   while (p < end && count < 4) {
     const char* digits = p;
-    uint32_t v = 0;
-    for (unsigned d; p < end && (d = static_cast<unsigned char>(*p - '0')) < 10; ++p)
+    int64_t v = 0;
+    for (unsigned d; p < end && (d = static_cast<unsigned char>(*p - '0')) < 10; ++p) {
       v = v * 10 + d;
-    if (p == digits || p - digits > 9) return false;
+      if (v > std::numeric_limits<int>::max()) break;
+    }
+    if (p == digits || v > std::numeric_limits<int>::max()) return std::nullopt;
     n[count++] = static_cast<int>(v);
     if (p < end) ++p;  // past ':' or '-'
   }
-  if (count == 3)
-    loc = {n[0], n[0], n[1], n[2]};
-  else
-    loc = {n[0], n[2], n[1], n[3]};
-  return loc.end_line >= loc.line;
+  if (count == 3) return Location{n[0], n[0], n[1], n[2]};
+  return Location{n[0], n[2], n[1], n[3]};
 }
 
 }  // namespace
@@ -93,7 +94,11 @@ void Resolver::line_directive(const Statement& st) {
     auto v = plain_decimal(a.value);
     if (!v) return other_line_directive(st);
     loc = {*v, *v, -1, -1};
-  } else if (a.kind != Expr::kSpan || !version_.at_least(11) || !short_span(a.value, loc)) {
+  } else if (a.kind == Expr::kSpan && version_.at_least(11)) {
+    auto span = read_span(a.value);
+    if (!span || span->end_line < span->line) return other_line_directive(st);
+    loc = *span;
+  } else {
     return other_line_directive(st);
   }
   bool event = !version_.at_least(10);  // loc.line >= 0 here
@@ -124,32 +129,12 @@ void Resolver::other_line_directive(const Statement& st) {
     if (!v) return;
     loc = {*v, *v, -1, -1};
   } else if (a.kind == Expr::kSpan) {
-    // L:C-EC or L:C-EL:EC (the lexer's `span`: digits and separators only).
-    // Each number is read by hand, as std::from_chars would read it into an
-    // int (which costs more per call than the whole rest of the directive).
-    int n[4] = {0, 0, 0, 0};
-    int count = 0;
-    const char* p = a.value.data();
-    const char* end = p + a.value.size();
-    while (p < end && count < 4) {
-      const char* digits = p;
-      int64_t v = 0;
-      for (unsigned d; p < end && (d = static_cast<unsigned char>(*p - '0')) < 10; ++p) {
-        v = v * 10 + d;
-        if (v > std::numeric_limits<int>::max()) break;
-      }
-      if (p == digits || v > std::numeric_limits<int>::max())
-        return error(a.offset, "line or column number out of range");
-      n[count++] = static_cast<int>(v);
-      if (p < end) ++p;  // past ':' or '-'
-    }
-    if (count == 3)
-      loc = {n[0], n[0], n[1], n[2]};
-    else
-      loc = {n[0], n[2], n[1], n[3]};
+    auto span = read_span(a.value);
+    if (!span) return error(a.offset, "line or column number out of range");
+    loc = *span;
     if (!version_.at_least(11))
-      return error(a.offset,
-                   "column spans need CPython 3.11 or later; write .line " + std::to_string(n[0]));
+      return error(a.offset, "column spans need CPython 3.11 or later; write .line " +
+                                 std::to_string(loc.line));
     if (loc.end_line < loc.line) return error(a.offset, "span ends before it starts");
   } else {
     return error(a.offset, ".line takes a line number, a span such as 5:4-12, or none");
