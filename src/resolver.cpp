@@ -104,6 +104,9 @@ void Resolver::unknown_opcode(const Statement& st) {
 void Resolver::instruction(const Statement& st) {
   Block& b = cur();
   b.saw_instruction = true;
+  // A mnemonic of more than 16 bytes is told from others by a call to
+  // compare its middle bytes, which would give this function a frame.
+  if (st.name.size() > 16) return long_instruction(st);
   const OpInfo* op = table_.find(st.name);
   // The common case here, where it makes no call (and so needs no frame):
   // a known opcode other than CACHE and EXTENDED_ARG, with no EXTENDED_ARG
@@ -117,6 +120,10 @@ void Resolver::instruction(const Statement& st) {
   b.instrs.push_back({st.args, op, b.loc, st.offset, static_cast<uint32_t>(b.prefixes_taken), 0,
                       b.open_regions.empty() ? -1 : b.open_regions.back(), b.line_pending});
   b.line_pending = false;
+}
+
+void Resolver::long_instruction(const Statement& st) {
+  other_instruction(st, table_.find(st.name));
 }
 
 void Resolver::other_instruction(const Statement& st, const OpInfo* op) {

@@ -118,6 +118,7 @@ class Resolver {
   void label(const Statement& st);
   void instruction(const Statement& st);
   [[gnu::noinline]] void other_instruction(const Statement& st, const OpInfo* op);
+  [[gnu::noinline]] void long_instruction(const Statement& st);
   void directive(const Statement& st);
   void open_block(const Statement& st);
   void close_block(uint32_t at);
