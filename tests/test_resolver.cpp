@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "build_util.hpp"
+#include "operands.hpp"
 #include "pyasm/opcodes.hpp"
 
 namespace {
@@ -350,4 +351,35 @@ TEST_CASE("labels: many in one block, duplicates and undefined ones") {
   CHECK(bad.errors.find("error: duplicate label 'L3'") != std::string::npos);
   CHECK(bad.errors.find("note: first defined here") != std::string::npos);
   CHECK(bad.errors.find("error: undefined label 'L99'") != std::string::npos);
+}
+
+TEST_CASE("equal_text agrees with == at every length and every differing byte") {
+  // Its loads overlap differently by length (0-3, 4-7, 8, more): a change
+  // of any one byte must be seen at each of them.
+  for (size_t n = 0; n <= 40; ++n) {
+    std::string a(n, 'x');
+    for (size_t i = 0; i < n; ++i) a[i] = static_cast<char>('a' + i % 26);
+    CHECK(pyasm::equal_text(a, std::string(a)));
+    CHECK_FALSE(pyasm::equal_text(a, a + "x"));
+    for (size_t i = 0; i < n; ++i) {
+      std::string b = a;
+      b[i] = '#';
+      CHECK_FALSE(pyasm::equal_text(a, b));
+    }
+  }
+}
+
+TEST_CASE("names that differ only inside, or are long, get their own co_names entries") {
+  // Same length and ends, a different middle byte; names over 16 bytes;
+  // a long mnemonic (BUILD_CONST_KEY_MAP) among them.
+  auto r = build(
+      ".python 3.10\n"
+      "LOAD_NAME abcdefghijklmnopq\nLOAD_NAME abcdefghXjklmnopq\n"
+      "LOAD_NAME abcXe\nLOAD_NAME abcYe\nLOAD_NAME abcdefghijklmnopq\n"
+      "LOAD_CONST ('a', 'b', 'c')\nBUILD_CONST_KEY_MAP 2\nRETURN_VALUE\n",
+      {3, 10});
+  REQUIRE_MESSAGE(r.code, r.errors);
+  CHECK(r.code->names ==
+        std::vector<std::string>{"abcdefghijklmnopq", "abcdefghXjklmnopq", "abcXe", "abcYe"});
+  CHECK(r.code->instrs.at(4).arg == 0);
 }
