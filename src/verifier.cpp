@@ -186,6 +186,7 @@ struct Scratch {
   std::vector<uint8_t> color;
   std::vector<std::pair<uint32_t, uint32_t>> path;
   std::unordered_map<const Code*, bool> dot0;  // iterates_dot0's answers
+  bool stepwise = false;                       // the tests: no instruction takes the plain path
 };
 
 constexpr int kMaxBlocks = 20;  // CO_MAXBLOCKS
@@ -210,7 +211,8 @@ class Verifier {
     if (n == 0) return true;
     for (int64_t p = 0; p < std::min<int64_t>(code_.argcount, code_.varnames.size()); ++p)
       dotted_ |= code_.varnames[static_cast<size_t>(p)].starts_with('.');
-    plains_ = &verifier::plains_for(table_, dotted_);
+    plains_ = sc_.stepwise ? &verifier::stepwise_plains_for(table_)
+                           : &verifier::plains_for(table_, dotted_);
     if (!check_flags()) return false;
     block_starts(code_, table_, true, sc_.leader);
     if (minor_ >= 11 && !code_.exceptions.empty()) sc_.cover.build(code_);
@@ -1928,9 +1930,10 @@ class Verifier {
 };
 
 bool verify_tree(const Code& code, const SourceFile& file, Diagnostics& diags, int& budget,
-                 Scratch& scratch) {
+                 Scratch& scratch, bool nested = true) {
   bool ok = true;
   ok = Verifier(code, file, diags, scratch).run();
+  if (!nested) return ok;
   for (const ObjectPtr& c : code.consts)
     if (c->kind == ObjKind::Code && --budget > 0)
       ok &= verify_tree(*c->code, file, diags, budget, scratch);
@@ -1943,6 +1946,14 @@ bool verify(const Code& code, const SourceFile& file, Diagnostics& diags) {
   int budget = 1 << 20;
   Scratch scratch;
   return verify_tree(code, file, diags, budget, scratch);
+}
+
+bool verifier::verify(const Code& code, const SourceFile& file, Diagnostics& diags, bool plain,
+                      bool nested) {
+  int budget = 1 << 20;
+  Scratch scratch;
+  scratch.stepwise = !plain;
+  return verify_tree(code, file, diags, budget, scratch, nested);
 }
 
 }  // namespace pyasm

@@ -430,6 +430,7 @@ struct Built {
   Rules rules{};
   Names names{};
   Plains plains[2]{};  // [dotted]
+  Plains stepwise{};   // no instruction plain (stepwise_plains_for)
   explicit Built(const OpcodeTable& t) : table(build(t)) {
     for (size_t op = 0; op < 256; ++op)
       if (table.known[op]) rules[op] = &table.rules[op];
@@ -462,6 +463,8 @@ struct Built {
     plains[1] = plains[0];
     for (PlainRule& p : plains[1])
       if (p.dotted) p.how = Plain::No;
+    stepwise = plains[0];
+    for (PlainRule& p : stepwise) p.how = Plain::No;
   }
 };
 
@@ -504,6 +507,12 @@ const Plains& plains_for(const OpcodeTable& t, bool dotted) {
   static const Plains none{};
   const Built* b = built_for(t);
   return b ? b->plains[dotted] : none;
+}
+
+const Plains& stepwise_plains_for(const OpcodeTable& t) {
+  static const Plains none{};
+  const Built* b = built_for(t);
+  return b ? b->stepwise : none;
 }
 
 const OpRule* rule_for(const OpcodeTable& t, uint8_t opcode) { return rules_for(t)[opcode]; }

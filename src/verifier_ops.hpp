@@ -6,6 +6,8 @@
 #include <bit>
 #include <cstdint>
 
+#include "pyasm/code.hpp"
+#include "pyasm/diagnostics.hpp"
 #include "pyasm/opcodes.hpp"
 
 namespace pyasm::verifier {
@@ -165,5 +167,12 @@ using Plains = std::array<PlainRule, 256>;
 // `dotted`: for code with a parameter named `.x` (trusted_param in
 // verifier.cpp), where loads and stores of locals are step()'s.
 const Plains& plains_for(const OpcodeTable& t, bool dotted);
+// plains_for's table with no instruction plain: the walk then takes every
+// one through step(), the reference the plain path must match (the tests).
+const Plains& stepwise_plains_for(const OpcodeTable& t);
+
+// verify() for the tests. `plain` false: every instruction through step().
+// `nested` false: `code` alone, not the code objects among its constants.
+bool verify(const Code& code, const SourceFile& file, Diagnostics& diags, bool plain, bool nested);
 
 }  // namespace pyasm::verifier

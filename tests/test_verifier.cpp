@@ -1,0 +1,157 @@
+// The verifier's plain path (the common instruction done in the walk,
+// without step()) against step() itself: every code object of the test
+// programs and of the golden error files, and mutants of each (one
+// instruction dropped or doubled, which underflows the stack, makes paths
+// meet at different depths, leaves NULL or a forged value where a value is
+// needed, ...), verified both ways must give the same answer and the same
+// diagnostics, byte for byte.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "pyasm/assembler.hpp"
+#include "verifier_ops.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// The texts: every program of every version, the golden error files, the
+// seed.
+std::vector<fs::path> inputs() {
+  std::vector<fs::path> out;
+  const fs::path root(PYASM_TESTDATA_DIR);
+  for (const char* dir : {"programs", "errors", "seed"})
+    for (const auto& e : fs::recursive_directory_iterator(root / dir))
+      if (e.path().extension() == ".pyasm") out.push_back(e.path());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+struct Outcome {
+  bool ok;
+  std::string diags;
+};
+
+Outcome verify(const pyasm::Code& code, const pyasm::SourceFile& file, bool plain, bool nested) {
+  pyasm::Diagnostics diags;
+  bool ok = pyasm::verifier::verify(code, file, diags, plain, nested);
+  return {ok, diags.render()};
+}
+
+void code_objects(const pyasm::Code& code, std::vector<const pyasm::Code*>& out) {
+  out.push_back(&code);
+  for (const pyasm::ObjectPtr& c : code.consts)
+    if (c->kind == pyasm::ObjKind::Code) code_objects(*c->code, out);
+}
+
+// Instruction k dropped: what jumped to it or covered it now means the
+// next one. False when that would leave a jump or handler past the end.
+bool drop(pyasm::Code& c, int k) {
+  const int n = static_cast<int>(c.instrs.size());
+  if (n < 2) return false;
+  for (const pyasm::Instr& in : c.instrs)
+    if (k == n - 1 && in.target == k) return false;
+  for (const pyasm::ExceptionEntry& e : c.exceptions)
+    if (k == n - 1 && e.handler == k) return false;
+  c.instrs.erase(c.instrs.begin() + k);
+  for (pyasm::Instr& in : c.instrs)
+    if (in.target > k) --in.target;
+  for (pyasm::ExceptionEntry& e : c.exceptions) {
+    if (e.start > k) --e.start;
+    if (e.end > k) --e.end;
+    if (e.handler > k) --e.handler;
+  }
+  std::erase_if(c.exceptions, [](const pyasm::ExceptionEntry& e) { return e.start >= e.end; });
+  return true;
+}
+
+// Instruction k twice (the copy inside the same exception ranges).
+void twice(pyasm::Code& c, int k) {
+  c.instrs.insert(c.instrs.begin() + k + 1, c.instrs[static_cast<size_t>(k)]);
+  for (pyasm::Instr& in : c.instrs)
+    if (in.target > k) ++in.target;
+  for (pyasm::ExceptionEntry& e : c.exceptions) {
+    if (e.start > k) ++e.start;
+    if (e.end > k) ++e.end;
+    if (e.handler > k) ++e.handler;
+  }
+}
+
+struct Tally {
+  int files = 0, codes = 0, mutants = 0, rejected = 0;
+  int underflow = 0, depths = 0, not_value = 0;
+  void count(const Outcome& o) {
+    if (o.ok) return;
+    ++rejected;
+    underflow += o.diags.find("stack underflow") != std::string::npos;
+    depths += o.diags.find("stack depth differs where paths meet") != std::string::npos;
+    not_value += o.diags.find("that is NULL") != std::string::npos ||
+                 o.diags.find("that is possibly NULL") != std::string::npos;
+  }
+};
+
+void same_both_ways(const pyasm::Code& code, const pyasm::SourceFile& file, bool nested,
+                    Tally& tally) {
+  Outcome plain = verify(code, file, true, nested);
+  Outcome stepwise = verify(code, file, false, nested);
+  CHECK(plain.ok == stepwise.ok);
+  CHECK(plain.diags == stepwise.diags);
+  tally.count(plain);
+}
+
+}  // namespace
+
+TEST_CASE("verifier: the plain path gives what step() gives, on real code and its mutants") {
+  Tally tally;
+  for (const fs::path& path : inputs()) {
+    CAPTURE(path.string());
+    pyasm::SourceFile file{path.filename().string(), slurp(path)};
+    pyasm::Diagnostics diags;
+    auto top = pyasm::parse_and_resolve(file, std::nullopt, {}, diags);
+    if (!top) continue;  // rejected before the verifier
+    ++tally.files;
+    same_both_ways(*top, file, true, tally);
+    std::vector<const pyasm::Code*> codes;
+    code_objects(*top, codes);
+    for (const pyasm::Code* code : codes) {
+      ++tally.codes;
+      CAPTURE(code->block_id);
+      const int n = static_cast<int>(code->instrs.size());
+      // About 24 mutants per code object, spread over it.
+      const int stride = std::max(1, n / 12);
+      for (int k = 0; k < n; k += stride) {
+        CAPTURE(k);
+        pyasm::Code mutant = *code;
+        if (drop(mutant, k)) {
+          ++tally.mutants;
+          same_both_ways(mutant, file, false, tally);
+        }
+        mutant = *code;
+        twice(mutant, k);
+        ++tally.mutants;
+        same_both_ways(mutant, file, false, tally);
+      }
+    }
+  }
+  MESSAGE(tally.files << " files, " << tally.codes << " code objects, " << tally.mutants
+                      << " mutants; rejected " << tally.rejected << " (stack underflow "
+                      << tally.underflow << ", paths meeting at different depths " << tally.depths
+                      << ", NULL as a value " << tally.not_value << ")");
+  // What the comparison must have covered.
+  CHECK(tally.files >= 100);
+  CHECK(tally.underflow >= 100);
+  CHECK(tally.depths >= 100);
+  CHECK(tally.not_value >= 20);
+  CHECK(tally.rejected < tally.mutants);
+}
