@@ -214,7 +214,6 @@ class Verifier {
     plains_ = sc_.stepwise ? &verifier::stepwise_plains_for(table_)
                            : &verifier::plains_for(table_, dotted_);
     if (!check_flags()) return false;
-    block_starts(code_, table_, true, sc_.leader);
     if (minor_ >= 11 && !code_.exceptions.empty()) sc_.cover.build(code_);
     sc_.states.clear();
     sc_.head.assign(n, -1);
@@ -260,9 +259,15 @@ class Verifier {
 
   // ---- flags against the code ------------------------------------------
 
+  // Also fills sc_.leader as block_starts (flow.hpp) with handlers does: one
+  // pass, in which most instructions cost one test of a byte.
   bool check_flags() {
     bool gen = generator();
     const size_t n = code_.instrs.size();
+    const verifier::Flows& flows = verifier::flows_for(table_);
+    std::vector<uint8_t>& leader = sc_.leader;
+    leader.assign(n + 1, 0);
+    leader[0] = 1;
     // 3.11+: a generator's frame is made by RETURN_GENERATOR, which must come
     // first (after the MAKE_CELL/COPY_FREE_VARS prologue, which ends at
     // `start`); any other start runs YIELD_VALUE on a frame that is not
@@ -275,18 +280,24 @@ class Verifier {
     size_t stray = n;  // 3.11+: the first RETURN_GENERATOR elsewhere, reported last
     for (size_t i = 0; i < n; ++i) {
       const Instr& in = instr(i);
-      const Role role = (*plains_)[in.opcode].role;
-      if (role == Role::Yield && !gen)
+      const uint8_t flow = flows[in.opcode];
+      if (!flow) continue;
+      if (flow & (kJumps | kTerminates)) {
+        if ((flow & kJumps) && in.target >= 0) leader[static_cast<size_t>(in.target)] = 1;
+        leader[i + 1] = 1;
+      }
+      if ((flow & kFlowYield) && !gen)
         return fail(in, std::string(name(in)) +
                             " in code without the GENERATOR, COROUTINE or ASYNC_GENERATOR "
                             "flag (add `.flags` with one of them)");
-      if (role == Role::ReturnGenerator) {
+      if (flow & kFlowReturnGenerator) {
         if (!gen)
           return fail(in, "RETURN_GENERATOR in code without the GENERATOR, COROUTINE or "
                           "ASYNC_GENERATOR flag");
         if (i != start && stray == n) stray = i;
       }
     }
+    for (const ExceptionEntry& e : code_.exceptions) leader[static_cast<size_t>(e.handler)] = 1;
     if (minor_ >= 11) {
       bool first_rg = start < n && id(instr(start)) == Name::ReturnGenerator;
       if (gen && !first_rg)

@@ -431,6 +431,7 @@ struct Built {
   Names names{};
   Plains plains[2]{};  // [dotted]
   Plains stepwise{};   // no instruction plain (stepwise_plains_for)
+  Flows flows{};
   explicit Built(const OpcodeTable& t) : table(build(t)) {
     for (size_t op = 0; op < 256; ++op)
       if (table.known[op]) rules[op] = &table.rules[op];
@@ -459,6 +460,9 @@ struct Built {
       }
       p.terminates = op.terminates();
       p.fall = op.fall;
+      flows[op.code] = static_cast<uint8_t>(
+          (op.flags & (kJumps | kTerminates)) | (p.role == Role::Yield ? kFlowYield : 0) |
+          (p.role == Role::ReturnGenerator ? kFlowReturnGenerator : 0));
     }
     plains[1] = plains[0];
     for (PlainRule& p : plains[1])
@@ -507,6 +511,12 @@ const Plains& plains_for(const OpcodeTable& t, bool dotted) {
   static const Plains none{};
   const Built* b = built_for(t);
   return b ? b->plains[dotted] : none;
+}
+
+const Flows& flows_for(const OpcodeTable& t) {
+  static const Flows none{};
+  const Built* b = built_for(t);
+  return b ? b->flows : none;
 }
 
 const Plains& stepwise_plains_for(const OpcodeTable& t) {

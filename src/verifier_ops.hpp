@@ -167,6 +167,12 @@ using Plains = std::array<PlainRule, 256>;
 // `dotted`: for code with a parameter named `.x` (trusted_param in
 // verifier.cpp), where loads and stores of locals are step()'s.
 const Plains& plains_for(const OpcodeTable& t, bool dotted);
+// What a pass over the code asks of each opcode, a byte per opcode: its
+// OpFlag kJumps and kTerminates, and the roles check_flags looks for.
+enum FlowBit : uint8_t { kFlowYield = 8, kFlowReturnGenerator = 16 };
+using Flows = std::array<uint8_t, 256>;
+const Flows& flows_for(const OpcodeTable& t);
+
 // plains_for's table with no instruction plain: the walk then takes every
 // one through step(), the reference the plain path must match (the tests).
 const Plains& stepwise_plains_for(const OpcodeTable& t);
