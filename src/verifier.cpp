@@ -267,7 +267,7 @@ class Verifier {
     const verifier::Flows& flows = verifier::flows_for(table_);
     std::vector<uint8_t>& leader = sc_.leader;
     leader.assign(n + 1, 0);
-    leader[0] = 1;
+    leader[0] = leader[n] = 1;  // and the end, for walk()
     // 3.11+: a generator's frame is made by RETURN_GENERATOR, which must come
     // first (after the MAKE_CELL/COPY_FREE_VARS prologue, which ends at
     // `start`); any other start runs YIELD_VALUE on a frame that is not
@@ -467,23 +467,28 @@ class Verifier {
       if (sblocks[k].eh_min < b.eh_min) b.eh_min = sblocks[k].eh_min, changed = true;
       if (sblocks[k].eh_max > b.eh_max) b.eh_max = sblocks[k].eh_max, changed = true;
     }
-    auto widen = [&](Slot* stack, std::span<const Slot> by) {
-      for (size_t k = 0; k < by.size(); ++k) {
-        Slot& a = stack[k];
-        const Slot& b = by[k];
-        uint32_t kind = a.kind | b.kind;
-        int32_t extra = a.extra == b.extra ? a.extra : kUnknown;
-        if (kind != a.kind || extra != a.extra) a = {kind, extra}, changed = true;
-      }
-    };
-    widen(sc_.slots.data() + cur.stack, low);
-    widen(sc_.slots.data() + cur.stack + low.size(), high);
+    changed |= widen(sc_.slots.data() + cur.stack, low);
+    changed |= widen(sc_.slots.data() + cur.stack + low.size(), high);
     if (eh_min < cur.eh_min) cur.eh_min = eh_min, changed = true;
     if (eh_max > cur.eh_max) cur.eh_max = eh_max, changed = true;
     uint8_t* locals = sc_.locals.data() + cur.locals;
     for (size_t k = 0; k < slocals.size() && k < cur.nlocals; ++k)
       if ((locals[k] | slocals[k]) != locals[k]) locals[k] |= slocals[k], changed = true;
     if (changed) queue(v);
+  }
+
+  // Widens the slots from `stack` on by `by`; whether any changed. (Inline:
+  // as a lambda it was a call per exception edge.)
+  [[gnu::always_inline]] static bool widen(Slot* stack, std::span<const Slot> by) {
+    bool changed = false;
+    for (size_t k = 0; k < by.size(); ++k) {
+      Slot& a = stack[k];
+      const Slot& b = by[k];
+      uint32_t kind = a.kind | b.kind;
+      int32_t extra = a.extra == b.extra ? a.extra : kUnknown;
+      if (kind != a.kind || extra != a.extra) a = {kind, extra}, changed = true;
+    }
+    return changed;
   }
 
   // 3.11+: join() of the state exception entry e enters its handler with
@@ -633,17 +638,20 @@ class Verifier {
     const size_t n = code_.instrs.size();
     // Then after each instruction, which is the depth before the next one.
     size_t deepest = s.stack.size();
+    // Set after every instruction that ends the flow, and at the end: one
+    // test per instruction (check_flags).
+    const uint8_t* leader = sc_.leader.data();
     for (;;) {
       const PlainRule& p = (*plains_)[instr(i).opcode];
       if (p.how != Plain::No && plain_step(i, s, p) ? !ok_ : !step(i, s) || !s.live) break;
       deepest = std::max(deepest, s.stack.size());
-      if (p.terminates) break;
-      if (++i >= n) {
-        fail(instr(n - 1),
-             "execution falls off the end of the code after " + std::string(name(instr(n - 1))));
-        break;
-      }
-      if (sc_.leader[i]) {
+      if (leader[++i]) {
+        if (p.terminates) break;
+        if (i >= n) {
+          fail(instr(n - 1),
+               "execution falls off the end of the code after " + std::string(name(instr(n - 1))));
+          break;
+        }
         join(i, s, &instr(i - 1), true);
         break;
       }
@@ -1053,6 +1061,7 @@ class Verifier {
   uint16_t trusted_param_of(const Code& code, uint32_t index) {
     if (index >= code.varnames.size() || static_cast<int>(index) >= code.argcount) return 0;
     const std::string& n = code.varnames[index];
+    if (!n.starts_with('.')) return 0;  // most parameters: one test
     if (n == ".0" && index == 0) return iterates_dot0(code) ? uint16_t{kIter} : uint16_t{0};
     if (n == ".defaults") return kTuple;
     if (n == ".kwdefaults") return kDict;
