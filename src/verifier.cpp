@@ -1191,35 +1191,57 @@ class Verifier {
     if (!p.fixed) {
       res = pops + p.fall.eval(a);
       // Fixed results that do not match the effect: step()'s internal error.
-      if (p.how != Plain::Fresh && res != p.count[a & p.odd]) return false;
+      if (p.how > Plain::Swap && res != p.count[a & p.odd]) return false;
     }
     if (p.how >= Plain::Load && !locals_plain(p, a, s)) return false;
     if (!p.cannot_raise && has_handler(i, s) &&
         !exception_edges(i, s, *rules_[in.opcode], pops, res))
       return true;
     if (p.how >= Plain::Load) {
+      if (p.how == Plain::Function) return function_step(in, s, base);
       locals_step(p, in, s, base);
       return true;
     }
     // The results: the kept inputs stay where they are.
     const size_t n = static_cast<size_t>(std::max(res, 0));
     Slot* out = s.stack.raise_to(base + n) + base;
-    switch (p.how) {
-      case Plain::Fresh:
-        for (size_t k = std::min({size_t{p.keep}, n, depth - base}); k < n; ++k)
-          out[k] = {kVal, kUnknown};
-        break;
-      case Plain::Push: {  // one or two results (`count`, which n matches)
-        const uint32_t* kinds = p.kinds[a & p.odd];
-        out[0] = {kinds[0], kUnknown};
-        if (n > 1) out[1] = {kinds[1], kUnknown};
-        break;
-      }
-      default:
-        out[0] = const_slot(a);
-        break;
+    // The common ones first, tested in turn (a jump table costs more).
+    if (p.how == Plain::Fresh) {
+      for (size_t k = std::min({size_t{p.keep}, n, depth - base}); k < n; ++k)
+        out[k] = {kVal, kUnknown};
+    } else if (p.how == Plain::Push) {  // one or two results (`count`, which n matches)
+      const uint32_t* kinds = p.kinds[a & p.odd];
+      out[0] = {kinds[0], kUnknown};
+      if (n > 1) out[1] = {kinds[1], kUnknown};
+    } else if (p.how == Plain::Const) {
+      out[0] = const_slot(a);
+    } else {
+      shuffle(p, out, static_cast<size_t>(pops), n);
     }
     return true;
+  }
+
+  // plain_step's results of a stack shuffle or BUILD_TUPLE, over its `pops`
+  // inputs from `out` on.
+  [[gnu::noinline]] static void shuffle(const PlainRule& p, Slot* out, size_t pops, size_t n) {
+    switch (p.how) {
+      case Plain::Dup:  // n - pops copies: of all the inputs, or COPY's one
+        for (size_t k = pops; k < n; ++k) out[k] = out[k - pops];
+        break;
+      case Plain::Rot:
+        std::rotate(out, out + pops - 1, out + pops);
+        break;
+      case Plain::Swap:
+        std::swap(out[0], out[pops - 1]);
+        break;
+      default: {  // Tuple: one result, over the first input
+        bool cells = p.closure;
+        for (size_t k = 0; k < pops; ++k) cells &= out[k].kind == kCellObj;
+        out[0] =
+            cells ? Slot{kTuple | kClosure, static_cast<int32_t>(pops)} : Slot{kTuple, kUnknown};
+        break;
+      }
+    }
   }
 
   // plain_step's part of what step() checks of a Container, or of 3.11's
@@ -1235,6 +1257,8 @@ class Verifier {
       case PlainCheck::BeforeCall:
         return i + 1 < code_.instrs.size() && id(instr(i + 1)) == Name::Call &&
                instr(i + 1).arg == a;
+      case PlainCheck::MinArg:
+        return a >= p.min_arg;
       case PlainCheck::None:
         break;
     }
@@ -1247,6 +1271,7 @@ class Verifier {
     return {p.pair ? a >> 4 : a, a & 15};
   }
   bool locals_plain(const PlainRule& p, uint32_t a, const State& s) const {
+    if (p.how == Plain::Function) return true;
     const auto local = plain_locals(p, a);
     for (int k = 0; k < (p.pair ? 2 : 1); ++k)
       if (local[k] >= nlocals_ || (p.how == Plain::Load && (s.locals[local[k]] & kUnbound)))
@@ -1262,6 +1287,16 @@ class Verifier {
       return;
     }
     for (int k = 0; k < n; ++k) s.stack.push_back(load_local(in, s, local[k], false, false));
+  }
+
+  // MAKE_FUNCTION as step() does it, from make_function on (which reports).
+  bool function_step(const Instr& in, State& s, size_t base) {
+    Slots& pushed = sc_.pushed;
+    pushed.clear();
+    if (!make_function(in, s, pushed)) return true;
+    s.stack.pop_to(base);
+    s.stack.push_back(pushed[0]);
+    return true;
   }
 
   // One instruction: checks, edges, and the state after it falls through.

@@ -411,6 +411,29 @@ PlainRule plain(const OpInfo& op, const OpRule& r, Name name, int minor) {
         p.pair = name == Name::StoreFastStoreFast;
       }
       break;
+    case Role::Dup:
+    case Role::Copy:
+      p.how = Plain::Dup;
+      if (r.role == Role::Copy) p.check = PlainCheck::MinArg, p.min_arg = 1;
+      break;
+    case Role::Rot:
+    case Role::RotN:
+      p.how = Plain::Rot;
+      if (r.role == Role::RotN) p.check = PlainCheck::MinArg, p.min_arg = 1;
+      break;
+    case Role::Swap:
+      p.how = Plain::Swap;
+      p.check = PlainCheck::MinArg, p.min_arg = 2;
+      break;
+    case Role::BuildTuple:
+      p.how = Plain::Tuple;
+      p.count[0] = 1;
+      p.closure = name == Name::BuildTuple;
+      break;
+    case Role::MakeFunction:
+      p.how = Plain::Function;
+      p.count[0] = 1;
+      break;
     case Role::Cell:
       if (minor <= 10 && name == Name::LoadClosure)
         push({kCellObj}, {});
@@ -452,7 +475,7 @@ struct Built {
         const int res = r->c + op.fall.c;
         if (p.how != Plain::No && !p.odd && r->form == PopForm::Const &&
             op.fall.form == EffectForm::Const && r->c >= 0 && r->c <= 255 && res >= -128 &&
-            res <= 127 && (p.how == Plain::Fresh || res == p.count[0])) {
+            res <= 127 && (p.how <= Plain::Swap || res == p.count[0])) {
           p.fixed = true;
           p.pops = static_cast<uint8_t>(r->c);
           p.res = static_cast<int8_t>(res);

@@ -126,11 +126,18 @@ const Names& names_for(const OpcodeTable& t);
 enum class Plain : uint8_t {
   No,     // step() does it
   Fresh,  // the results: the kept inputs, then fresh values
+  // The stack shuffles, whose result counts follow from the oparg
+  // (plain_step asks how <= Swap):
+  Dup,    // DUP_TOP(_TWO), COPY: the inputs, then copies of the top ones (COPY: the deepest)
+  Rot,    // ROT_*: the top input moved under the others
+  Swap,   // SWAP: the top and the deepest input exchanged
   Push,   // the results: kinds[oparg & odd]
   Const,  // LOAD_CONST: the constant's kind
-  // The locals ones last (plain_step asks how >= Load):
-  Load,   // 3.11+ LOAD_FAST (`pair`: LOAD_FAST_LOAD_FAST) of a bound local
-  Store,  // 3.11+ STORE_FAST (`pair`: STORE_FAST_STORE_FAST)
+  Tuple,  // BUILD_TUPLE and its *_UNPACK forms: a tuple (`closure`: of cells, a closure)
+  // Those done out of line last (plain_step asks how >= Load):
+  Load,      // 3.11+ LOAD_FAST (`pair`: LOAD_FAST_LOAD_FAST) of a bound local
+  Store,     // 3.11+ STORE_FAST (`pair`: STORE_FAST_STORE_FAST)
+  Function,  // MAKE_FUNCTION (make_function in verifier.cpp, which may report)
 };
 // What else step() checks of it (it reports the failure).
 enum class PlainCheck : uint8_t {
@@ -138,6 +145,7 @@ enum class PlainCheck : uint8_t {
   Container,     // the deepest input is kinds[0][0] (LIST_APPEND's list, ...)
   AfterPrecall,  // 3.11 CALL n: right after PRECALL n, and no jump target
   BeforeCall,    // 3.11 PRECALL n: right before CALL n
+  MinArg,        // the oparg is at least min_arg (COPY, SWAP, ROT_N)
 };
 struct PlainRule {
   // For every opcode: what the walk asks of each instruction.
@@ -154,6 +162,8 @@ struct PlainRule {
   bool dotted = false;  // No when the code has a parameter named `.x` (plains_for)
   uint8_t odd = 0;      // 1: an odd oparg has its own results (the oparg's mask)
   bool pair = false;
+  bool closure = false;   // Tuple: BUILD_TUPLE, whose tuple of cells is a closure
+  uint8_t min_arg = 0;    // PlainCheck::MinArg
   uint8_t count[2] = {};  // Push, Const, Load, Store: how many results
   // Pops and fall-through effect constant: `pops`, and `res` = pops + the
   // effect (matching `count`), without asking the oparg.
