@@ -514,6 +514,11 @@ class Verifier {
     join(h, hs, &in);
   }
 
+  void forget_merged() {
+    merged_ = -1;
+    merged_level_ = 0;
+  }
+
   // Only 3.10+ looks at the edges (check_interruptible).
   void edge(size_t from, size_t to) {
     if (minor_ < 10) return;
@@ -634,6 +639,7 @@ class Verifier {
   void walk(uint32_t v) {
     State& s = sc_.cur;
     load(v, s);
+    forget_merged();
     size_t i = sc_.states[v].instr;
     const size_t n = code_.instrs.size();
     // Then after each instruction, which is the depth before the next one.
@@ -771,11 +777,16 @@ class Verifier {
     // unchanged (same depth and blocks, nothing for it to clamp), it is
     // merged from s in place instead of being copied first, as
     // join_handler does.
+    if (merged_ >= 0) {  // the same merge again: it changes nothing
+      edge(i, handler);
+      return true;
+    }
     if (int32_t v = sc_.head[handler];
         v >= 0 && joins_as_is(sc_.states[v], level + 6, below) && eh_max <= kMaxBlocks + 1) {
       edge(i, handler);
       merge(static_cast<uint32_t>(v), std::span(s.stack).first(level), kHandlerEntry, below, eh_min,
             eh_max, {});
+      if (!sc_.stepwise) merged_ = v, merged_level_ = level;  // the tests' reference: no cache
       return ok_;
     }
     State& h = fresh(sc_.made);
@@ -1194,9 +1205,11 @@ class Verifier {
       if (p.how > Plain::Swap && res != p.count[a & p.odd]) return false;
     }
     if (p.how >= Plain::Load && !locals_plain(p, a, s)) return false;
-    if (!p.cannot_raise && has_handler(i, s) &&
-        !exception_edges(i, s, *rules_[in.opcode], pops, res))
-      return true;
+    if (!p.cannot_raise) {
+      if (has_handler(i, s) && !exception_edges(i, s, *rules_[in.opcode], pops, res)) return true;
+    } else if (base < merged_level_) {
+      forget_merged();
+    }
     if (p.how >= Plain::Load) {
       if (p.how == Plain::Function) return function_step(in, s, base);
       locals_step(p, in, s, base);
@@ -1317,6 +1330,8 @@ class Verifier {
       return fail(in, "stack underflow: " + std::string(op.name) + " needs " +
                           std::to_string(pops) + " stack items, " + std::to_string(depth) +
                           " are there");
+    // A role may change the blocks, or what lies below its inputs.
+    if (r->role != Role::None || static_cast<size_t>(depth - pops) < merged_level_) forget_merged();
     const int fall_effect = op.fall.eval(a);
     if (may_unwind(i, s, *r) && !exception_edges(i, s, *r, pops, pops + fall_effect))
       return false;
@@ -1982,6 +1997,12 @@ class Verifier {
   int max_depth_ = 0;
   bool dotted_ = false;  // a parameter's name starts with '.' (trusted_param)
   bool loops_back_ = false;  // 3.10+: an edge back that does not interrupt (edge())
+  // 3.8-3.10: the handler state exception_edges last merged this walk's
+  // state into, or -1; it holds what another edge would bring as long as
+  // the blocks and the stack below `merged_level_` are as they were
+  // (forget_merged when they may change).
+  int32_t merged_ = -1;
+  size_t merged_level_ = 0;
 };
 
 bool verify_tree(const Code& code, const SourceFile& file, Diagnostics& diags, int& budget,
