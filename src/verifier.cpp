@@ -496,7 +496,8 @@ class Verifier {
   // lasti, the exception, and the locals as they are. When the handler has
   // a state that it merges with, it is merged from s in place instead of
   // being copied first: most instructions of a try body bring nothing new.
-  void join_handler(const ExceptionEntry& e, const State& s, const Instr& in) {
+  // Returns the state merged into in place, or -1.
+  int32_t join_handler(const ExceptionEntry& e, const State& s, const Instr& in) {
     auto h = static_cast<size_t>(e.handler);
     int32_t v = sc_.head[h];
     const Slot top[2] = {{kLasti, kUnknown}, {kExc, kUnknown}};
@@ -505,13 +506,14 @@ class Verifier {
     if (v >= 0 && sc_.states[v].depth == depth + high.size() && sc_.states[v].nblocks == 0) {
       edge(static_cast<size_t>(&in - code_.instrs.data()), h);
       merge(static_cast<uint32_t>(v), std::span(s.stack).first(depth), high, {}, 0, 0, s.locals);
-      return;
+      return v;
     }
     State& hs = fresh(sc_.made);
     hs.stack.assign(s.stack.begin(), s.stack.begin() + e.depth);
     hs.stack.insert(hs.stack.end(), high.data(), high.data() + high.size());
     hs.locals = s.locals;
     join(h, hs, &in);
+    return -1;
   }
 
   void forget_merged() {
@@ -750,14 +752,27 @@ class Verifier {
       return unwind_old(in, h, kWhyException, {});
     }
     if (minor_ >= 11) {
-      for (uint32_t k : sc_.cover.of(i)) {
+      const std::span<const uint32_t> cover = sc_.cover.of(i);
+      // The one entry whose handler state this walk merged into last, with
+      // nothing it carries changed since (merged_): only the edge is new.
+      // (Every instruction between, in a walk's straight run and an entry's
+      // contiguous range, is covered by it: one that can raise was held to
+      // its depth.)
+      const bool again = merged_ >= 0 && cover.size() == 1 && cover[0] == merged_entry_;
+      for (uint32_t k : cover) {
         const ExceptionEntry& e = code_.exceptions[k];
         if (low < e.depth)
           return fail(in, "the exception entry covering " + std::string(name(in)) +
                               " keeps " + std::to_string(e.depth) + " stack items, but only " +
                               std::to_string(std::max(0, low)) + " remain when it raises");
-        join_handler(e, s, in);
+        if (again) {
+          edge(i, static_cast<size_t>(e.handler));
+          continue;
+        }
+        int32_t v = join_handler(e, s, in);
         if (!ok_) return false;
+        if (v >= 0 && cover.size() == 1 && !sc_.stepwise)
+          merged_ = v, merged_entry_ = k, merged_level_ = static_cast<size_t>(e.depth);
       }
       return true;
     }
@@ -1207,7 +1222,7 @@ class Verifier {
     if (p.how >= Plain::Load && !locals_plain(p, a, s)) return false;
     if (!p.cannot_raise) {
       if (has_handler(i, s) && !exception_edges(i, s, *rules_[in.opcode], pops, res)) return true;
-    } else if (base < merged_level_) {
+    } else if (base < merged_level_) {  // no edge holds it to the level
       forget_merged();
     }
     if (p.how >= Plain::Load) {
@@ -1295,6 +1310,8 @@ class Verifier {
     const auto local = plain_locals(p, in.arg);
     const int n = p.pair ? 2 : 1;
     if (p.how == Plain::Store) {  // STORE_FAST_STORE_FAST: the top to the first local
+      // The locals are what 3.11+'s exception edges carry too.
+      forget_merged();
       for (int k = 0; k < n; ++k) store_local(in, s, local[k], s.stack.end()[-1 - k]);
       s.stack.pop_to(base);
       return;
@@ -1997,12 +2014,13 @@ class Verifier {
   int max_depth_ = 0;
   bool dotted_ = false;  // a parameter's name starts with '.' (trusted_param)
   bool loops_back_ = false;  // 3.10+: an edge back that does not interrupt (edge())
-  // 3.8-3.10: the handler state exception_edges last merged this walk's
-  // state into, or -1; it holds what another edge would bring as long as
-  // the blocks and the stack below `merged_level_` are as they were
-  // (forget_merged when they may change).
+  // The handler state exception_edges last merged this walk's state into,
+  // or -1 (3.8+); it holds what another edge to it would bring as long as
+  // the blocks (3.8-3.10), the locals (3.11+) and the stack below
+  // `merged_level_` are as they were (forget_merged when they may change).
   int32_t merged_ = -1;
   size_t merged_level_ = 0;
+  uint32_t merged_entry_ = 0;  // 3.11+: the exception entry of merged_
 };
 
 bool verify_tree(const Code& code, const SourceFile& file, Diagnostics& diags, int& budget,

@@ -200,3 +200,53 @@ TEST_CASE("verifier: an exception edge after the stack under its block changed (
   CHECK(plain.ok == stepwise.ok);
   CHECK(plain.diags == stepwise.diags);
 }
+
+TEST_CASE("verifier: an exception edge after a local changed (3.12)") {
+  // The first two LOAD_GLOBALs take the handler with x bound (the first
+  // makes its state, the second merges into it); then x gets NULL (possibly
+  // unbound), and the third takes the handler with that: the handler's
+  // LOAD_FAST x must be rejected.
+  const std::string text =
+      ".python 3.12\n"
+      ".code f()\n"
+      ".except body end handler depth 0\n"
+      "    RESUME 0\n"
+      "    LOAD_CONST 1\n"
+      "    STORE_FAST x\n"
+      "body:\n"
+      "    LOAD_GLOBAL g\n"
+      "    POP_TOP\n"
+      "    LOAD_GLOBAL g\n"
+      "    POP_TOP\n"
+      "    PUSH_NULL\n"
+      "    STORE_FAST x\n"
+      "    LOAD_GLOBAL g\n"
+      "    POP_TOP\n"
+      "end:\n"
+      "    RETURN_CONST None\n"
+      "handler:\n"
+      "    PUSH_EXC_INFO\n"
+      "    POP_TOP\n"
+      "    LOAD_FAST x\n"
+      "    POP_TOP\n"
+      "    POP_EXCEPT\n"
+      "    RETURN_CONST None\n"
+      ".end\n"
+      "    RESUME 0\n"
+      "    LOAD_CONST @f\n"
+      "    POP_TOP\n"
+      "    RETURN_CONST None\n";
+  pyasm::SourceFile file{"t.pyasm", text};
+  pyasm::Diagnostics diags;
+  auto top = pyasm::parse_and_resolve(file, std::nullopt, {}, diags);
+  REQUIRE_MESSAGE(top, diags.render());
+  std::vector<const pyasm::Code*> codes;
+  code_objects(*top, codes);
+  REQUIRE(codes.size() == 2);
+  Outcome plain = verify(*codes[1], file, true, false);
+  Outcome stepwise = verify(*codes[1], file, false, false);
+  CHECK_FALSE(stepwise.ok);
+  CHECK(stepwise.diags.find("local 'x' may be unbound") != std::string::npos);
+  CHECK(plain.ok == stepwise.ok);
+  CHECK(plain.diags == stepwise.diags);
+}
