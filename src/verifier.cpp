@@ -1113,10 +1113,8 @@ class Verifier {
                "'s LOAD_FAST does not check: use LOAD_FAST_CHECK");
       return {};
     }
-    uint16_t kind = 0;
-    if (st & kBound) kind |= kVal;
-    if (st & kHoldsCell) kind |= kCellObj;
-    if (st & kUnbound) kind |= clear ? static_cast<uint16_t>(kNull) : uint16_t{0};
+    uint32_t kind = bound_kind(st);
+    if (st & kUnbound) kind |= clear ? static_cast<uint32_t>(kNull) : 0u;
     if (clear) s.locals[*slot] = kUnbound;
     // After a checked load the local is bound (else it raised).
     if (checked && !clear && (st & kUnbound)) {
@@ -1130,11 +1128,24 @@ class Verifier {
   void store_local(const Instr& in, State& s, uint32_t index, const Slot& v) {
     auto slot = local_slot(in, index);
     if (!slot) return;
+    s.locals[*slot] = local_state(v);
+  }
+
+  // What a local holds once `v` is stored in it.
+  static uint8_t local_state(const Slot& v) {
     uint8_t st = 0;
     if (v.kind & kNull) st |= kUnbound;
     if (v.kind & kCellObj) st |= kHoldsCell;
     if (v.kind & ~(kNull | kCellObj)) st |= kBound;
-    s.locals[*slot] = st;
+    return st;
+  }
+
+  // The kinds loading a local of state `st` gives, but for its unbound case.
+  static uint32_t bound_kind(uint8_t st) {
+    uint32_t kind = 0;
+    if (st & kBound) kind |= kVal;
+    if (st & kHoldsCell) kind |= kCellObj;
+    return kind;
   }
 
   bool need_cell(const Instr& in, const State& s, uint32_t index) {
@@ -1312,11 +1323,16 @@ class Verifier {
     if (p.how == Plain::Store) {  // STORE_FAST_STORE_FAST: the top to the first local
       // The locals are what 3.11+'s exception edges carry too.
       forget_merged();
-      for (int k = 0; k < n; ++k) store_local(in, s, local[k], s.stack.end()[-1 - k]);
+      for (int k = 0; k < n; ++k) s.locals[local[k]] = local_state(s.stack.end()[-1 - k]);
       s.stack.pop_to(base);
       return;
     }
-    for (int k = 0; k < n; ++k) s.stack.push_back(load_local(in, s, local[k], false, false));
+    // load_local's answer for a local in range and bound, in code without
+    // trusted parameters (locals_plain, plains_for).
+    for (int k = 0; k < n; ++k) {
+      const uint32_t kind = bound_kind(s.locals[local[k]]);
+      s.stack.push_back({kind ? kind : kVal, kUnknown});
+    }
   }
 
   // MAKE_FUNCTION as step() does it, from make_function on (which reports).
