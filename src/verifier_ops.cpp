@@ -516,18 +516,22 @@ const Built* built_for(const OpcodeTable& t) {
   }
 }
 
+// A field of this version's Built, or an empty one for a version without.
+template <class T>
+const T& built_field(const OpcodeTable& t, T Built::*field) {
+  static const T none{};
+  const Built* b = built_for(t);
+  return b ? b->*field : none;
+}
+
 }  // namespace
 
 const Rules& rules_for(const OpcodeTable& t) {
-  static const Rules none{};
-  const Built* b = built_for(t);
-  return b ? b->rules : none;
+  return built_field(t, &Built::rules);
 }
 
 const Names& names_for(const OpcodeTable& t) {
-  static const Names none{};
-  const Built* b = built_for(t);
-  return b ? b->names : none;
+  return built_field(t, &Built::names);
 }
 
 const Plains& plains_for(const OpcodeTable& t, bool dotted) {
@@ -537,15 +541,11 @@ const Plains& plains_for(const OpcodeTable& t, bool dotted) {
 }
 
 const Flows& flows_for(const OpcodeTable& t) {
-  static const Flows none{};
-  const Built* b = built_for(t);
-  return b ? b->flows : none;
+  return built_field(t, &Built::flows);
 }
 
 const Plains& stepwise_plains_for(const OpcodeTable& t) {
-  static const Plains none{};
-  const Built* b = built_for(t);
-  return b ? b->stepwise : none;
+  return built_field(t, &Built::stepwise);
 }
 
 const OpRule* rule_for(const OpcodeTable& t, uint8_t opcode) { return rules_for(t)[opcode]; }

@@ -10,7 +10,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
+#include <iterator>
 
 #include "pyasm/assembler.hpp"
 #include "verifier_ops.hpp"
@@ -19,22 +19,19 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// The texts: every program of every version, the golden error files, the
-// seed.
-std::vector<fs::path> inputs() {
-  std::vector<fs::path> out;
-  const fs::path root(PYASM_TESTDATA_DIR);
+// The texts, by name: every program of every version, the golden error
+// files, the seed.
+std::vector<std::pair<std::string, std::string>> inputs() {
+  std::vector<fs::path> paths;
   for (const char* dir : {"programs", "errors", "seed"})
-    for (const auto& e : fs::recursive_directory_iterator(root / dir))
-      if (e.path().extension() == ".pyasm") out.push_back(e.path());
-  std::sort(out.begin(), out.end());
+    for (const auto& e : fs::recursive_directory_iterator(fs::path(PYASM_TESTDATA_DIR) / dir))
+      if (e.path().extension() == ".pyasm") paths.push_back(e.path());
+  std::sort(paths.begin(), paths.end());
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const fs::path& p : paths) {
+    std::ifstream in(p, std::ios::binary);
+    out.emplace_back(p.filename().string(), std::string(std::istreambuf_iterator<char>(in), {}));
+  }
   return out;
 }
 
@@ -110,13 +107,31 @@ void same_both_ways(const pyasm::Code& code, const pyasm::SourceFile& file, bool
   tally.count(plain);
 }
 
+// Code object `index` (in code_objects' order) of `text`, which the
+// verifier must reject with `message`, the same both ways.
+void rejected_both_ways(const std::string& text, size_t index, const std::string& message) {
+  pyasm::SourceFile file{"t.pyasm", text};
+  pyasm::Diagnostics diags;
+  auto top = pyasm::parse_and_resolve(file, std::nullopt, {}, diags);
+  REQUIRE_MESSAGE(top, diags.render());
+  std::vector<const pyasm::Code*> codes;
+  code_objects(*top, codes);
+  REQUIRE(index < codes.size());
+  Outcome plain = verify(*codes[index], file, true, false);
+  Outcome stepwise = verify(*codes[index], file, false, false);
+  CHECK_FALSE(stepwise.ok);
+  CHECK(stepwise.diags.find(message) != std::string::npos);
+  CHECK(plain.ok == stepwise.ok);
+  CHECK(plain.diags == stepwise.diags);
+}
+
 }  // namespace
 
 TEST_CASE("verifier: the plain path gives what step() gives, on real code and its mutants") {
   Tally tally;
-  for (const fs::path& path : inputs()) {
-    CAPTURE(path.string());
-    pyasm::SourceFile file{path.filename().string(), slurp(path)};
+  for (const auto& [name, text] : inputs()) {
+    CAPTURE(name);
+    pyasm::SourceFile file{name, text};
     pyasm::Diagnostics diags;
     auto top = pyasm::parse_and_resolve(file, std::nullopt, {}, diags);
     if (!top) continue;  // rejected before the verifier
@@ -189,16 +204,7 @@ TEST_CASE("verifier: an exception edge after the stack under its block changed (
       "    LOAD_CONST None\n"
       "    RETURN_VALUE\n"
       ".end\n";
-  pyasm::SourceFile file{"t.pyasm", text};
-  pyasm::Diagnostics diags;
-  auto top = pyasm::parse_and_resolve(file, std::nullopt, {}, diags);
-  REQUIRE_MESSAGE(top, diags.render());
-  Outcome plain = verify(*top, file, true, false);
-  Outcome stepwise = verify(*top, file, false, false);
-  CHECK_FALSE(stepwise.ok);
-  CHECK(stepwise.diags.find("MAKE_FUNCTION needs the qualified name") != std::string::npos);
-  CHECK(plain.ok == stepwise.ok);
-  CHECK(plain.diags == stepwise.diags);
+  rejected_both_ways(text, 0, "MAKE_FUNCTION needs the qualified name");
 }
 
 TEST_CASE("verifier: an exception edge after a local changed (3.12)") {
@@ -236,17 +242,5 @@ TEST_CASE("verifier: an exception edge after a local changed (3.12)") {
       "    LOAD_CONST @f\n"
       "    POP_TOP\n"
       "    RETURN_CONST None\n";
-  pyasm::SourceFile file{"t.pyasm", text};
-  pyasm::Diagnostics diags;
-  auto top = pyasm::parse_and_resolve(file, std::nullopt, {}, diags);
-  REQUIRE_MESSAGE(top, diags.render());
-  std::vector<const pyasm::Code*> codes;
-  code_objects(*top, codes);
-  REQUIRE(codes.size() == 2);
-  Outcome plain = verify(*codes[1], file, true, false);
-  Outcome stepwise = verify(*codes[1], file, false, false);
-  CHECK_FALSE(stepwise.ok);
-  CHECK(stepwise.diags.find("local 'x' may be unbound") != std::string::npos);
-  CHECK(plain.ok == stepwise.ok);
-  CHECK(plain.diags == stepwise.diags);
+  rejected_both_ways(text, 1, "local 'x' may be unbound");
 }
