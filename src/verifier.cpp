@@ -278,8 +278,14 @@ class Verifier {
                            id(instr(start)) == Name::CopyFreeVars || id(instr(start)) == Name::Nop))
         ++start;
     size_t stray = n;  // 3.11+: the first RETURN_GENERATOR elsewhere, reported last
+    const Instr* instrs = code_.instrs.data();
     for (size_t i = 0; i < n; ++i) {
-      const Instr& in = instr(i);
+      // Four at a time while none of them is one of those (most code).
+      while (i + 4 <= n && !(flows[instrs[i].opcode] | flows[instrs[i + 1].opcode] |
+                             flows[instrs[i + 2].opcode] | flows[instrs[i + 3].opcode]))
+        i += 4;
+      if (i >= n) break;
+      const Instr& in = instrs[i];
       const uint8_t flow = flows[in.opcode];
       if (!flow) continue;
       if (flow & (kJumps | kTerminates)) {
@@ -649,9 +655,11 @@ class Verifier {
     // Set after every instruction that ends the flow, and at the end: one
     // test per instruction (check_flags).
     const uint8_t* leader = sc_.leader.data();
+    const Plains& plains = *plains_;
     for (;;) {
-      const PlainRule& p = (*plains_)[instr(i).opcode];
-      if (p.how != Plain::No && plain_step(i, s, p) ? !ok_ : !step(i, s) || !s.live) break;
+      const PlainRule& p = plains[instr(i).opcode];
+      const int done = p.how != Plain::No ? plain_step(i, s, p) : 0;
+      if (done == 0 ? !step(i, s) || !s.live : done == 2) break;
       deepest = std::max(deepest, s.stack.size());
       if (leader[++i]) {
         if (p.terminates) break;
@@ -1202,8 +1210,9 @@ class Verifier {
   // role switches and its copy of the results. False, having changed
   // nothing, when step() must do it: not such an instruction, or one whose
   // inputs step() would look at (too few, or one that may not be a value).
-  // True when done; ok_ says whether its exception edges passed.
-  [[gnu::always_inline]] bool plain_step(size_t i, State& s, const PlainRule& p) {
+  // 1 (true) when done; 2 when done and a check failed (its exception
+  // edges', MAKE_FUNCTION's), which the walk then need not ask ok_.
+  [[gnu::always_inline]] int plain_step(size_t i, State& s, const PlainRule& p) {
     const Instr& in = instr(i);
     const uint32_t a = in.arg;
     const int pops = p.fixed ? p.pops : rules_[in.opcode]->pops(a);
@@ -1232,12 +1241,12 @@ class Verifier {
     }
     if (p.how >= Plain::Load && !locals_plain(p, a, s)) return false;
     if (!p.cannot_raise) {
-      if (has_handler(i, s) && !exception_edges(i, s, *rules_[in.opcode], pops, res)) return true;
+      if (has_handler(i, s) && !exception_edges(i, s, *rules_[in.opcode], pops, res)) return 2;
     } else if (base < merged_level_) {  // no edge holds it to the level
       forget_merged();
     }
     if (p.how >= Plain::Load) {
-      if (p.how == Plain::Function) return function_step(in, s, base);
+      if (p.how == Plain::Function) return function_step(in, s, base) ? 1 : 2;
       locals_step(p, in, s, base);
       return true;
     }
@@ -1335,11 +1344,12 @@ class Verifier {
     }
   }
 
-  // MAKE_FUNCTION as step() does it, from make_function on (which reports).
+  // MAKE_FUNCTION as step() does it, from make_function on; false when that
+  // reported.
   bool function_step(const Instr& in, State& s, size_t base) {
     Slots& pushed = sc_.pushed;
     pushed.clear();
-    if (!make_function(in, s, pushed)) return true;
+    if (!make_function(in, s, pushed)) return false;
     s.stack.pop_to(base);
     s.stack.push_back(pushed[0]);
     return true;
