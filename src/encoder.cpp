@@ -3,6 +3,7 @@
 // EXTENDED_ARG prefixes each instruction needs, so sizes are iterated to a
 // fixed point; a size only ever grows, which guarantees termination.
 #include <algorithm>
+#include <cstring>
 
 #include "pyasm/assembler.hpp"
 #include "pyasm/opcodes.hpp"
@@ -63,17 +64,26 @@ bool layout(Code& code, const OpcodeTable& t, Layout& lay, const Sink& sink) {
   int* start = lay.start.data();
   int* prefixes = lay.prefixes.data();
   const Instr* instrs = code.instrs.data();
-  auto place = [&](size_t i) {  // where instruction i + 1 starts
-    start[i + 1] = start[i] + 1 + prefixes[i] + t.find(instrs[i].opcode)->caches;
+  // Inline caches exist from 3.11: before, no opcode's entry need be read.
+  const bool caches = t.version.at_least(11);
+  auto units = [&](size_t i) {  // instruction i's code units
+    return 1 + prefixes[i] + (caches ? t.find(instrs[i].opcode)->caches : 0);
   };
   // The first layout, with no prefixes on jumps yet; then only jumps change.
-  start[0] = 0;
+  int at = 0;
   for (size_t i = 0; i < n; ++i) {
     const Instr& in = instrs[i];
-    prefixes[i] = std::max<int>(in.prefixes, in.target < 0 ? prefixes_for(in.arg) : 0);
-    if (in.target >= 0) lay.jumps.push_back(static_cast<uint32_t>(i));
-    place(i);
+    start[i] = at;
+    int pre = in.prefixes;
+    if (in.target >= 0)
+      lay.jumps.push_back(static_cast<uint32_t>(i));
+    else if (in.arg > 0xFF)  // most opargs fit in a byte: no prefixes_for
+      pre = std::max(pre, prefixes_for(in.arg));
+    prefixes[i] = pre;
+    at += 1 + pre;
+    if (caches) at += t.find(in.opcode)->caches;
   }
+  start[n] = at;
   for (bool changed = true; changed;) {
     changed = false;
     bool ok = true;
@@ -102,7 +112,7 @@ bool layout(Code& code, const OpcodeTable& t, Layout& lay, const Sink& sink) {
     }
     if (!ok) return false;
     if (changed)
-      for (size_t i = 0; i < n; ++i) place(i);
+      for (size_t i = 0; i < n; ++i) start[i + 1] = start[i] + units(i);
   }
   return true;
 }
@@ -125,8 +135,9 @@ void emit_code(Code& code, const OpcodeTable& t, const Layout& lay) {
       *p++ = extended_arg;
       *p++ = static_cast<char>((in.arg >> (8 * k)) & 0xFF);
     }
-    *p++ = static_cast<char>(in.opcode);
-    *p = static_cast<char>(in.arg & 0xFF);
+    // One two-byte store (the code unit in its byte order) instead of two.
+    const unsigned char unit[2] = {in.opcode, static_cast<unsigned char>(in.arg & 0xFF)};
+    std::memcpy(p, unit, 2);
   }
 }
 
