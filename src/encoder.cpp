@@ -141,8 +141,40 @@ void emit_code(Code& code, const OpcodeTable& t, const Layout& lay) {
   }
 }
 
+// Writes the byte pairs of the ≤3.10 line tables through a pointer into
+// `buf`, scratch space kept at its size from table to table: a string's +=
+// checks its capacity and writes its terminator for every byte.
+class PairWriter {
+ public:
+  PairWriter(std::string& buf, size_t pairs) : buf_(buf) {
+    if (buf_.size() < 2 * pairs) buf_.resize(2 * pairs);
+    p_ = buf_.data();
+    end_ = p_ + buf_.size();
+  }
+  void operator()(int a, int b) {
+    if (end_ - p_ < 2) grow();
+    p_[0] = static_cast<char>(a);
+    p_[1] = static_cast<char>(static_cast<int8_t>(b));
+    p_ += 2;
+  }
+  // The table so far.
+  std::string_view written() const { return {buf_.data(), static_cast<size_t>(p_ - buf_.data())}; }
+
+ private:
+  [[gnu::noinline]] void grow() {
+    size_t at = static_cast<size_t>(p_ - buf_.data());
+    buf_.resize(2 * buf_.size() + 16);
+    p_ = buf_.data() + at;
+    end_ = buf_.data() + buf_.size();
+  }
+  std::string& buf_;
+  char* p_;
+  char* end_;
+};
+
 // ≤3.9 co_lnotab: (Δbytes, Δline) pairs, one entry per `.line` event.
-void emit_lnotab(const Code& code, const Layout& lay, std::string& out) {
+void emit_lnotab(const Code& code, const Layout& lay, std::string& buf, std::string& out) {
+  PairWriter pair(buf, code.line_events.size() + 1);
   int prev_off = 0, prev_line = code.firstlineno;
   for (const LineEvent& ev : code.line_events) {
     int off = 2 * lay.start[ev.instr];
@@ -154,38 +186,31 @@ void emit_lnotab(const Code& code, const Layout& lay, std::string& out) {
     if (d_off == 0 && d_line == 0 && &ev == &code.line_events.front()) continue;
     // Like CPython's assemble_lnotab: whole chunks first, by division.
     if (d_off > 255) {
-      for (int k = d_off / 255; k > 0; --k) {
-        out += static_cast<char>(255);
-        out += '\0';
-      }
+      for (int k = d_off / 255; k > 0; --k) pair(255, 0);
       d_off %= 255;
     }
     if (d_line > 127 || d_line < -128) {
       int step = d_line > 0 ? 127 : -128;
       int chunks = d_line > 0 ? d_line / 127 : -d_line / 128;
       for (int k = 0; k < chunks; ++k) {
-        out += static_cast<char>(d_off);
-        out += static_cast<char>(static_cast<int8_t>(step));
+        pair(d_off, step);
         d_off = 0;
       }
       d_line -= chunks * step;
     }
-    out += static_cast<char>(d_off);
-    out += static_cast<char>(static_cast<int8_t>(d_line));
+    pair(d_off, d_line);
     prev_off = off;
     prev_line = ev.line;
   }
+  out.assign(pair.written());
 }
 
 // 3.10 co_linetable: (Δbytes ≤ 254, Δline) per range; Δline -128 = no line.
 // A range starts at every `.line` event.
-void emit_linetable_310(const Code& code, const Layout& lay, std::string& out) {
-  auto pair = [&](int a, int b) {
-    out += static_cast<char>(a);
-    out += static_cast<char>(static_cast<int8_t>(b));
-  };
+void emit_linetable_310(const Code& code, const Layout& lay, std::string& buf, std::string& out) {
   int prev_line = code.firstlineno;
   size_t n = code.instrs.size();
+  PairWriter pair(buf, n + 1);  // a range per instruction at most, but for long ones
   for (size_t i = 0, j; i < n; i = j) {
     for (j = i + 1; j < n && !code.instrs[j].line_start;) ++j;
     int len = 2 * (lay.start[j] - lay.start[i]);
@@ -203,6 +228,7 @@ void emit_linetable_310(const Code& code, const Layout& lay, std::string& out) {
     }
     pair(len, d_line);
   }
+  out.assign(pair.written());
 }
 
 // 3.11+ location table (Objects/locations.md): one entry per instruction in
@@ -340,12 +366,10 @@ bool encode_with(Code& code, const SourceFile& file, Diagnostics& diags, Scratch
   } else if (code.version.at_least(11)) {
     emit_locations(code, lay, sc.locations, code.linetable);
   } else {
-    sc.buf.clear();
     if (code.version.at_least(10))
-      emit_linetable_310(code, lay, sc.buf);
+      emit_linetable_310(code, lay, sc.buf, code.linetable);
     else
-      emit_lnotab(code, lay, sc.buf);
-    code.linetable = sc.buf;
+      emit_lnotab(code, lay, sc.buf, code.linetable);
   }
   if (code.raw_exceptiontable) {
     code.exceptiontable = *code.raw_exceptiontable;

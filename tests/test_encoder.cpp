@@ -46,6 +46,29 @@ TEST_CASE("3.8 lnotab: an offset gap over 255 bytes") {
   CHECK(b.code->linetable == bytes({255, 0, 145, 1}));  // 400 bytes = 255 + 145
 }
 
+TEST_CASE("3.8 lnotab and 3.10 linetable: a line jump of many entries in a short code") {
+  // 2,000,000 lines = 15,748 entries of 127 and one of 4: far more entries
+  // than instructions, which the table's buffer must grow for.
+  struct Case {
+    int minor;
+    size_t entries;
+    std::string head, tail;
+  };
+  for (const Case& c : {Case{8, 15749, bytes({2, 127, 0, 127}), bytes({0, 4})},
+                        Case{10, 15750, bytes({2, 0, 0, 127}), bytes({4, 4})}}) {
+    CAPTURE(c.minor);
+    auto b = build(".python 3." + std::to_string(c.minor) +
+                       "\n    .line 1\n    NOP\n    .line 2000001\n    LOAD_CONST None\n"
+                       "    RETURN_VALUE\n",
+                   {3, c.minor});
+    REQUIRE_MESSAGE(b.code, b.errors);
+    const std::string& t = b.code->linetable;
+    REQUIRE(t.size() == 2 * c.entries);
+    CHECK(t.substr(0, 4) == c.head);
+    CHECK(t.substr(t.size() - 2) == c.tail);
+  }
+}
+
 TEST_CASE("EXTENDED_ARG: a jump sized to a fixed point (3.8, absolute)") {
   // Without a prefix the target would be at 256, which needs one; with it,
   // the target moves to 258.
