@@ -106,21 +106,24 @@ class Analysis {
     }
     if (depth <= known) return;
     if (known != INT_MIN && ++raises_[i] > kMaxRaises) {
-      if (lenient_) {
-        failed_ = true;
-        return;
-      }
-      diags_.error(file_, (from ? *from : code_.instrs[i]).src,
-                   "the stack keeps growing around this loop: a path through here pushes "
-                   "more than it pops");
-      failed_ = true;
+      keeps_growing(i, from);
       return;
     }
     depth_[i] = depth;
     work_.push_back(i);
   }
 
-  void mismatch(size_t i, int known, int depth, const Instr* from) {
+  // The error paths out of line (as falls_off): inlined, their messages
+  // crowd the walk's registers onto the stack.
+  [[gnu::noinline, gnu::cold]] void keeps_growing(size_t i, const Instr* from) {
+    failed_ = true;
+    if (lenient_) return;
+    diags_.error(file_, (from ? *from : code_.instrs[i]).src,
+                 "the stack keeps growing around this loop: a path through here pushes "
+                 "more than it pops");
+  }
+
+  [[gnu::noinline, gnu::cold]] void mismatch(size_t i, int known, int depth, const Instr* from) {
     if (lenient_) {
       failed_ = true;
       return;
@@ -201,7 +204,7 @@ class Analysis {
     return depth >= 0 || underflow(in, depth, where);
   }
 
-  bool underflow(const Instr& in, int depth, const char* where) {
+  [[gnu::noinline, gnu::cold]] bool underflow(const Instr& in, int depth, const char* where) {
     if (lenient_) {
       failed_ = true;
       return false;
