@@ -396,6 +396,28 @@ class Verifier {
     merge(static_cast<uint32_t>(v), s);
   }
 
+  // 3.8+: join() of the jump branch of `in` (from walk state s: its stack
+  // below `base`, then `high`; its blocks and locals; the EXCEPT_HANDLER
+  // bounds raised by `raise`) without first copying it into a state of its
+  // own. False, having done nothing, when join() must do it: a join that
+  // fails, or one that would clamp the bounds.
+  bool join_jump(const Instr& in, const State& s, size_t base, std::span<const Slot> high,
+                 int raise) {
+    if (minor_ <= 7 || s.eh_max + raise > kMaxBlocks + 1) return false;
+    auto i = static_cast<size_t>(in.target);
+    int32_t v = sc_.head[i];
+    if (v >= 0 ? !joins_as_is(sc_.states[v], base + high.size(), s.blocks) : !unclamped(s.blocks))
+      return false;
+    std::span<const Slot> low(s.stack.data(), base);
+    edge(static_cast<size_t>(&in - code_.instrs.data()), i);
+    if (v < 0)
+      store(i, low, high, s.blocks, s.eh_min + raise, s.eh_max + raise, s.locals, -1);
+    else
+      merge(static_cast<uint32_t>(v), low, high, s.blocks, s.eh_min + raise, s.eh_max + raise,
+            s.locals);
+    return true;
+  }
+
   // Whether stored state st has these blocks open (same handlers, levels
   // and types).
   bool same_blocks(const Stored& st, std::span<const Block> blocks) const {
@@ -408,19 +430,27 @@ class Verifier {
 
   // Keeps `s` as a new state of instruction i, after state `last` (-1: first).
   void store(size_t i, const State& s, int32_t last) {
+    store(i, s.stack, {}, s.blocks, s.eh_min, s.eh_max, s.locals, last);
+  }
+
+  // The same for a state given in parts, as merge() takes it.
+  void store(size_t i, std::span<const Slot> low, std::span<const Slot> high,
+             std::span<const Block> blocks, int eh_min, int eh_max, std::span<const uint8_t> locals,
+             int32_t last) {
     Stored st;
     st.instr = static_cast<uint32_t>(i);
-    st.eh_min = s.eh_min;
-    st.eh_max = s.eh_max;
+    st.eh_min = eh_min;
+    st.eh_max = eh_max;
     st.stack = static_cast<uint32_t>(sc_.slots.size());
-    st.depth = static_cast<uint32_t>(s.stack.size());
-    sc_.slots.insert(sc_.slots.end(), s.stack.begin(), s.stack.end());
+    st.depth = static_cast<uint32_t>(low.size() + high.size());
+    sc_.slots.insert(sc_.slots.end(), low.data(), low.data() + low.size());
+    sc_.slots.insert(sc_.slots.end(), high.data(), high.data() + high.size());
     st.blocks = static_cast<uint32_t>(sc_.blocks.size());
-    st.nblocks = static_cast<uint32_t>(s.blocks.size());
-    sc_.blocks.insert(sc_.blocks.end(), s.blocks.begin(), s.blocks.end());
+    st.nblocks = static_cast<uint32_t>(blocks.size());
+    sc_.blocks.insert(sc_.blocks.end(), blocks.begin(), blocks.end());
     st.locals = static_cast<uint32_t>(sc_.locals.size());
-    st.nlocals = static_cast<uint32_t>(s.locals.size());
-    sc_.locals.insert(sc_.locals.end(), s.locals.begin(), s.locals.end());
+    st.nlocals = static_cast<uint32_t>(locals.size());
+    sc_.locals.insert(sc_.locals.end(), locals.begin(), locals.end());
     auto v = static_cast<int32_t>(sc_.states.size());
     sc_.states.push_back(st);
     if (last < 0) sc_.head[i] = v;
@@ -825,8 +855,10 @@ class Verifier {
   // 3.8-3.10: whether join() merges a state of this depth and blocks into
   // stored state `st` as it is (the blocks' eh_max need no clamping).
   bool joins_as_is(const Stored& st, size_t depth, std::span<const Block> blocks) const {
-    return st.depth == depth && same_blocks(st, blocks) &&
-           std::all_of(blocks.begin(), blocks.end(),
+    return st.depth == depth && same_blocks(st, blocks) && unclamped(blocks);
+  }
+  static bool unclamped(std::span<const Block> blocks) {
+    return std::all_of(blocks.begin(), blocks.end(),
                        [](const Block& b) { return b.eh_max <= kMaxBlocks + 1; });
   }
 
@@ -1815,19 +1847,18 @@ class Verifier {
       } else if (op.follows_target() || r->role == Role::Setup) {
         // Taken before the fall-through results are pushed: s.stack holds
         // what lies below the inputs.
-        State& j = fresh(sc_.made);
-        j.stack.assign(s.stack.begin(), s.stack.begin() + static_cast<std::ptrdiff_t>(base));
         const Slots& out = results(op.jump.eval(a), true);
-        j.stack.insert(j.stack.end(), out.begin(), out.end());
-        j.blocks = s.blocks;
-        j.eh_min = s.eh_min;
-        j.eh_max = s.eh_max;
-        if (r->role == Role::Setup) {
-          j.eh_min += 1;
-          j.eh_max += 1;
+        const int raise = r->role == Role::Setup ? 1 : 0;
+        if (!join_jump(in, s, base, out, raise)) {
+          State& j = fresh(sc_.made);
+          j.stack.assign(s.stack.begin(), s.stack.begin() + static_cast<std::ptrdiff_t>(base));
+          j.stack.insert(j.stack.end(), out.begin(), out.end());
+          j.blocks = s.blocks;
+          j.eh_min = s.eh_min + raise;
+          j.eh_max = s.eh_max + raise;
+          j.locals = s.locals;
+          join(static_cast<size_t>(in.target), j, &in);
         }
-        j.locals = s.locals;
-        join(static_cast<size_t>(in.target), j, &in);
         if (!ok_) return false;
       }
     }
