@@ -226,23 +226,29 @@ class Analysis {
                                     std::string(op.name) + "; end it with a return, raise or jump");
   }
 
+  // Compiled apart for code with and without exception entries (all code
+  // before 3.11): the test per instruction is then gone from the latter.
+  void walk(size_t i) { code_.exceptions.empty() ? walk<false>(i) : walk<true>(i); }
+
+  template <bool handlers>
   void walk(size_t i) {
     // What every step reads, in locals rather than through the members
     // (reach() may change depth_'s entries, not where they are).
     const Instr* instrs = code_.instrs.data();
     int* depths = depth_.data();
     const size_t n = code_.instrs.size();
-    const bool handlers = !code_.exceptions.empty();
     int depth = depths[i];
     int max = max_;
     for (;;) {
       const Instr& in = instrs[i];
       const OpInfo& op = *table_.find(in.opcode);
-      for (uint32_t k : handlers ? cover_.of(i) : std::span<const uint32_t>()) {
-        const ExceptionEntry& e = code_.exceptions[k];
-        int handler = e.depth + (e.lasti ? 1 : 0) + 1;
-        max = std::max(max, handler);
-        reach(static_cast<size_t>(e.handler), handler, &in);
+      if constexpr (handlers) {
+        for (uint32_t k : cover_.of(i)) {
+          const ExceptionEntry& e = code_.exceptions[k];
+          int handler = e.depth + (e.lasti ? 1 : 0) + 1;
+          max = std::max(max, handler);
+          reach(static_cast<size_t>(e.handler), handler, &in);
+        }
       }
       int after = depth + op.fall.eval(in.arg);
       if (!check(in, after, "")) break;
