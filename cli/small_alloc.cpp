@@ -6,8 +6,12 @@
 // names, instruction lists, the IR tree dropped after writing. glibc keeps
 // only seven freed blocks of a size per thread in its fast cache; the rest
 // go through its general free lists, which cost several times as much.
-// Here each thread keeps up to kMaxCachedBytes of freed blocks of at most
-// 256 bytes, in sixteen size classes, and hands them out again first.
+// Here each thread keeps up to 512 KiB of freed blocks of at most 256
+// bytes, in sixteen size classes, and up to 512 KiB more of blocks of 257
+// to 1024 bytes (instruction lists, code objects, tables), in 48 more
+// classes of the same 16-byte steps, and hands them out again first. The
+// two budgets are apart so that the IR tree's large blocks, freed at once,
+// do not crowd the small ones out.
 // Every block is an ordinary malloc block of its class's full size, so any
 // of them can go back to free() at any time: when the cache is full, when
 // its thread ends, or when a block freed by one thread was made by another.
@@ -37,10 +41,12 @@
 namespace {
 
 constexpr size_t kGranule = 16;
-constexpr size_t kClasses = 16;  // blocks of 16, 32, ... 256 bytes
+constexpr size_t kSmallClasses = 16;  // blocks of 16, 32, ... 256 bytes
+constexpr size_t kClasses = 64;       // ... 1024 bytes
 constexpr size_t kLargest = kGranule * kClasses;
-// Per thread: bounds the memory held back (measured: docs/performance.md).
-constexpr size_t kMaxCachedBytes = 512 * 1024;
+// Per thread, for the small classes and for the large ones: bounds the
+// memory held back (measured: docs/performance.md).
+constexpr size_t kLimit[2] = {512 * 1024, 512 * 1024};
 
 struct FreeBlock {
   FreeBlock* next;
@@ -49,7 +55,7 @@ struct FreeBlock {
 // Trivial, so that a thread's first use costs no initialisation check.
 struct Cache {
   FreeBlock* head[kClasses + 1];
-  size_t bytes;
+  size_t bytes[2];  // held, in the small classes and in the large ones
   bool reaper;  // the thread's Reaper is registered
   bool gone;    // the thread is ending: free() directly
 };
@@ -61,13 +67,14 @@ void flush() {
       h = b->next;
       std::free(b);
     }
-  cache.bytes = 0;
+  cache.bytes[0] = cache.bytes[1] = 0;
 }
 
 // Hands a thread's cached blocks back to malloc when the thread ends.
 struct Reaper {
   ~Reaper() {
     cache.gone = true;
+    cache.reaper = false;  // so that release() takes the slow path, which frees
     flush();
   }
 };
@@ -93,11 +100,11 @@ size_t class_of(size_t n) {
 }
 
 inline void* allocate(size_t n) {
-  if (n - 1 < kLargest) {  // 1..256 (0 wraps around)
+  if (n - 1 < kLargest) {  // 1..1024 (0 wraps around)
     size_t c = class_of(n);
     if (FreeBlock* b = cache.head[c]) {
       cache.head[c] = b->next;
-      cache.bytes -= c * kGranule;
+      cache.bytes[c > kSmallClasses] -= c * kGranule;
       return b;
     }
     n = c * kGranule;  // the class's full size, so the block serves any of it
@@ -106,17 +113,32 @@ inline void* allocate(size_t n) {
   return allocate_slow(n ? n : 1);
 }
 
-// `c`: the block's class, 0 when it is not a cached size.
-inline void release(void* p, size_t c) {
-  if (c - 1 < kClasses && !cache.gone && cache.bytes + c * kGranule <= kMaxCachedBytes) {
-    if (!cache.reaper) register_reaper();
-    auto* b = static_cast<FreeBlock*>(p);
-    b->next = cache.head[c];
-    cache.head[c] = b;
-    cache.bytes += c * kGranule;
-    return;
+// Caches block p of class c unless its budget is spent.
+inline bool push(void* p, size_t c) {
+  bool large = c > kSmallClasses;
+  if (cache.bytes[large] + c * kGranule > kLimit[large]) return false;
+  auto* b = static_cast<FreeBlock*>(p);
+  b->next = cache.head[c];
+  cache.head[c] = b;
+  cache.bytes[large] += c * kGranule;
+  return true;
+}
+
+// The first release of a thread (which registers its Reaper) and every
+// block that goes back to malloc, out of line: the cached path keeps no
+// registers to save.
+[[gnu::noinline]] void release_slow(void* p, size_t c) {
+  if (c - 1 < kClasses && !cache.gone && !cache.reaper) {
+    register_reaper();
+    if (push(p, c)) return;
   }
   std::free(p);
+}
+
+// `c`: the block's class, 0 when it is not a cached size.
+inline void release(void* p, size_t c) {
+  if (c - 1 < kClasses && cache.reaper && push(p, c)) return;
+  release_slow(p, c);
 }
 
 }  // namespace
@@ -125,11 +147,11 @@ namespace pyasm::small_alloc {
 bool active() {
   return true;
 }
-size_t cached_bytes() {
-  return cache.bytes;
+size_t cached_bytes(bool large) {
+  return cache.bytes[large];
 }
-size_t cache_limit() {
-  return kMaxCachedBytes;
+size_t cache_limit(bool large) {
+  return kLimit[large];
 }
 }  // namespace pyasm::small_alloc
 
@@ -161,10 +183,10 @@ namespace pyasm::small_alloc {
 bool active() {
   return false;
 }
-size_t cached_bytes() {
+size_t cached_bytes(bool) {
   return 0;
 }
-size_t cache_limit() {
+size_t cache_limit(bool) {
   return 0;
 }
 }  // namespace pyasm::small_alloc

@@ -1,7 +1,8 @@
 // The programs' small-block cache (cli/small_alloc.cpp), which this test
 // binary links as the CLI does: blocks come back by size class, whether
 // freed with or without their size; the cache holds no more than its
-// limit; blocks made by one thread and freed by another are safe.
+// limits, the small blocks' and the large ones' apart; blocks made by one
+// thread and freed by another are safe.
 #include <doctest/doctest.h>
 
 #include <new>
@@ -33,6 +34,23 @@ TEST_CASE("small_alloc: an unsized delete finds the class") {
   ::operator delete(q);
 }
 
+TEST_CASE("small_alloc: a large block comes back by its class, in its own budget") {
+  if (!sa::active()) return;
+  void* p = ::operator new(600);
+  size_t small = sa::cached_bytes();
+  size_t large = sa::cached_bytes(true);
+  ::operator delete(p, 600);
+  CHECK(sa::cached_bytes() == small);
+  CHECK(sa::cached_bytes(true) == large + 608);
+  void* q = ::operator new(593);  // 593..608 bytes: the same class
+  CHECK(q == p);
+  CHECK(sa::cached_bytes(true) == large);
+  ::operator delete(q);  // unsized: the class from the block's usable size
+  void* r = ::operator new(608);
+  CHECK(r == p);
+  ::operator delete(r, 608);
+}
+
 TEST_CASE("small_alloc: larger blocks and empty ones") {
   void* big = ::operator new(4096);
   void* a = ::operator new(0);
@@ -41,8 +59,10 @@ TEST_CASE("small_alloc: larger blocks and empty ones") {
   CHECK(a != nullptr);
   CHECK(a != b);
   size_t held = sa::cached_bytes();
+  size_t large = sa::cached_bytes(true);
   ::operator delete(big, 4096);
   CHECK(sa::cached_bytes() == held);  // not cached: back to malloc
+  CHECK(sa::cached_bytes(true) == large);
   ::operator delete (a, size_t{0});
   ::operator delete(b);
 }
@@ -53,6 +73,16 @@ TEST_CASE("small_alloc: the cache stays within its limit") {
   for (void* p : blocks) ::operator delete(p, 256);
   CHECK(sa::cached_bytes() <= sa::cache_limit());
   if (sa::active()) CHECK(sa::cached_bytes() > sa::cache_limit() - 256);
+}
+
+TEST_CASE("small_alloc: the large blocks stay within their own limit") {
+  size_t small = sa::cached_bytes();
+  std::vector<void*> blocks;
+  for (int i = 0; i < 1000; ++i) blocks.push_back(::operator new(1024));
+  for (void* p : blocks) ::operator delete(p, 1024);
+  CHECK(sa::cached_bytes(true) <= sa::cache_limit(true));
+  if (sa::active()) CHECK(sa::cached_bytes(true) > sa::cache_limit(true) - 1024);
+  CHECK(sa::cached_bytes() == small);  // the small blocks' budget untouched
 }
 
 TEST_CASE("small_alloc: blocks cross threads") {
