@@ -14,9 +14,7 @@ namespace pyasm {
 namespace {
 
 std::shared_ptr<Object> make(ObjKind kind) {
-  auto o = std::make_shared<Object>();
-  o->kind = kind;
-  return o;
+  return std::make_shared<Object>(kind);
 }
 
 }  // namespace

@@ -28,13 +28,19 @@ enum class ObjKind : uint8_t {
 // use of the same ObjectPtr as a back-reference, never two equal values.
 struct Object {
   ObjKind kind = ObjKind::None;
+  bool interned = false;          // Str: written as an interned string (here, not
+                                  // after data: an Object of 128 bytes, not 136)
   BigInt int_value;               // Int
   double real = 0, imag = 0;      // Float (real), Complex
   std::string data;               // Bytes: raw bytes; Str: UTF-8 (lone surrogates
                                   // encoded as CPython's surrogatepass does)
-  bool interned = false;          // Str: written as an interned string
   std::vector<ObjectPtr> items;   // Tuple, FrozenSet (in write order)
   std::shared_ptr<const pyasm::Code> code;  // Code
+
+  Object() = default;
+  // make_shared<Object>(kind) builds the members alone, where
+  // make_shared<Object>() zeroes the whole object first (value-initialising).
+  explicit Object(ObjKind k) : kind(k) {}
 
   static ObjectPtr none();
   static ObjectPtr boolean(bool v);
