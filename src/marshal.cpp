@@ -1390,21 +1390,20 @@ void Writer::name_tuple(Field f, const std::vector<std::string>& names) {
 
 void Writer::code(const Code& c, bool root) {
   if (stop_) return;
-  // Enter the code object's scope, made in place (a Scope is large).
-  Scope& scope = scopes_.emplace_back();
-  const Scope* parent = scopes_.size() > 1 ? &scopes_[scopes_.size() - 2] : nullptr;
+  // Enter the code object's scope.
+  Scope scope;
   scope.code = &c;
   scope.id = static_cast<uint32_t>(scope_info_.size());
-  scope_info_.push_back({&c, parent ? static_cast<int32_t>(parent->id) : -1});
+  scope_info_.push_back({&c, scopes_.empty() ? -1 : static_cast<int32_t>(scopes_.back().id)});
   if (has_notes_) {
     // The chain names a note's target: not needed when no note has one.
     if (target_chains_.empty()) {
-    } else if (!parent) {
+    } else if (scopes_.empty()) {
       scope.chain = "^";
-    } else if (parent->chain == "^") {
+    } else if (scopes_.back().chain == "^") {
       scope.chain = c.block_id;
     } else {
-      scope.chain = parent->chain + "." + c.block_id;
+      scope.chain = scopes_.back().chain + "." + c.block_id;
     }
     for (const MarshalNote& m : c.marshal_notes) {
       scope.notes[m.path].push_back(&m);
@@ -1421,6 +1420,7 @@ void Writer::code(const Code& c, bool root) {
   Field saved_field = field_;
   size_t saved_base = index_base_;
   index_base_ = index_.size();
+  scopes_.push_back(std::move(scope));
 
   field_ = Field::kSelf;
   Node self{Node::kCode, Field::kSelf};
