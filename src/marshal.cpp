@@ -188,26 +188,6 @@ std::string to_latin1(std::string_view s) {
   return out;
 }
 
-// a == b, inline: keys compare texts that are equal nearly always (their
-// hashes agree), mostly short names, for which a call to memcmp costs more.
-inline bool same_text(std::string_view a, std::string_view b) {
-  const size_t n = a.size();
-  if (n != b.size()) return false;
-  const char* p = a.data();
-  const char* q = b.data();
-  if (n >= 8) {
-    for (size_t i = 0; i + 8 < n; i += 8)
-      if (detail::load_le<8>(p + i) != detail::load_le<8>(q + i)) return false;
-    return detail::load_le<8>(p + n - 8) == detail::load_le<8>(q + n - 8);  // the last 8
-  }
-  if (n >= 4)  // the first 4 and the last 4
-    return detail::load_le<4>(p) == detail::load_le<4>(q) &&
-           detail::load_le<4>(p + n - 4) == detail::load_le<4>(q + n - 4);
-  for (size_t i = 0; i < n; ++i)
-    if (p[i] != q[i]) return false;
-  return true;
-}
-
 // Up to 3.10 an interned string is flagged when anything else in the
 // compiling process holds it: the strings a fresh compileall process holds
 // (tools/gen_alive_strings.py), sorted, with a bit per version.
@@ -247,9 +227,29 @@ bool alive_in_compiler(Version v, std::string_view s, uint64_t hash) {
   if (v.minor < 6 || v.minor > 10) return false;
   for (size_t i = alive_slot(hash); kAliveIndex[i]; i = (i + 1) & (kAliveSlots - 1)) {
     const AliveString& a = kAlive[kAliveIndex[i] - 1];
-    if (same_text(a.text, s)) return (a.versions >> (v.minor - 6)) & 1;
+    if (a.text == s) return (a.versions >> (v.minor - 6)) & 1;
   }
   return false;
+}
+
+// a == b, inline: keys compare texts that are equal nearly always (their
+// hashes agree), mostly short names, for which a call to memcmp costs more.
+inline bool same_text(std::string_view a, std::string_view b) {
+  const size_t n = a.size();
+  if (n != b.size()) return false;
+  const char* p = a.data();
+  const char* q = b.data();
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 < n; i += 8)
+      if (detail::load_le<8>(p + i) != detail::load_le<8>(q + i)) return false;
+    return detail::load_le<8>(p + n - 8) == detail::load_le<8>(q + n - 8);  // the last 8
+  }
+  if (n >= 4)  // the first 4 and the last 4
+    return detail::load_le<4>(p) == detail::load_le<4>(q) &&
+           detail::load_le<4>(p + n - 4) == detail::load_le<4>(q + n - 4);
+  for (size_t i = 0; i < n; ++i)
+    if (p[i] != q[i]) return false;
+  return true;
 }
 
 // The identity the writer gives an object: objects with equal keys are one
@@ -574,7 +574,7 @@ class Writer {
     p[2] = static_cast<char>(v >> 16);
     p[3] = static_cast<char>(v >> 24);
   }
-  [[gnu::always_inline]] void i32(int32_t v) { u32(static_cast<uint32_t>(v)); }
+  void i32(int32_t v) { u32(static_cast<uint32_t>(v)); }
   void u64(uint64_t v) {
     u32(static_cast<uint32_t>(v));
     u32(static_cast<uint32_t>(v >> 32));
@@ -619,7 +619,6 @@ class Writer {
   }
   // `ascii`: the caller knows `s` is ASCII.
   void str_body(char type, std::string_view s, bool ascii = false);
-  [[gnu::noinline]] void latin1_body(char type, std::string_view s);
   void int_body(char type, const BigInt& v);
   void count(char type, size_t n) {
     if (type == ')') u8(static_cast<uint8_t>(n));
@@ -634,9 +633,8 @@ class Writer {
   [[gnu::always_inline]] inline char default_type(const Node& n) const;
   bool type_fits(const Node& n, char t) const;
   [[gnu::always_inline]] inline Key cached_key(const Node& n) const;
-  [[gnu::always_inline]] inline uint64_t value_hash(const Node& n) const;
-  [[gnu::always_inline]] inline uint64_t text_hash(
-      const Node& n) const;  // const_hash_of_str of its text
+  uint64_t value_hash(const Node& n) const;
+  uint64_t text_hash(const Node& n) const;  // const_hash_of_str of its text
   // `cached`: cached_key(n), which both need.
   [[gnu::always_inline]] inline Key share_key(const Node& n, char type, const Key& cached) const;
   [[gnu::always_inline]] inline bool default_flag(const Node& n, char type, bool cached) const;
@@ -947,12 +945,7 @@ std::string Writer::value_key(const Node& n) const {
     case Node::kStr: return const_key_of_str(n.text);
     case Node::kBytes: return const_key(*Object::bytes(std::string(n.text)));
     case Node::kObj: return const_key(*n.obj);
-    case Node::kCode: {
-      // Appended, not "P" + ...: GCC 12 warns falsely (-Wrestrict) on that.
-      std::string key = "P";
-      key += std::to_string(reinterpret_cast<uintptr_t>(n.code));
-      return key;
-    }
+    case Node::kCode: return "P" + std::to_string(reinterpret_cast<uintptr_t>(n.code));
     case Node::kNameTuple: return const_key_of_names(*n.names);
     case Node::kConstTuple: return const_key_of_tuple(*n.items);
   }
@@ -1233,19 +1226,18 @@ char Writer::emit(char type, const Key& key, bool flag) {
 }
 
 void Writer::str_body(char type, std::string_view s, bool ascii) {
-  const bool one_byte = type != 'u' && type != 't';
-  // One byte per character: ASCII, or Latin-1 in an odd file.
-  if (one_byte && !ascii && !is_ascii(s)) return latin1_body(type, s);
-  if (type == 'z' || type == 'Z')
-    u8(static_cast<uint8_t>(s.size()));
-  else
+  if (type == 'u' || type == 't') {
     u32(static_cast<uint32_t>(s.size()));
-  out_.append(s);
-}
-
-void Writer::latin1_body(char type, std::string_view s) {
-  const std::string latin1 = to_latin1(s);
-  str_body(type, latin1, true);
+    out_.append(s);
+    return;
+  }
+  // One byte per character: ASCII, or Latin-1 in an odd file.
+  std::string latin1;
+  std::string_view one = s;
+  if (!ascii && !is_ascii(s)) one = latin1 = to_latin1(s);
+  if (type == 'z' || type == 'Z') u8(static_cast<uint8_t>(one.size()));
+  else u32(static_cast<uint32_t>(one.size()));
+  out_.append(one);
 }
 
 void Writer::int_body(char type, const BigInt& v) {
