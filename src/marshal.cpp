@@ -582,13 +582,7 @@ class Writer {
 
   // Visits `n`: writes a reference and returns 0, or writes the type byte and
   // returns the type code the caller writes the body for.
-  [[gnu::always_inline]] char begin(const Node& n) {
-    return rule_only() ? begin_rule(n) : begin_general(n);
-  }
-  // begin() where rule_only(). Inlined: where the caller's node kind and
-  // field are constants, the rules fold to the few tests that apply.
-  [[gnu::always_inline]] inline char begin_rule(const Node& n);
-  char begin_general(const Node& n);
+  char begin(const Node& n);
   // begin() for an item of a name tuple, the commonest object by far, with
   // the rule spelled out for it, where rule_only() or a file is read;
   // kGeneral (writing nothing) where the file read may say otherwise, for
@@ -669,8 +663,6 @@ class Writer {
   // The last co_filename the rule wrote, and the record its key names.
   std::string_view filename_;
   int32_t filename_rec_ = -1;
-  // The record of (), once the rule wrote it.
-  int32_t empty_tuple_rec_ = -1;
 
   // Where the walk is.
   std::vector<Scope> scopes_;
@@ -1014,9 +1006,7 @@ void Writer::prepare_notes(const Code& module) {
   }
   out_.reserve(out_.size() + size_hint);
   recs_.reserve(objects_hint);
-  // Keys: about half the objects or fewer (the rest are references or not
-  // shared); a table sized for all of them costs more to clear than to grow.
-  table_.reserve(objects_hint * 5 / 8);
+  table_.reserve(objects_hint);
 }
 
 std::vector<const MarshalNote*> Writer::unused_notes() const {
@@ -1039,15 +1029,14 @@ void Writer::note(MarshalNote::Kind kind, std::string target_block, std::string 
 
 // --- the walk ---------------------------------------------------------------
 
-char Writer::begin_rule(const Node& n) {
-  // The rule alone: none of the bookkeeping of notes and of a file read.
-  const char type = default_type(n);
-  if (singleton_type(type)) return emit(type, Key(), false);
-  const Key cached = cached_key(n);
-  return emit(type, share_key(n, type, cached), default_flag(n, type, static_cast<bool>(cached)));
-}
-
-char Writer::begin_general(const Node& n) {
+char Writer::begin(const Node& n) {
+  if (rule_only()) {
+    // The rule alone: none of the bookkeeping of notes and of a file read.
+    const char type = default_type(n);
+    if (singleton_type(type)) return emit(type, Key(), false);
+    const Key cached = cached_key(n);
+    return emit(type, share_key(n, type, cached), default_flag(n, type, static_cast<bool>(cached)));
+  }
   if (stop_) return 0;
   const int32_t rec = static_cast<int32_t>(recs_.size());
   const StreamEntry* actual = nullptr;
@@ -1316,16 +1305,8 @@ void Writer::name_tuple(Field f, const std::vector<std::string>& names) {
   const bool by_rule = rule_only();
   if (!by_rule) {
     type = begin(n);
-  } else if (names.empty() && empty_tuple_rec_ >= 0) {
-    // Most code objects have no free or cell variables: () once known is
-    // a reference without a look-up.
-    reference(empty_tuple_rec_);
-    type = 0;
   } else if (names.empty()) {
-    const auto rec = static_cast<int32_t>(recs_.size());
     type = emit(')', empty_tuple_key(), true);
-    // The key's first record: this one, or the one it refers to.
-    empty_tuple_rec_ = recs_[rec].target >= 0 ? recs_[rec].target : rec;
   } else {
     const Key key = by_value ? value_key_of('K', ConstRef::of_names(names), n.hash) : Key();
     type = emit(names.size() < 256 ? ')' : '(', key, false);
@@ -1360,7 +1341,7 @@ void Writer::name_tuple(Field f, const std::vector<std::string>& names) {
   hashes_.resize(base);
 }
 
-[[gnu::always_inline]] inline void Writer::bytes_field(Field f, std::string_view data) {
+void Writer::bytes_field(Field f, std::string_view data) {
   field_ = f;
   Node n{Node::kBytes, f};
   n.text = data;
@@ -1370,8 +1351,7 @@ void Writer::name_tuple(Field f, const std::vector<std::string>& names) {
   }
 }
 
-[[gnu::always_inline]] inline void Writer::str_field(Field f, std::string_view s, bool interned,
-                                                     char same_tag) {
+void Writer::str_field(Field f, std::string_view s, bool interned, char same_tag) {
   field_ = f;
   Node n{Node::kStr, f};
   n.text = s;

@@ -308,9 +308,6 @@ uint64_t const_hash(const ConstRef& c) {
 bool const_equal(const ConstRef& a, const ConstRef& b) {
   if (a.form == ConstRef::kObject && b.form == ConstRef::kObject)
     return equal_objects(object_of(a), object_of(b));
-  // Two name tuples (the marshal writer compares many): no item by item
-  // dispatch on the forms.
-  if (a.form == ConstRef::kNames && b.form == ConstRef::kNames) return names_of(a) == names_of(b);
   // One side is a string or a tuple seen without its Object.
   ObjKind kind = kind_of(a);
   if (kind != kind_of(b)) return false;
