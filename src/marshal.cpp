@@ -232,26 +232,6 @@ bool alive_in_compiler(Version v, std::string_view s, uint64_t hash) {
   return false;
 }
 
-// a == b, inline: keys compare texts that are equal nearly always (their
-// hashes agree), mostly short names, for which a call to memcmp costs more.
-inline bool same_text(std::string_view a, std::string_view b) {
-  const size_t n = a.size();
-  if (n != b.size()) return false;
-  const char* p = a.data();
-  const char* q = b.data();
-  if (n >= 8) {
-    for (size_t i = 0; i + 8 < n; i += 8)
-      if (detail::load_le<8>(p + i) != detail::load_le<8>(q + i)) return false;
-    return detail::load_le<8>(p + n - 8) == detail::load_le<8>(q + n - 8);  // the last 8
-  }
-  if (n >= 4)  // the first 4 and the last 4
-    return detail::load_le<4>(p) == detail::load_le<4>(q) &&
-           detail::load_le<4>(p + n - 4) == detail::load_le<4>(q + n - 4);
-  for (size_t i = 0; i < n; ++i)
-    if (p[i] != q[i]) return false;
-  return true;
-}
-
 // The identity the writer gives an object: objects with equal keys are one
 // object, written once and then referenced. By text: 'S' an interned or
 // cached string, 's' a compiler name that is not interned, 'B' cached
@@ -276,7 +256,7 @@ struct Key {
       case 'P': return id == o.id;
       case 'K': return const_equal(value, o.value);
       case 'k': return id == o.id && const_equal(value, o.value);
-      default: return same_text(value.text(), o.value.text());
+      default: return equal_text(value.text(), o.value.text());
     }
   }
 };

@@ -130,6 +130,27 @@ constexpr uint64_t hash_bytes(uint64_t h, std::string_view s) {
 }
 }  // namespace detail
 
+// a == b without a call (to memcmp), which would make the resolver's table
+// scans and the writer's key compares save registers and set up a frame on
+// every call: eight bytes a time, the last eight overlapping, and a short
+// text in two overlapping loads (most names are short).
+inline bool equal_text(std::string_view a, std::string_view b) {
+  const size_t n = a.size();
+  if (n != b.size()) return false;
+  const char* p = a.data();
+  const char* q = b.data();
+  if (n >= 8) {
+    for (size_t i = 8; i < n; i += 8)
+      if (detail::load_le<8>(p + i - 8) != detail::load_le<8>(q + i - 8)) return false;
+    return detail::load_le<8>(p + n - 8) == detail::load_le<8>(q + n - 8);
+  }
+  if (n >= 4)
+    return detail::load_le<4>(p) == detail::load_le<4>(q) &&
+           detail::load_le<4>(p + n - 4) == detail::load_le<4>(q + n - 4);
+  // 0 to 3 bytes: the first, the middle and the last cover them.
+  return n == 0 || (p[0] == q[0] && p[n / 2] == q[n / 2] && p[n - 1] == q[n - 1]);
+}
+
 // const_hash of a string, at compile time too (for tables of strings).
 constexpr uint64_t const_hash_of_str(std::string_view s) {
   return detail::hash_bytes(detail::hash_seed(ObjKind::Str), s);
