@@ -614,6 +614,9 @@ class Writer {
   [[gnu::always_inline]] inline bool default_flag(const Node& n, char type, bool cached) const;
   std::string value_key(const Node& n) const;
 
+  // finish() in observer mode: the note on record `i`'s flag, if any.
+  [[gnu::noinline]] void flag_note(size_t i);
+
   // Paths.
   std::string path() const;
   Place here();
@@ -949,7 +952,7 @@ void Writer::prepare_notes(const Code& module) {
   PointerSet seen;
   size_t size_hint = 0;
   size_t objects_hint = 0;
-  std::vector<const Object*> objs;
+  std::vector<std::pair<const ObjectPtr*, const ObjectPtr*>> ranges;  // items left: [first, second)
   while (!stack.empty()) {
     int32_t at = stack.back();
     stack.pop_back();
@@ -973,15 +976,21 @@ void Writer::prepare_notes(const Code& module) {
     size_hint += 64 + code->code_bytes.size() + code->linetable.size() +
                  code->exceptiontable.size() + code->filename.size() +
                  16 * (code->consts.size() + code->names.size() + code->varnames.size());
-    for (const ObjectPtr& k : code->consts) objs.push_back(k.get());
-    while (!objs.empty()) {
-      const Object* o = objs.back();
-      objs.pop_back();
+    // The code objects among the constants, nested in tuples too, last
+    // first and depth first (the order of the notes). A tuple's items are
+    // read in place, from a range on the stack, not pushed one by one.
+    ranges.push_back({code->consts.data(), code->consts.data() + code->consts.size()});
+    while (!ranges.empty()) {
+      if (ranges.back().first == ranges.back().second) {
+        ranges.pop_back();
+        continue;
+      }
+      const Object* o = (--ranges.back().second)->get();
       if (o->kind == ObjKind::Code && o->code) {
         stack.push_back(static_cast<int32_t>(items.size()));
         items.push_back({o->code.get(), at});
       }
-      for (const ObjectPtr& item : o->items) objs.push_back(item.get());
+      if (!o->items.empty()) ranges.push_back({o->items.data(), o->items.data() + o->items.size()});
     }
   }
   out_.reserve(out_.size() + size_hint);
@@ -1485,7 +1494,8 @@ std::string Writer::finish() {
   Rec* const recs = recs_.data();
   const size_t n = recs_.size();
   char* const bytes = out.data();
-  const bool observing = entries_ != nullptr;
+  // Observer mode's notes, out of the loop that writing runs (flag_note).
+  const size_t noted = entries_ ? rec_places_.size() : 0;
   for (size_t i = 0; i < n; ++i) {
     Rec& r = recs[i];
     if (r.target >= 0) {
@@ -1495,30 +1505,32 @@ std::string Writer::finish() {
       std::memcpy(bytes + r.type_pos + 1, le, 4);
       continue;
     }
-    bool flag = r.flag || (r.referenced && r.slot);
-    if (observing && i < rec_places_.size() && rec_places_[i].set) {
-      // The rule's flag differed from the file's; unless a reference forces
-      // the file's flag anyway, note it.
-      if (!(r.referenced && r.flag)) {
-        MarshalNote m;
-        m.kind = r.flag ? MarshalNote::kFlag : MarshalNote::kNoFlag;
-        m.path = path_of(rec_places_[i]);
-        const Code* owner = scope_info_[rec_places_[i].scope].code;
-        auto it = std::find_if(observed_.begin(), observed_.end(),
-                               [&](const ObservedCode& oc) { return oc.code == owner; });
-        if (it == observed_.end()) {
-          observed_.push_back({owner, {}});
-          it = observed_.end() - 1;
-        }
-        it->notes.push_back(std::move(m));
-      }
-    }
-    if (flag) {
+    if (i < noted) [[unlikely]] flag_note(i);
+    if (r.flag || (r.referenced && r.slot)) {
       bytes[r.type_pos] = static_cast<char>(static_cast<uint8_t>(bytes[r.type_pos]) | kFlagRef);
       if (r.slot) r.slot_no = next++;
     }
   }
   return std::move(out);
+}
+
+void Writer::flag_note(size_t i) {
+  if (!rec_places_[i].set) return;
+  // The rule's flag differed from the file's; unless a reference forces
+  // the file's flag anyway, note it.
+  const Rec& r = recs_[i];
+  if (r.referenced && r.flag) return;
+  MarshalNote m;
+  m.kind = r.flag ? MarshalNote::kFlag : MarshalNote::kNoFlag;
+  m.path = path_of(rec_places_[i]);
+  const Code* owner = scope_info_[rec_places_[i].scope].code;
+  auto it = std::find_if(observed_.begin(), observed_.end(),
+                         [&](const ObservedCode& oc) { return oc.code == owner; });
+  if (it == observed_.end()) {
+    observed_.push_back({owner, {}});
+    it = observed_.end() - 1;
+  }
+  it->notes.push_back(std::move(m));
 }
 
 void put_u32(std::string& out, uint32_t v) {
