@@ -563,6 +563,9 @@ class Writer {
   // Visits `n`: writes a reference and returns 0, or writes the type byte and
   // returns the type code the caller writes the body for.
   char begin(const Node& n);
+  // begin() where notes or a file read may depart from the rule: out of
+  // line, so that the rule's path saves no registers for it.
+  [[gnu::noinline]] char begin_noted(const Node& n);
   // begin() for an item of a name tuple, the commonest object by far, with
   // the rule spelled out for it, where rule_only() or a file is read;
   // kGeneral (writing nothing) where the file read may say otherwise, for
@@ -598,9 +601,11 @@ class Writer {
     if (type == ')') u8(static_cast<uint8_t>(n));
     else u32(static_cast<uint32_t>(n));
   }
-  void name_tuple(Field f, const std::vector<std::string>& names);
-  void bytes_field(Field f, std::string_view data);
-  void str_field(Field f, std::string_view s, bool interned, char same_tag = 0);
+  [[gnu::noinline]] void name_tuple(Field f, const std::vector<std::string>& names);
+  // Out of line, as name_tuple(): code() recurses per nesting level, and
+  // its frame must stay small.
+  [[gnu::noinline]] void bytes_field(Field f, std::string_view data);
+  [[gnu::noinline]] void str_field(Field f, std::string_view s, bool interned, char same_tag = 0);
 
   // Rules. Inlined: begin() applies them on two paths, and called they cost
   // 1.3 M Ir more on the 3.10 set (calls, Key copies).
@@ -1026,6 +1031,10 @@ char Writer::begin(const Node& n) {
     const Key cached = cached_key(n);
     return emit(type, share_key(n, type, cached), default_flag(n, type, static_cast<bool>(cached)));
   }
+  return begin_noted(n);
+}
+
+char Writer::begin_noted(const Node& n) {
   if (stop_) return 0;
   const int32_t rec = static_cast<int32_t>(recs_.size());
   const StreamEntry* actual = nullptr;
@@ -1332,9 +1341,21 @@ void Writer::name_tuple(Field f, const std::vector<std::string>& names) {
 
 void Writer::bytes_field(Field f, std::string_view data) {
   field_ = f;
-  Node n{Node::kBytes, f};
-  n.text = data;
-  if (begin(n)) {
+  char t;
+  if (data.size() > 1 && !v_.at_least(11) && rule_only()) {
+    // co_code and the line table up to 3.10, as begin() would apply the
+    // rule to them: not cached (more than one byte), one object with the
+    // equal ones on 3.10 ('C', 'L'), never flagged by the rule.
+    Key key;
+    if (f == Field::kCode ? v_.minor == 10 : f == Field::kLinetable && v_.minor == 10)
+      key = text_key(f == Field::kCode ? 'C' : 'L', data, const_hash_of_str(data));
+    t = emit('s', key, false);
+  } else {
+    Node n{Node::kBytes, f};
+    n.text = data;
+    t = begin(n);
+  }
+  if (t) {
     u32(static_cast<uint32_t>(data.size()));
     out_.append(data);
   }
@@ -1342,6 +1363,28 @@ void Writer::bytes_field(Field f, std::string_view data) {
 
 void Writer::str_field(Field f, std::string_view s, bool interned, char same_tag) {
   field_ = f;
+  if (f == Field::kName && !v_.at_least(11) && rule_only()) {
+    // co_name up to 3.10, as begin() would apply the rule to it: one object
+    // with the equal ones when interned or cached (a 1-character string),
+    // or when a compiler name; flagged when cached, a compiler name, or
+    // (interned) alive in the compiler.
+    const char type = str_type(s, interned);
+    const uint64_t hash = const_hash_of_str(s);
+    Key key;
+    bool flag = false;
+    if (is_char_singleton(s)) {
+      key = text_key('S', s, hash);
+      flag = true;
+    } else if (type_interned(type)) {
+      key = text_key('S', s, hash);
+      flag = is_compiler_name(s) || alive_in_compiler(v_, s, hash);
+    } else if (is_compiler_name(s)) {
+      key = compiler_name_key(v_, s, hash);
+      flag = true;
+    }
+    if (char t = emit(type, key, flag)) str_body(t, s);
+    return;
+  }
   Node n{Node::kStr, f};
   n.text = s;
   n.interned = interned;
