@@ -648,6 +648,16 @@ class Writer {
   std::vector<uint64_t> hashes_;   // items' hashes handed down, a stack
   std::deque<LocalsPlus> locals_;  // 3.11+ localsplus: keys point into them
   std::deque<std::string> kinds_;  // the same, for the kinds alone
+  // The record of the empty tuple, once name_tuple() has written it in
+  // full by the rule: the record its key names from then on.
+  int32_t empty_rec_ = -1;
+  // After the empty tuple was written in full: keeps its record when it is
+  // the one its key names (once per file; out of line, as a look-up inlined
+  // into name_tuple() cost it more than it saved).
+  [[gnu::noinline]] void note_empty_tuple() {
+    const auto rec = static_cast<int32_t>(recs_.size()) - 1;
+    if (table_.find(empty_tuple_key()).rec == rec) empty_rec_ = rec;
+  }
   // The last co_filename the rule wrote, and the record its key names.
   std::string_view filename_;
   int32_t filename_rec_ = -1;
@@ -1304,7 +1314,14 @@ void Writer::name_tuple(Field f, const std::vector<std::string>& names) {
   if (!by_rule) {
     type = begin(n);
   } else if (names.empty()) {
-    type = emit(')', empty_tuple_key(), true);
+    if (empty_rec_ >= 0) {
+      // A reference to the first, without the key's look-up.
+      reference(empty_rec_);
+      type = 0;
+    } else {
+      type = emit(')', empty_tuple_key(), true);
+      if (type) note_empty_tuple();
+    }
   } else {
     const Key key = by_value ? value_key_of('K', ConstRef::of_names(names), n.hash) : Key();
     type = emit(names.size() < 256 ? ')' : '(', key, false);
