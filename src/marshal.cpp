@@ -602,6 +602,18 @@ class Writer {
     else u32(static_cast<uint32_t>(n));
   }
   [[gnu::noinline]] void name_tuple(Field f, const std::vector<std::string>& names);
+  // A code object's counts and flags, before co_code: in one call, where
+  // code() called i32() for each.
+  [[gnu::noinline]] void code_header(const Code& c) {
+    u32(static_cast<uint32_t>(c.argcount));
+    if (v_.at_least(8)) u32(static_cast<uint32_t>(c.posonlyargcount));
+    u32(static_cast<uint32_t>(c.kwonlyargcount));
+    if (!v_.at_least(11))  // co_nlocals
+      u32(static_cast<uint32_t>(c.nlocals_override ? *c.nlocals_override
+                                                   : static_cast<int32_t>(c.varnames.size())));
+    u32(static_cast<uint32_t>(c.stacksize));
+    u32(c.flags);
+  }
   // Out of line, as name_tuple(): code() recurses per nesting level, and
   // its frame must stay small.
   [[gnu::noinline]] void bytes_field(Field f, std::string_view data);
@@ -1448,13 +1460,7 @@ void Writer::code(const Code& c, bool root) {
   self.code = &c;
   self.root = root;
   if (begin(self) == 'c') {
-    i32(c.argcount);
-    if (v_.at_least(8)) i32(c.posonlyargcount);
-    i32(c.kwonlyargcount);
-    if (!v_.at_least(11))  // co_nlocals
-      i32(c.nlocals_override ? *c.nlocals_override : static_cast<int32_t>(c.varnames.size()));
-    i32(c.stacksize);
-    i32(static_cast<int32_t>(c.flags));
+    code_header(c);
     bytes_field(Field::kCode, c.code_bytes);
 
     field_ = Field::kConsts;
