@@ -72,6 +72,9 @@ class Slots {
   void clear() { n_ = 0; }
   void pop_back() { --n_; }
   void pop_to(size_t n) { n_ = n; }  // drops the slots above the n-th
+  size_t capacity() const { return cap_; }
+  // n <= capacity(); the caller has set the slots up to n.
+  void set_size(size_t n) { n_ = n; }
   // By value: `v` may be a slot of this stack.
   void push_back(Slot v) {
     if (n_ == cap_) grow(n_ + 1);
@@ -679,7 +682,6 @@ class Verifier {
     load(v, s);
     forget_merged();
     size_t i = sc_.states[v].instr;
-    const size_t n = code_.instrs.size();
     // Then after each instruction, which is the depth before the next one.
     size_t deepest = s.stack.size();
     // Set after every instruction that ends the flow, and at the end: one
@@ -687,22 +689,91 @@ class Verifier {
     const uint8_t* leader = sc_.leader.data();
     const Plains& plains = *plains_;
     for (;;) {
+      if (plains[instr(i).opcode].fast) {
+        const size_t next = fast_run(i, s, deepest);
+        // After a fast one, which does not end the flow.
+        if (next != i && leader[i = next]) {
+          fall_into(i, s);
+          break;
+        }
+      }
       const PlainRule& p = plains[instr(i).opcode];
       const int done = p.how != Plain::No ? plain_step(i, s, p) : 0;
       if (done == 0 ? !step(i, s) || !s.live : done == 2) break;
       deepest = std::max(deepest, s.stack.size());
       if (leader[++i]) {
         if (p.terminates) break;
-        if (i >= n) {
-          fail(instr(n - 1),
-               "execution falls off the end of the code after " + std::string(name(instr(n - 1))));
-          break;
-        }
-        join(i, s, &instr(i - 1), true);
+        fall_into(i, s);
         break;
       }
     }
     max_depth_ = std::max(max_depth_, static_cast<int>(deepest));
+  }
+
+  // The walk falls through from i - 1 into i, the start of a block (or the
+  // end of the code).
+  void fall_into(size_t i, State& s) {
+    const size_t n = code_.instrs.size();
+    if (i >= n) {
+      fail(instr(n - 1),
+           "execution falls off the end of the code after " + std::string(name(instr(n - 1))));
+      return;
+    }
+    join(i, s, &instr(i - 1), true);
+  }
+
+  // plain_step of the commonest instructions (PlainRule::fast) from i on,
+  // which need none of its options, in a function of its own: inlined in
+  // the walk, whose other paths take the registers, each paid for spills.
+  // Stops before one that is not fast, whose inputs plain_step would look
+  // at, that may raise where a handler would catch it, or that would grow
+  // the stack's storage; or after one that a block start follows. Does
+  // instruction i (fast) unless it stops before it; returns where it
+  // stopped.
+  [[gnu::noinline]] size_t fast_run(size_t i, State& s, size_t& deepest) {
+    const Instr* instrs = code_.instrs.data();
+    const uint8_t* leader = sc_.leader.data();
+    const PlainRule* plains = plains_->data();
+    // Fast instructions change no blocks: ≤3.10's answer holds for the run.
+    const bool handlers = minor_ >= 11 ? !code_.exceptions.empty() : !s.blocks.empty();
+    Slot* stack = s.stack.data();
+    const size_t cap = s.stack.capacity();
+    size_t depth = s.stack.size();
+    size_t deep = deepest;
+    for (;;) {
+      const Instr& in = instrs[i];
+      const PlainRule& p = plains[in.opcode];
+      if (!p.fast || (handlers && !p.cannot_raise)) break;
+      const size_t pops = p.pops;
+      if (pops > depth) break;
+      const size_t base = depth - pops;
+      const Slot* inputs = stack + base;
+      uint32_t kinds = 0;
+      if (pops <= 2) {
+        if (pops > 0) kinds = inputs[0].kind | inputs[pops - 1].kind;
+      } else {
+        for (size_t k = 0; k < pops; ++k) kinds |= inputs[k].kind;
+      }
+      if (kinds & kChecked) break;
+      const size_t n = static_cast<size_t>(std::max<int>(p.res, 0));
+      if (base + n > cap) break;
+      if (p.cannot_raise && base < merged_level_) forget_merged();
+      Slot* out = stack + base;
+      if (p.how == Plain::Fresh) {
+        for (size_t k = std::min({size_t{p.keep}, n, pops}); k < n; ++k) out[k] = {kVal, kUnknown};
+      } else if (p.how == Plain::Push) {
+        out[0] = {p.kinds[0][0], kUnknown};
+        if (n > 1) out[1] = {p.kinds[0][1], kUnknown};
+      } else {
+        out[0] = const_slot(in.arg);
+      }
+      depth = base + n;
+      deep = std::max(deep, depth);
+      if (leader[++i]) break;
+    }
+    s.stack.set_size(depth);
+    deepest = deep;
+    return i;
   }
 
   static std::string kind_text(uint32_t k) {
@@ -1251,8 +1322,15 @@ class Verifier {
     const size_t depth = s.stack.size();
     if (static_cast<size_t>(pops) > depth) return false;
     const size_t base = depth - static_cast<size_t>(pops);
+    // Most take at most two inputs: those without a loop (gcc's unrolled
+    // one costs its set-up at every instruction).
+    const Slot* inputs = s.stack.data() + base;
     uint32_t kinds = 0;
-    for (size_t k = base; k < depth; ++k) kinds |= s.stack[k].kind;
+    if (pops <= 2) {
+      if (pops > 0) kinds = inputs[0].kind | inputs[pops - 1].kind;
+    } else {
+      for (size_t k = 0; k < static_cast<size_t>(pops); ++k) kinds |= inputs[k].kind;
+    }
     if (kinds & kChecked) {
       // What check_inputs passes: values, and the exempt input (a method
       // call's self or NULL, what STORE_FAST stores) anything but a function

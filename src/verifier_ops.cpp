@@ -492,6 +492,11 @@ struct Built {
       if (p.dotted) p.how = Plain::No;
     stepwise = plains[0];
     for (PlainRule& p : stepwise) p.how = Plain::No;
+    for (Plains* ps : {&plains[0], &plains[1], &stepwise})
+      for (PlainRule& p : *ps)
+        p.fast = p.fixed && p.check == PlainCheck::None && !p.terminates &&
+                 (p.how == Plain::Fresh ||
+                  ((p.how == Plain::Push || p.how == Plain::Const) && p.res >= 1));
   }
 };
 

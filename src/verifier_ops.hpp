@@ -171,6 +171,9 @@ struct PlainRule {
   uint8_t pops = 0;
   int8_t res = 0;
   uint32_t kinds[2][2] = {};
+  // Fresh, Push or Const with `fixed` counts, no check, at least one result
+  // (Push, Const) and not ending the flow: what the walk's fast run does.
+  bool fast = false;
 };
 constexpr uint8_t kAllExempt = 255;
 using Plains = std::array<PlainRule, 256>;
