@@ -744,7 +744,16 @@ class Verifier {
       const Instr& in = instrs[i];
       const PlainRule& p = plains[in.opcode];
       if (!p.fast || (handlers && !p.cannot_raise)) break;
-      const size_t pops = p.pops;
+      size_t pops = p.pops;
+      int res = p.res;
+      if (!p.fixed) {  // linear: an oparg this small keeps them in range
+        const uint32_t a = in.arg;
+        if (a > 0xffff) break;
+        const int wide = p.pops_c + p.pops_k * static_cast<int>(a);
+        if (wide < 0) break;
+        pops = static_cast<size_t>(wide);
+        res = p.res_c + p.res_k * static_cast<int>(a);
+      }
       if (pops > depth) break;
       const size_t base = depth - pops;
       const Slot* inputs = stack + base;
@@ -754,8 +763,14 @@ class Verifier {
       } else {
         for (size_t k = 0; k < pops; ++k) kinds |= inputs[k].kind;
       }
-      if (kinds & kChecked) break;
-      const size_t n = static_cast<size_t>(std::max<int>(p.res, 0));
+      if (kinds & kChecked) {  // what plain_step lets pass
+        if (!p.exempt) break;
+        uint32_t strict = 0, loose = 0;
+        for (size_t k = 0; k < pops; ++k)
+          (p.exempt == kAllExempt || k + 1 == p.exempt ? loose : strict) |= inputs[k].kind;
+        if ((strict & kChecked) || (loose & (kFuncPending | kFuncTrusted))) break;
+      }
+      const size_t n = static_cast<size_t>(std::max(res, 0));
       if (base + n > cap) break;
       if (p.cannot_raise && base < merged_level_) forget_merged();
       Slot* out = stack + base;

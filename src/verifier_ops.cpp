@@ -479,6 +479,14 @@ struct Built {
           p.fixed = true;
           p.pops = static_cast<uint8_t>(r->c);
           p.res = static_cast<int8_t>(res);
+        } else if (p.how == Plain::Fresh && r->form <= PopForm::Linear &&
+                   op.fall.form <= EffectForm::Linear) {
+          const int fall_k = op.fall.form == EffectForm::Const ? 0 : op.fall.k;
+          p.linear = true;
+          p.pops_c = r->c;
+          p.pops_k = r->form == PopForm::Const ? 0 : r->k;
+          p.res_c = static_cast<int16_t>(r->c + op.fall.c);
+          p.res_k = static_cast<int16_t>(p.pops_k + fall_k);
         }
       }
       p.terminates = op.terminates();
@@ -494,9 +502,10 @@ struct Built {
     for (PlainRule& p : stepwise) p.how = Plain::No;
     for (Plains* ps : {&plains[0], &plains[1], &stepwise})
       for (PlainRule& p : *ps)
-        p.fast = p.fixed && p.check == PlainCheck::None && !p.terminates &&
-                 (p.how == Plain::Fresh ||
-                  ((p.how == Plain::Push || p.how == Plain::Const) && p.res >= 1));
+        p.fast = p.check == PlainCheck::None && !p.terminates &&
+                 ((p.fixed && (p.how == Plain::Fresh ||
+                               ((p.how == Plain::Push || p.how == Plain::Const) && p.res >= 1))) ||
+                  (p.linear && p.how == Plain::Fresh));
   }
 };
 

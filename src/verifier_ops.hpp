@@ -172,8 +172,13 @@ struct PlainRule {
   int8_t res = 0;
   uint32_t kinds[2][2] = {};
   // Fresh, Push or Const with `fixed` counts, no check, at least one result
-  // (Push, Const) and not ending the flow: what the walk's fast run does.
+  // (Push, Const) and not ending the flow, or Fresh with `linear` counts:
+  // what the walk's fast run does.
   bool fast = false;
+  // Fresh, not fixed, whose pops and fall-through effect are Const or
+  // Linear: pops = pops_c + pops_k * oparg, res = res_c + res_k * oparg.
+  bool linear = false;
+  int16_t pops_c = 0, pops_k = 0, res_c = 0, res_k = 0;
 };
 constexpr uint8_t kAllExempt = 255;
 using Plains = std::array<PlainRule, 256>;
