@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <limits>
 
+#include "operands.hpp"
 #include "resolve.hpp"
 
 namespace pyasm {
@@ -148,6 +149,12 @@ ObjectPtr eval_complex_sum(const Expr& e, const Sink& sink) {
 ObjectPtr eval_const(const Expr& e, const CodeRefs& children, const Sink& sink) {
   switch (e.kind) {
     case Expr::kInt: {
+      // Most are small decimals: no BigInt parse (the value is the same).
+      if (auto small = plain_decimal(e.value)) {
+        auto o = std::make_shared<Object>(ObjKind::Int);
+        o->int_value = BigInt(*small);
+        return o;
+      }
       auto v = BigInt::parse(e.value);
       if (!v) {
         sink.error(e.offset, "invalid integer literal '" + std::string(e.value) + "'");
@@ -157,8 +164,19 @@ ObjectPtr eval_const(const Expr& e, const CodeRefs& children, const Sink& sink) 
     }
     case Expr::kFloat: return Object::floating(parse_float(e.value));
     case Expr::kImag: return Object::complex(0.0, parse_float(e.value));
-    case Expr::kStr: return Object::str(std::string(e.value), all_name_chars(e.value));
-    case Expr::kBytes: return Object::bytes(std::string(e.value));
+    // Built here, as Object::str and Object::bytes would, but with the text
+    // copied straight in (not into a string passed by value, then moved).
+    case Expr::kStr: {
+      auto o = std::make_shared<Object>(ObjKind::Str);
+      o->data.assign(e.value.data(), e.value.size());
+      o->interned = all_name_chars(e.value);
+      return o;
+    }
+    case Expr::kBytes: {
+      auto o = std::make_shared<Object>(ObjKind::Bytes);
+      o->data.assign(e.value.data(), e.value.size());
+      return o;
+    }
     case Expr::kIdent:
       if (e.value == "None") return Object::none();
       if (e.value == "True") return Object::boolean(true);

@@ -328,8 +328,13 @@ struct Tables {
   void adopt(Code& c) {
     auto take = [](auto& from, auto& to, bool& fixed) {
       if (fixed) return;
-      to.reserve(to.size() + from.size());
-      for (auto& x : from) to.push_back(std::move(x));
+      if (to.empty()) {
+        // The common case: moved in at once (no capacity check per entry).
+        to.assign(std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+      } else {
+        to.reserve(to.size() + from.size());
+        for (auto& x : from) to.push_back(std::move(x));
+      }
       from.clear();
       fixed = true;
     };

@@ -101,7 +101,9 @@ void Resolver::unknown_opcode(const Statement& st) {
   error(st.offset, msg);
 }
 
-void Resolver::instruction(const Statement& st) {
+// Flattened: with the Instr prototype built here GCC stopped inlining
+// table_.find, whose call then gave this function a frame (+2 M Ir).
+[[gnu::flatten]] void Resolver::instruction(const Statement& st) {
   Block& b = cur();
   b.saw_instruction = true;
   // A mnemonic of more than 16 bytes is told from others by a call to
@@ -117,8 +119,10 @@ void Resolver::instruction(const Statement& st) {
     return other_instruction(st, op);
   if (b.instrs.size() == b.instrs.capacity()) __builtin_unreachable();  // no growing code
   b.yields |= generator_op_[op->code];
-  b.instrs.push_back({st.args, op, b.loc, st.offset, static_cast<uint32_t>(b.prefixes_taken), 0,
-                      b.open_regions.empty() ? -1 : b.open_regions.back(), b.line_pending});
+  b.instrs.push_back({st.args.data(), op, {op->code, 0, b.line_pending, 0, -1, b.loc, st.offset},
+                      static_cast<uint32_t>(b.prefixes_taken), 0,
+                      b.open_regions.empty() ? -1 : b.open_regions.back(),
+                      static_cast<uint32_t>(st.args.size())});
   b.line_pending = false;
 }
 
@@ -149,9 +153,12 @@ void Resolver::other_instruction(const Statement& st, const OpInfo* op) {
   int index = static_cast<int>(b.instrs.size());
   b.labels.place_pending(index);
   b.yields |= generator_op_[op->code];
-  b.instrs.push_back({st.args, op, b.loc, st.offset, static_cast<uint32_t>(b.prefixes_taken),
-                      static_cast<uint32_t>(prefix_count),
-                      b.open_regions.empty() ? -1 : b.open_regions.back(), b.line_pending});
+  b.instrs.push_back({st.args.data(), op,
+                      {op->code, static_cast<uint8_t>(std::min<size_t>(prefix_count, 3)),
+                       b.line_pending, 0, -1, b.loc, st.offset},
+                      static_cast<uint32_t>(b.prefixes_taken), static_cast<uint32_t>(prefix_count),
+                      b.open_regions.empty() ? -1 : b.open_regions.back(),
+                      static_cast<uint32_t>(st.args.size())});
   b.prefixes_taken = b.prefixes.size();
   b.line_pending = false;
 }
@@ -186,6 +193,9 @@ void Resolver::open_block(const Statement& st) {
     // after them at the end.
     std::vector<std::string> kw;
     std::string star, dstar;
+    // Every name of the signature ends up in it: one allocation, not one
+    // per doubling.
+    if (!h.kids.empty()) b->signature.reserve(h.kids.size());
     for (const Expr* a : h.kids) {
       bool dotted = a->kind == Expr::kFloat && a->value.size() > 1 && a->value[0] == '.';
       if (a->kind == Expr::kIdent || a->kind == Expr::kStr || dotted) {
@@ -231,7 +241,9 @@ void Resolver::close_block(uint32_t at) {
   stack_.pop_back();
   // A block that failed is still registered (as null), so that references
   // to it do not report a second, consequential error.
-  cur().children[b->id] = finalize(*b);
+  // The id is moved in (the block is dropped next), not copied.
+  std::shared_ptr<const Code> code = finalize(*b);
+  cur().children.insert_or_assign(std::move(b->id), std::move(code));
   arena_.release(b->mark);  // nothing refers to the block's nodes any more
   if (b->instrs.capacity() <= kSpareInstrs && spare_instrs_.size() < kSpares) {
     b->instrs.clear();
@@ -293,9 +305,11 @@ void Resolver::set_defaults(Block& b) {
   Block* parent = b.parent;
   if (!b.name_set) c.name = name_of(b);
   if (!b.qualname_set) {
-    std::string q;
-    append_qualname(b, q);
-    c.qualname = std::move(q);
+    // Built in a string reused from block to block, then copied at its
+    // size: appended to in place, it was reallocated as it grew.
+    qualname_.clear();
+    append_qualname(b, qualname_);
+    c.qualname = qualname_;
   }
   if (c.filename.empty()) c.filename = filename_of(b, sink_.file.name);
   // A function starts at its first line (where CPython puts the `def`), and
@@ -348,7 +362,7 @@ void Resolver::resolve_instrs(Block& b, Tables& tables, bool collect, bool& ok) 
     // The second pass: only what the first could not know yet.
     for (uint32_t i : again_) {
       const PendingInstr& pi = b.instrs[i];
-      ResolvedOperand r = resolve_operand(*pi.op, pi.args, pi.src, ctx);
+      ResolvedOperand r = resolve_operand(*pi.op, pi.args(), pi.proto.src, ctx);
       if (!r.ok) ok = false;
       c.instrs[i].arg = r.arg;
       c.instrs[i].target = r.target;
@@ -360,17 +374,13 @@ void Resolver::resolve_instrs(Block& b, Tables& tables, bool collect, bool& ok) 
   Instr* out = c.instrs.data();
   again_.clear();
   for (const PendingInstr& pi : b.instrs) {
-    ResolvedOperand r = resolve_operand(*pi.op, pi.args, pi.src, ctx);
+    ResolvedOperand r = resolve_operand(*pi.op, pi.args(), pi.proto.src, ctx);
     if (!r.ok) ok = false;
     if (r.again) again_.push_back(static_cast<uint32_t>(out - c.instrs.data()));
     Instr& in = *out++;
-    in.opcode = pi.op->code;
+    in = pi.proto;
     in.arg = r.arg;
     in.target = r.target;
-    in.loc = pi.loc;
-    in.line_start = pi.line_start;
-    in.src = pi.src;
-    in.prefixes = static_cast<uint8_t>(std::min<size_t>(pi.prefix_count, 3));
     if (pi.prefix_count > 3) {
       error(prefixes_of(b, pi)[3]->offset, "at most 3 EXTENDED_ARG prefixes fit a 32-bit oparg");
       ok = false;

@@ -18,17 +18,22 @@ namespace pyasm::detail {
 struct PendingInstr {
   // The statement's operands and offset (not the statement: the parser's
   // copy is gone once it is fed, and copying each into the arena cost more).
-  std::span<const Expr* const> args;
+  // The operands (a span's pointer and size apart, for 64 bytes in all).
+  const Expr* const* args_data;
   const OpInfo* op;
-  Location loc;
-  uint32_t src;
+  // The Code's instruction as far as it is known here (all but the oparg
+  // and the target): resolve_instrs copies it whole rather than field by
+  // field. `src` is the statement's offset.
+  Instr proto;
   // The EXTENDED_ARG lines written before it: Block::prefixes[prefix_begin,
   // prefix_begin + prefix_count), kept in one vector for the whole block.
   uint32_t prefix_begin;
   uint32_t prefix_count;
   int region;  // innermost .try region or -1
-  bool line_start;
+  uint32_t args_size;
+  std::span<const Expr* const> args() const { return {args_data, args_size}; }
 };
+static_assert(sizeof(PendingInstr) == 64);
 
 // Where an exception goes: `HANDLER [depth N] [lasti]`.
 struct HandlerSpec {
@@ -184,6 +189,7 @@ class Resolver {
   // The open blocks' line events (see Block::line_events_begin): one
   // vector grows rather than one per block.
   std::vector<LineEvent> line_events_;
+  std::string qualname_;  // set_defaults' scratch
 };
 
 }  // namespace pyasm::detail
