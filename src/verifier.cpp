@@ -691,6 +691,7 @@ class Verifier {
     for (;;) {
       if (plains[instr(i).opcode].fast) {
         const size_t next = fast_run(i, s, deepest);
+        if (!ok_) break;  // its exception edges failed
         // After a fast one, which does not end the flow.
         if (next != i && leader[i = next]) {
           fall_into(i, s);
@@ -726,16 +727,14 @@ class Verifier {
   // which need none of its options, in a function of its own: inlined in
   // the walk, whose other paths take the registers, each paid for spills.
   // Stops before one that is not fast, whose inputs plain_step would look
-  // at, that may raise where a handler would catch it, or that would grow
-  // the stack's storage; or after one that a block start follows. Does
-  // instruction i (fast) unless it stops before it; returns where it
-  // stopped.
+  // at, or that would grow the stack's storage; after one that a block
+  // start follows; or at one whose exception edges failed (which reported:
+  // ok_ is false, and the walk ends). Does instruction i (fast) unless it
+  // stops before it; returns where it stopped.
   [[gnu::noinline]] size_t fast_run(size_t i, State& s, size_t& deepest) {
     const Instr* instrs = code_.instrs.data();
     const uint8_t* leader = sc_.leader.data();
     const PlainRule* plains = plains_->data();
-    // Fast instructions change no blocks: ≤3.10's answer holds for the run.
-    const bool handlers = minor_ >= 11 ? !code_.exceptions.empty() : !s.blocks.empty();
     Slot* stack = s.stack.data();
     const size_t cap = s.stack.capacity();
     size_t depth = s.stack.size();
@@ -743,7 +742,7 @@ class Verifier {
     for (;;) {
       const Instr& in = instrs[i];
       const PlainRule& p = plains[in.opcode];
-      if (!p.fast || (handlers && !p.cannot_raise)) break;
+      if (!p.fast) break;
       size_t pops = p.pops;
       int res = p.res;
       if (!p.fixed) {  // linear: an oparg this small keeps them in range
@@ -772,7 +771,15 @@ class Verifier {
       }
       const size_t n = static_cast<size_t>(std::max(res, 0));
       if (base + n > cap) break;
-      if (p.cannot_raise && base < merged_level_) forget_merged();
+      if (!p.cannot_raise) {
+        // exception_edges reads the stack: its height as the walk's.
+        s.stack.set_size(depth);
+        if (has_handler(i, s) &&
+            !exception_edges(i, s, *rules_[in.opcode], static_cast<int>(pops), res))
+          break;  // false only when it reported
+      } else if (base < merged_level_) {
+        forget_merged();
+      }
       Slot* out = stack + base;
       if (p.how == Plain::Fresh) {
         for (size_t k = std::min({size_t{p.keep}, n, pops}); k < n; ++k) out[k] = {kVal, kUnknown};
