@@ -73,8 +73,10 @@ bool write_all(int fd, const std::string& data) {
 
 // A file in the output's folder with no name (Linux O_TMPFILE): a kill while
 // it is written leaves nothing behind. It gets a name only once it is
-// complete, just before the rename (linkat cannot replace a file). -1 where
-// the file system cannot do it.
+// complete: the output's own where no file has it (one linkat, nothing to
+// clean up at any moment), else a temporary one just before the rename
+// (linkat cannot replace a file; a SIGKILL between the two leaves that
+// complete temporary file). -1 where the file system cannot do it.
 int open_unnamed(const std::string& path) {
 #ifdef O_TMPFILE
   auto slash = path.rfind('/');
@@ -86,8 +88,9 @@ int open_unnamed(const std::string& path) {
 #endif
 }
 
-// Writes `data` into an unnamed file and names it `tmp` (path + a unique
-// suffix). 1: done; 0: failed, errno set; -1: not possible here (no
+// Writes `data` into an unnamed file and names it `path` if nothing has
+// that name (2: done), else `tmp` (path + a unique suffix; 1: done, the
+// caller renames it). 0: failed, errno set; -1: not possible here (no
 // O_TMPFILE, no /proc), nothing written.
 int write_unnamed(const std::string& path, const std::string& data, std::string& tmp) {
   int fd = open_unnamed(path);
@@ -100,7 +103,11 @@ int write_unnamed(const std::string& path, const std::string& data, std::string&
   }
   std::string proc = "/proc/self/fd/" + std::to_string(fd);
   int linked = -1;
-  for (int i = 0; i < 100 && linked < 0; ++i) {
+  if (::linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, path.c_str(), AT_SYMLINK_FOLLOW) == 0) {
+    tmp = path;
+    linked = 2;
+  }
+  for (int i = 0; i < 100 && linked < 0 && errno == EEXIST; ++i) {
     tmp = path + ".tmp" + std::to_string(::getpid()) + "-" + std::to_string(i);
     if (::linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, tmp.c_str(), AT_SYMLINK_FOLLOW) == 0)
       linked = 1;
@@ -108,7 +115,7 @@ int write_unnamed(const std::string& path, const std::string& data, std::string&
       break;
   }
   int err = errno;
-  if (::close(fd) != 0 && linked == 1) {
+  if (::close(fd) != 0 && linked > 0) {
     err = errno;
     ::unlink(tmp.c_str());
     linked = 0;
@@ -144,6 +151,7 @@ bool write_output(const std::string& path, const std::string& data, std::string&
   }
   std::string tmp;
   int done = write_unnamed(path, data, tmp);
+  if (done == 2) return true;
   if (done < 0) done = write_named(path, data, tmp);
   if (done == 1) {
     if (std::rename(tmp.c_str(), path.c_str()) == 0) return true;

