@@ -596,6 +596,9 @@ class Writer {
   }
   // `ascii`: the caller knows `s` is ASCII.
   void str_body(char type, std::string_view s, bool ascii = false);
+  // str_body() of a one-byte type for text beyond ASCII (an odd file):
+  // out of line, so that the common path builds no string.
+  [[gnu::noinline]] void latin1_body(char type, std::string_view s);
   void int_body(char type, const BigInt& v);
   void count(char type, size_t n) {
     if (type == ')') u8(static_cast<uint8_t>(n));
@@ -1241,9 +1244,14 @@ void Writer::str_body(char type, std::string_view s, bool ascii) {
     return;
   }
   // One byte per character: ASCII, or Latin-1 in an odd file.
-  std::string latin1;
-  std::string_view one = s;
-  if (!ascii && !is_ascii(s)) one = latin1 = to_latin1(s);
+  if (!ascii && !is_ascii(s)) return latin1_body(type, s);
+  if (type == 'z' || type == 'Z') u8(static_cast<uint8_t>(s.size()));
+  else u32(static_cast<uint32_t>(s.size()));
+  out_.append(s);
+}
+
+void Writer::latin1_body(char type, std::string_view s) {
+  const std::string one = to_latin1(s);
   if (type == 'z' || type == 'Z') u8(static_cast<uint8_t>(one.size()));
   else u32(static_cast<uint32_t>(one.size()));
   out_.append(one);
