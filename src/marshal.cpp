@@ -1025,7 +1025,10 @@ void Writer::prepare_notes(const Code& module) {
   }
   out_.reserve(out_.size() + size_hint);
   recs_.reserve(objects_hint);
-  table_.reserve(objects_hint);
+  // Keys: the objects written in full with one, measured at 0.35-0.55 of
+  // the hint (the rest are references or keyless); clearing a table sized
+  // for all of them cost more than the denser table's longer probes.
+  table_.reserve(objects_hint * 5 / 8);
 }
 
 std::vector<const MarshalNote*> Writer::unused_notes() const {
