@@ -241,7 +241,7 @@ bool equal_objects(const Object& a, const Object& b) {
       return std::bit_cast<uint64_t>(a.real) == std::bit_cast<uint64_t>(b.real) &&
              std::bit_cast<uint64_t>(a.imag) == std::bit_cast<uint64_t>(b.imag);
     case ObjKind::Bytes:
-    case ObjKind::Str: return a.data == b.data;
+    case ObjKind::Str: return equal_text(a.data, b.data);
     case ObjKind::Tuple:
       if (a.items.size() != b.items.size()) return false;
       for (size_t i = 0; i < a.items.size(); ++i)
@@ -308,6 +308,16 @@ uint64_t const_hash(const ConstRef& c) {
 bool const_equal(const ConstRef& a, const ConstRef& b) {
   if (a.form == ConstRef::kObject && b.form == ConstRef::kObject)
     return equal_objects(object_of(a), object_of(b));
+  if (a.form == ConstRef::kNames && b.form == ConstRef::kNames) {
+    // Two name tuples (the writer's commonest compare, from 3.8): the
+    // names side by side, without a ConstRef for each.
+    const std::vector<std::string>& na = names_of(a);
+    const std::vector<std::string>& nb = names_of(b);
+    if (na.size() != nb.size()) return false;
+    for (size_t i = 0; i < na.size(); ++i)
+      if (!equal_text(na[i], nb[i])) return false;
+    return true;
+  }
   // One side is a string or a tuple seen without its Object.
   ObjKind kind = kind_of(a);
   if (kind != kind_of(b)) return false;
@@ -316,7 +326,7 @@ bool const_equal(const ConstRef& a, const ConstRef& b) {
         a.form == ConstRef::kObject ? std::string_view(object_of(a).data) : a.text();
     std::string_view tb =
         b.form == ConstRef::kObject ? std::string_view(object_of(b).data) : b.text();
-    return ta == tb;
+    return equal_text(ta, tb);
   }
   if (kind != ObjKind::Tuple) return false;
   size_t n = count_of(a);
