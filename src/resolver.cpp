@@ -644,7 +644,9 @@ class Front final : public StatementSink {
 
   void statement(const Statement& st) override {
     // The common case first: a statement streamed to the resolver.
-    if (resolver_ && !failed_ && (st.kind != Statement::kDirective || !is_version_directive(st)))
+    // (Only a name of six bytes can be `python`: most directives make no call.)
+    if (resolver_ && !failed_ &&
+        (st.kind != Statement::kDirective || st.name.size() != 6 || !is_version_directive(st)))
       return resolver_->feed(st);
     other_statement(st);
   }
