@@ -227,7 +227,7 @@ bool alive_in_compiler(Version v, std::string_view s, uint64_t hash) {
   if (v.minor < 6 || v.minor > 10) return false;
   for (size_t i = alive_slot(hash); kAliveIndex[i]; i = (i + 1) & (kAliveSlots - 1)) {
     const AliveString& a = kAlive[kAliveIndex[i] - 1];
-    if (a.text == s) return (a.versions >> (v.minor - 6)) & 1;
+    if (equal_text(a.text, s)) return (a.versions >> (v.minor - 6)) & 1;
   }
   return false;
 }
