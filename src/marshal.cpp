@@ -605,6 +605,9 @@ class Writer {
     else u32(static_cast<uint32_t>(n));
   }
   [[gnu::noinline]] void name_tuple(Field f, const std::vector<std::string>& names);
+  // code()'s scope setup for notes, on the scope just entered (out of line:
+  // code() recurses).
+  [[gnu::noinline]] void enter_notes(const Code& c);
   // A code object's counts and flags, before co_code: in one call, where
   // code() called i32() for each.
   [[gnu::noinline]] void code_header(const Code& c) {
@@ -1432,39 +1435,46 @@ void Writer::str_field(Field f, std::string_view s, bool interned, char same_tag
   if (char t = begin(n)) str_body(t, s);
 }
 
+void Writer::enter_notes(const Code& c) {
+  // Nothing here grows scopes_: the references stay valid.
+  Scope& scope = scopes_.back();
+  const Scope* parent = scopes_.size() > 1 ? &scopes_[scopes_.size() - 2] : nullptr;
+  // The chain names a note's target: not needed when no note has one.
+  if (target_chains_.empty()) {
+  } else if (!parent) {
+    scope.chain = "^";
+  } else if (parent->chain == "^") {
+    scope.chain = c.block_id;
+  } else {
+    scope.chain = parent->chain + "." + c.block_id;
+  }
+  for (const MarshalNote& m : c.marshal_notes) {
+    scope.notes[m.path].push_back(&m);
+    scope.note_fields |= field_bit(std::string_view(m.path).substr(0, m.path.find('.')));
+    if (auto item = path_item(m.path)) scope.noted_items.push_back(*item);
+  }
+  if (auto it = target_chains_.find(scope.chain); it != target_chains_.end()) {
+    scope.target_fields = it->second.fields;
+    scope.noted_items.insert(scope.noted_items.end(), it->second.items.begin(),
+                             it->second.items.end());
+  }
+  std::sort(scope.noted_items.begin(), scope.noted_items.end());
+}
+
 void Writer::code(const Code& c, bool root) {
   if (stop_) return;
-  // Enter the code object's scope.
-  Scope scope;
-  scope.code = &c;
-  scope.id = static_cast<uint32_t>(scope_info_.size());
+  // Enter the code object's scope: made in place (a Scope built here and
+  // moved in cost a move and a destruction per code object, and room in
+  // this recursive function's frame).
+  const auto id = static_cast<uint32_t>(scope_info_.size());
   scope_info_.push_back({&c, scopes_.empty() ? -1 : static_cast<int32_t>(scopes_.back().id)});
-  if (has_notes_) {
-    // The chain names a note's target: not needed when no note has one.
-    if (target_chains_.empty()) {
-    } else if (scopes_.empty()) {
-      scope.chain = "^";
-    } else if (scopes_.back().chain == "^") {
-      scope.chain = c.block_id;
-    } else {
-      scope.chain = scopes_.back().chain + "." + c.block_id;
-    }
-    for (const MarshalNote& m : c.marshal_notes) {
-      scope.notes[m.path].push_back(&m);
-      scope.note_fields |= field_bit(std::string_view(m.path).substr(0, m.path.find('.')));
-      if (auto item = path_item(m.path)) scope.noted_items.push_back(*item);
-    }
-    if (auto it = target_chains_.find(scope.chain); it != target_chains_.end()) {
-      scope.target_fields = it->second.fields;
-      scope.noted_items.insert(scope.noted_items.end(), it->second.items.begin(),
-                               it->second.items.end());
-    }
-    std::sort(scope.noted_items.begin(), scope.noted_items.end());
-  }
+  scopes_.emplace_back();
+  scopes_.back().code = &c;
+  scopes_.back().id = id;
+  if (has_notes_) enter_notes(c);
   Field saved_field = field_;
   size_t saved_base = index_base_;
   index_base_ = index_.size();
-  scopes_.push_back(std::move(scope));
 
   field_ = Field::kSelf;
   Node self{Node::kCode, Field::kSelf};
