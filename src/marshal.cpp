@@ -607,6 +607,12 @@ class Writer {
     else u32(static_cast<uint32_t>(n));
   }
   [[gnu::noinline]] void name_tuple(Field f, const std::vector<std::string>& names);
+  // begin() for a constant (not a code object) on 3.9 and 3.10 when
+  // rule_only(), with the rule spelled out for it: the type, key and flag
+  // that default_type(), cached_key(), share_key() and default_flag() give,
+  // without a Node and their switches over its kind and field. `hash`: its
+  // const_hash, when the caller has it. Out of line: object() recurses.
+  [[gnu::noinline]] char const_object(const Object& o, int depth, const uint64_t* hash);
   // code()'s scope setup for notes, on the scope just entered (out of line:
   // code() recurses).
   [[gnu::noinline]] void enter_notes(const Code& c);
@@ -1288,12 +1294,18 @@ void Writer::object(const Object& o, Field field, int depth, bool set_item,
     code(*o.code, false);
     return;
   }
-  Node n{Node::kObj, field};
-  n.depth = depth;
-  n.set_item = set_item;
-  n.obj = &o;
-  if (hash) n.set_hash(*hash);
-  char type = begin(n);
+  char type;
+  if (field == Field::kConsts && (v_.minor == 9 || v_.minor == 10) && o.kind != ObjKind::Code &&
+      rule_only()) {
+    type = const_object(o, depth, hash ? &*hash : nullptr);
+  } else {
+    Node n{Node::kObj, field};
+    n.depth = depth;
+    n.set_item = set_item;
+    n.obj = &o;
+    if (hash) n.set_hash(*hash);
+    type = begin(n);
+  }
   switch (type) {
     case 'i': case 'l': return int_body(type, o.int_value);
     case 'g': return u64(std::bit_cast<uint64_t>(o.real));
@@ -1317,6 +1329,59 @@ void Writer::object(const Object& o, Field field, int depth, bool set_item,
     case 'c': return;  // a code object without code (unresolved reference)
     default: return;   // None, True, ..., or a reference
   }
+}
+
+char Writer::const_object(const Object& o, int depth, const uint64_t* hash) {
+  // Equal constants are one object: on 3.10 everywhere, on 3.9 but for a
+  // tuple or frozenset folded inside another constant.
+  auto value_key = [&] {
+    return value_key_of('K', ConstRef::of(o), hash ? *hash : const_hash(ConstRef::of(o)));
+  };
+  switch (o.kind) {
+    case ObjKind::None: return emit('N', Key(), false);
+    case ObjKind::True: return emit('T', Key(), false);
+    case ObjKind::False: return emit('F', Key(), false);
+    case ObjKind::Ellipsis: return emit('.', Key(), false);
+    case ObjKind::StopIteration: return emit('S', Key(), false);
+    case ObjKind::Int: {
+      const auto small = o.int_value.to_int64();
+      const char type = small && *small >= INT32_MIN && *small <= INT32_MAX ? 'i' : 'l';
+      // -5..256: CPython's cached ints (flagged).
+      if (small && *small >= -5 && *small <= 256) return emit(type, small_int_key(*small), true);
+      return emit(type, value_key(), false);
+    }
+    case ObjKind::Float: return emit('g', value_key(), false);
+    case ObjKind::Complex: return emit('y', value_key(), false);
+    case ObjKind::Bytes:
+      // b'' and 1-byte bytes: cached (flagged).
+      if (o.data.size() <= 1) return emit('s', text_key('B', o.data, const_hash_of_str(o.data)), true);
+      return emit('s', value_key(), false);
+    case ObjKind::Str: {
+      const std::string_view text = o.data;
+      const char type = str_type(text, o.interned);
+      // For a string, const_hash is const_hash_of_str of its text.
+      const uint64_t h = hash ? *hash : const_hash_of_str(text);
+      if (type_interned(type))
+        return emit(type, text_key('S', text, h),
+                    is_char_singleton(text) || alive_in_compiler(v_, text, h));
+      if (is_char_singleton(text)) return emit(type, text_key('S', text, h), true);
+      if (is_compiler_name(text)) return emit(type, compiler_name_key(v_, text, h), false);
+      return emit(type, value_key_of('K', ConstRef::of(o), h), false);
+    }
+    case ObjKind::Tuple:
+      // (): CPython's cached empty tuple (flagged).
+      if (o.items.empty()) return emit(')', empty_tuple_key(), true);
+      return emit(o.items.size() < 256 ? ')' : '(',
+                  v_.minor == 10 || depth == 1 ? value_key() : Key(), false);
+    case ObjKind::FrozenSet:
+      return emit('>', v_.minor == 10 || depth == 1 ? value_key() : Key(), false);
+    case ObjKind::Code: break;  // object() hands code objects elsewhere
+  }
+  Node n{Node::kObj, Field::kConsts};
+  n.depth = depth;
+  n.obj = &o;
+  if (hash) n.set_hash(*hash);
+  return begin(n);
 }
 
 void Writer::name_tuple(Field f, const std::vector<std::string>& names) {
