@@ -689,10 +689,10 @@ class Verifier {
     const uint8_t* leader = sc_.leader.data();
     const Plains& plains = *plains_;
     for (;;) {
-      if (plains[instr(i).opcode].fast) {
+      if (plains[instr(i).opcode].fast || plains[instr(i).opcode].flow) {
         const size_t next = fast_run(i, s, deepest);
-        if (!ok_) break;  // its exception edges failed
-        // After a fast one, which does not end the flow.
+        if (!ok_ || next == kEnded) break;  // its edges failed, or the flow ended
+        // After a fast one, which does not end the flow, or a jump.
         if (next != i && leader[i = next]) {
           fall_into(i, s);
           break;
@@ -731,6 +731,9 @@ class Verifier {
   // start follows; or at one whose exception edges failed (which reported:
   // ok_ is false, and the walk ends). Does instruction i (fast) unless it
   // stops before it; returns where it stopped.
+  // fast_run's answer when the flow ended (RETURN_VALUE, JUMP_FORWARD).
+  static constexpr size_t kEnded = SIZE_MAX;
+
   [[gnu::noinline]] size_t fast_run(size_t i, State& s, size_t& deepest) {
     const Instr* instrs = code_.instrs.data();
     const uint8_t* leader = sc_.leader.data();
@@ -742,7 +745,11 @@ class Verifier {
     for (;;) {
       const Instr& in = instrs[i];
       const PlainRule& p = plains[in.opcode];
-      if (!p.fast) break;
+      if (!p.fast) {
+        if (!p.flow) break;
+        deepest = deep;  // a jump, which leaves the stack no higher
+        return flow_step(i, s, depth);
+      }
       size_t pops = p.pops;
       int res = p.res;
       if (!p.fixed) {  // linear: an oparg this small keeps them in range
@@ -796,6 +803,40 @@ class Verifier {
     s.stack.set_size(depth);
     deepest = deep;
     return i;
+  }
+
+  // What step() does of a jump or an end of the flow (PlainRule::flow) at
+  // i, the walk's stack `depth` high; part of fast_run, where a run ends.
+  // Returns kEnded when the flow ends, i + 1 (a block start) after a
+  // conditional jump, or i, having done nothing, when step() must do it
+  // (its input may not be a value). Its edges may fail (ok_ false).
+  size_t flow_step(size_t i, State& s, size_t depth) {
+    const Instr& in = code_.instrs[i];
+    const PlainRule& p = (*plains_)[in.opcode];
+    s.stack.set_size(depth);
+    if (p.pops > depth) return i;
+    const size_t base = depth - p.pops;
+    if (p.pops && (s.stack[base].kind & kChecked)) return i;
+    if (base < merged_level_) forget_merged();
+    if (!p.cannot_raise && has_handler(i, s) &&
+        !exception_edges(i, s, *rules_[in.opcode], p.pops, p.res))
+      return i;
+    if (p.jumps && in.target >= 0) {
+      // The jump branch as step() takes it: no results, the stack below
+      // the input.
+      if (!join_jump(in, s, base, {}, 0)) {
+        State& j = fresh(sc_.made);
+        j.stack.assign(s.stack.begin(), s.stack.begin() + static_cast<std::ptrdiff_t>(base));
+        j.blocks = s.blocks;
+        j.eh_min = s.eh_min;
+        j.eh_max = s.eh_max;
+        j.locals = s.locals;
+        join(static_cast<size_t>(in.target), j, &in);
+      }
+      if (!ok_) return i;
+    }
+    s.stack.set_size(base);
+    return p.terminates ? kEnded : i + 1;
   }
 
   static std::string kind_text(uint32_t k) {

@@ -491,6 +491,19 @@ struct Built {
       }
       p.terminates = op.terminates();
       p.fall = op.fall;
+      if (const OpRule* r = rules[op.code]; r && p.how == Plain::No && r->role == Role::None &&
+                                            r->form == PopForm::Const && r->c >= 0 && r->c <= 1 &&
+                                            op.fall.form == EffectForm::Const &&
+                                            r->c + op.fall.c == 0) {
+        if (op.jumps() ? op.follows_target() && op.jump.form == EffectForm::Const &&
+                             r->c + op.jump.c == 0
+                       : op.terminates()) {
+          p.flow = true;
+          p.jumps = op.jumps();
+          p.pops = static_cast<uint8_t>(r->c);
+          p.res = 0;
+        }
+      }
       flows[op.code] = static_cast<uint8_t>(
           (op.flags & (kJumps | kTerminates)) | (p.role == Role::Yield ? kFlowYield : 0) |
           (p.role == Role::ReturnGenerator ? kFlowReturnGenerator : 0));
@@ -499,7 +512,7 @@ struct Built {
     for (PlainRule& p : plains[1])
       if (p.dotted) p.how = Plain::No;
     stepwise = plains[0];
-    for (PlainRule& p : stepwise) p.how = Plain::No;
+    for (PlainRule& p : stepwise) p.how = Plain::No, p.flow = false;
     for (Plains* ps : {&plains[0], &plains[1], &stepwise})
       for (PlainRule& p : *ps)
         p.fast = p.check == PlainCheck::None && !p.terminates &&

@@ -179,6 +179,12 @@ struct PlainRule {
   // Linear: pops = pops_c + pops_k * oparg, res = res_c + res_k * oparg.
   bool linear = false;
   int16_t pops_c = 0, pops_k = 0, res_c = 0, res_k = 0;
+  // Not plain, but a jump or an end of the flow the fast run does too: no
+  // role, at most one input (a value), `pops` of them; the fall-through
+  // effect (`res`, 0) and the jump branch's leave no results, and the
+  // target follows from the jump (`jumps`: it has one).
+  bool flow = false;
+  bool jumps = false;
 };
 constexpr uint8_t kAllExempt = 255;
 using Plains = std::array<PlainRule, 256>;
