@@ -320,7 +320,6 @@ class KeyTable {
     size_t slot;
   };
   [[gnu::always_inline]] Probe find(const Key& k) const {
-    if (slots_.empty()) return {-1, 0};
     const auto lo = static_cast<uint32_t>(k.hash);
     for (size_t i = index(k.hash);; i = (i + 1) & (slots_.size() - 1)) {
       const Slot& s = slots_[i];
@@ -350,6 +349,9 @@ class KeyTable {
     uint32_t entry = 0;  // 1-based; 0: empty
     uint32_t hash = 0;
   };
+  // The table before reserve() or the first insert(): two empty slots, so
+  // that find() needs no check for an empty table (an insert() grows it).
+  static constexpr size_t kFirstSlots = 2;
   struct Entry {
     Key key;
     int32_t rec;
@@ -362,15 +364,15 @@ class KeyTable {
     slots_[i] = {entry, static_cast<uint32_t>(h)};
   }
   void grow(size_t n = 0) {
-    if (n == 0) n = slots_.empty() ? 1024 : slots_.size() * 2;
+    if (n == 0) n = slots_.size() <= kFirstSlots ? 1024 : slots_.size() * 2;
     slots_.assign(n, Slot{});
     shift_ = 64 - std::countr_zero(n);
     for (uint32_t e = 1; e <= entries_.size(); ++e) place(e);
   }
 
   std::vector<Entry> entries_;
-  std::vector<Slot> slots_;
-  int shift_ = 64;
+  std::vector<Slot> slots_ = std::vector<Slot>(kFirstSlots);
+  int shift_ = 64 - std::countr_zero(kFirstSlots);
 };
 
 // The output. The walk appends a few bytes at a time, some hundred
