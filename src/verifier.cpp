@@ -747,6 +747,13 @@ class Verifier {
       const PlainRule& p = plains[in.opcode];
       if (!p.fast) {
         if (!p.flow) break;
+        if (p.role == Role::PopBlock) {  // as step() does it, or step() reports
+          if (s.blocks.empty()) break;
+          forget_merged();
+          s.blocks.pop_back();
+          if (leader[++i]) break;
+          continue;
+        }
         deepest = deep;  // a jump, which leaves the stack no higher
         return flow_step(i, s, depth);
       }
@@ -1480,6 +1487,12 @@ class Verifier {
                instr(i + 1).arg == a;
       case PlainCheck::MinArg:
         return a >= p.min_arg;
+      case PlainCheck::KwNames: {  // the top of its a + 2 inputs
+        if (a > 0xffff) return false;  // (a + 2 kept clear of overflow)
+        const Slot& names = inputs[a + 1];
+        const Object* o = const_at(names.extra);
+        return names.kind == kTuple && names_tuple(o) && o->items.size() <= a;
+      }
       case PlainCheck::None:
         break;
     }

@@ -387,6 +387,10 @@ PlainRule plain(const OpInfo& op, const OpRule& r, Name name, int minor) {
       p.exempt = name == Name::CallMethod || minor <= 12 ? 1 : 2;  // self or NULL
       if (minor == 11) p.check = PlainCheck::AfterPrecall;
       break;
+    case Role::CallKw:  // CALL_FUNCTION_KW: a fresh result, once its names pass
+      p.how = Plain::Fresh;
+      p.check = PlainCheck::KwNames;
+      break;
     case Role::Precall:
       p.how = Plain::Fresh;
       p.check = PlainCheck::BeforeCall;
@@ -504,6 +508,12 @@ struct Built {
           p.res = 0;
         }
       }
+      // 3.8+ POP_BLOCK (≤3.7's runs the block stack): no stack effect.
+      if (const OpRule* r = rules[op.code];
+          r && r->role == Role::PopBlock && r->cannot_raise && t.version.minor >= 8 &&
+          r->form == PopForm::Const && r->c == 0 && op.fall.form == EffectForm::Const &&
+          op.fall.c == 0 && !op.jumps() && !op.terminates())
+        p.flow = true;
       flows[op.code] = static_cast<uint8_t>(
           (op.flags & (kJumps | kTerminates)) | (p.role == Role::Yield ? kFlowYield : 0) |
           (p.role == Role::ReturnGenerator ? kFlowReturnGenerator : 0));

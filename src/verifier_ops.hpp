@@ -146,6 +146,7 @@ enum class PlainCheck : uint8_t {
   AfterPrecall,  // 3.11 CALL n: right after PRECALL n, and no jump target
   BeforeCall,    // 3.11 PRECALL n: right before CALL n
   MinArg,        // the oparg is at least min_arg (COPY, SWAP, ROT_N)
+  KwNames,       // ≤3.10 CALL_FUNCTION_KW n: a constant tuple of at most n names on top
 };
 struct PlainRule {
   // For every opcode: what the walk asks of each instruction.
@@ -182,7 +183,8 @@ struct PlainRule {
   // Not plain, but a jump or an end of the flow the fast run does too: no
   // role, at most one input (a value), `pops` of them; the fall-through
   // effect (`res`, 0) and the jump branch's leave no results, and the
-  // target follows from the jump (`jumps`: it has one).
+  // target follows from the jump (`jumps`: it has one). Or 3.8+ POP_BLOCK
+  // (role PopBlock), which the run does and goes on.
   bool flow = false;
   bool jumps = false;
 };
