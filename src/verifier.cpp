@@ -823,6 +823,7 @@ class Verifier {
     s.stack.set_size(depth);
     if (p.pops > depth) return i;
     const size_t base = depth - p.pops;
+    if (p.role != Role::None) return exc_step(i, s, depth, p);
     if (p.pops && (s.stack[base].kind & kChecked)) return i;
     if (base < merged_level_) forget_merged();
     if (!p.cannot_raise && has_handler(i, s) &&
@@ -844,6 +845,31 @@ class Verifier {
     }
     s.stack.set_size(base);
     return p.terminates ? kEnded : i + 1;
+  }
+
+  // flow_step of ≤3.10 POP_EXCEPT or RERAISE: what step() checks of its
+  // three inputs and the handler bounds, its exception edges, and POP_EXCEPT's
+  // state after; or nothing (returns i) when a check would fail, which
+  // step() then reports.
+  size_t exc_step(size_t i, State& s, size_t depth, const PlainRule& p) {
+    const Instr& in = code_.instrs[i];
+    const bool pop = p.role == Role::PopExcept;
+    const Slot* inputs = s.stack.data() + (depth - 3);
+    for (int k = 0; k < 3; ++k) {
+      const uint32_t kind = inputs[k].kind;
+      if (pop ? kind != kExcSaved : kind == 0 || (kind & ~kExc)) return i;
+    }
+    if (pop ? s.eh_min < 1 : minor_ == 10 && in.arg != 0 && s.blocks.empty() && s.eh_min < 1)
+      return i;
+    forget_merged();  // a role's, as in step()
+    if (!p.cannot_raise && has_handler(i, s) &&
+        !exception_edges(i, s, *rules_[in.opcode], 3, p.res))
+      return i;
+    if (!pop) return kEnded;
+    s.eh_min -= 1;
+    s.eh_max -= 1;
+    s.stack.set_size(depth - 3);
+    return i + 1;
   }
 
   static std::string kind_text(uint32_t k) {

@@ -514,6 +514,17 @@ struct Built {
           r->form == PopForm::Const && r->c == 0 && op.fall.form == EffectForm::Const &&
           op.fall.c == 0 && !op.jumps() && !op.terminates())
         p.flow = true;
+      // 3.8-3.10 POP_EXCEPT (3 saved slots popped) and 3.9-3.10 RERAISE
+      // (3 exception slots, the flow ends), whose checks the run makes too.
+      if (const OpRule* r = rules[op.code];
+          r && t.version.minor >= 8 && t.version.minor <= 10 && r->form == PopForm::Const &&
+          r->c == 3 && op.fall.form == EffectForm::Const && !op.jumps() &&
+          ((r->role == Role::PopExcept && !op.terminates() && op.fall.c == -3) ||
+           (r->role == Role::Reraise && op.terminates()))) {
+        p.flow = true;
+        p.pops = 3;
+        p.res = static_cast<int8_t>(3 + op.fall.c);
+      }
       flows[op.code] = static_cast<uint8_t>(
           (op.flags & (kJumps | kTerminates)) | (p.role == Role::Yield ? kFlowYield : 0) |
           (p.role == Role::ReturnGenerator ? kFlowReturnGenerator : 0));

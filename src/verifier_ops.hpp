@@ -184,7 +184,8 @@ struct PlainRule {
   // role, at most one input (a value), `pops` of them; the fall-through
   // effect (`res`, 0) and the jump branch's leave no results, and the
   // target follows from the jump (`jumps`: it has one). Or 3.8+ POP_BLOCK
-  // (role PopBlock), which the run does and goes on.
+  // (role PopBlock), which the run does and goes on; or ≤3.10 POP_EXCEPT or
+  // RERAISE (role PopExcept, Reraise: `pops` 3, `res` with the fall-through).
   bool flow = false;
   bool jumps = false;
 };
