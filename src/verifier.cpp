@@ -796,7 +796,8 @@ class Verifier {
       }
       Slot* out = stack + base;
       if (p.how == Plain::Fresh) {
-        for (size_t k = std::min({size_t{p.keep}, n, pops}); k < n; ++k) out[k] = {kVal, kUnknown};
+        // (A kept input past n is none: the loop does not start.)
+        for (size_t k = std::min(size_t{p.keep}, pops); k < n; ++k) out[k] = {kVal, kUnknown};
       } else if (p.how == Plain::Push) {
         out[0] = {p.kinds[0][0], kUnknown};
         if (n > 1) out[1] = {p.kinds[0][1], kUnknown};
@@ -1461,7 +1462,7 @@ class Verifier {
     Slot* out = s.stack.raise_to(base + n) + base;
     // The common ones first, tested in turn (a jump table costs more).
     if (p.how == Plain::Fresh) {
-      for (size_t k = std::min({size_t{p.keep}, n, depth - base}); k < n; ++k)
+      for (size_t k = std::min(size_t{p.keep}, depth - base); k < n; ++k)  // (as fast_run)
         out[k] = {kVal, kUnknown};
     } else if (p.how == Plain::Push) {  // one or two results (`count`, which n matches)
       const uint32_t* kinds = p.kinds[a & p.odd];
