@@ -421,6 +421,21 @@ class Verifier {
     return true;
   }
 
+  // join() of the jump branch of `in`: join_jump() where it can, else
+  // through a state of its own made of the same parts.
+  void jump_branch(const Instr& in, const State& s, size_t base, std::span<const Slot> high,
+                   int raise) {
+    if (join_jump(in, s, base, high, raise)) return;
+    State& j = fresh(sc_.made);
+    j.stack.assign(s.stack.begin(), s.stack.begin() + static_cast<std::ptrdiff_t>(base));
+    j.stack.insert(j.stack.end(), high.data(), high.data() + high.size());
+    j.blocks = s.blocks;
+    j.eh_min = s.eh_min + raise;
+    j.eh_max = s.eh_max + raise;
+    j.locals = s.locals;
+    join(static_cast<size_t>(in.target), j, &in);
+  }
+
   // Whether stored state st has these blocks open (same handlers, levels
   // and types).
   bool same_blocks(const Stored& st, std::span<const Block> blocks) const {
@@ -769,20 +784,7 @@ class Verifier {
       }
       if (pops > depth) break;
       const size_t base = depth - pops;
-      const Slot* inputs = stack + base;
-      uint32_t kinds = 0;
-      if (pops <= 2) {
-        if (pops > 0) kinds = inputs[0].kind | inputs[pops - 1].kind;
-      } else {
-        for (size_t k = 0; k < pops; ++k) kinds |= inputs[k].kind;
-      }
-      if (kinds & kChecked) {  // what plain_step lets pass
-        if (!p.exempt) break;
-        uint32_t strict = 0, loose = 0;
-        for (size_t k = 0; k < pops; ++k)
-          (p.exempt == kAllExempt || k + 1 == p.exempt ? loose : strict) |= inputs[k].kind;
-        if ((strict & kChecked) || (loose & (kFuncPending | kFuncTrusted))) break;
-      }
+      if (!plain_inputs(p, stack + base, pops)) break;
       const size_t n = static_cast<size_t>(std::max(res, 0));
       if (base + n > cap) break;
       if (!p.cannot_raise) {
@@ -833,15 +835,7 @@ class Verifier {
     if (p.jumps && in.target >= 0) {
       // The jump branch as step() takes it: no results, the stack below
       // the input.
-      if (!join_jump(in, s, base, {}, 0)) {
-        State& j = fresh(sc_.made);
-        j.stack.assign(s.stack.begin(), s.stack.begin() + static_cast<std::ptrdiff_t>(base));
-        j.blocks = s.blocks;
-        j.eh_min = s.eh_min;
-        j.eh_max = s.eh_max;
-        j.locals = s.locals;
-        join(static_cast<size_t>(in.target), j, &in);
-      }
+      jump_branch(in, s, base, {}, 0);
       if (!ok_) return i;
     }
     s.stack.set_size(base);
@@ -1412,6 +1406,28 @@ class Verifier {
   // inputs step() would look at (too few, or one that may not be a value).
   // 1 (true) when done; 2 when done and a check failed (its exception
   // edges', MAKE_FUNCTION's), which the walk then need not ask ok_.
+  // Whether the inputs of a plain instruction pass what check_inputs
+  // checks: values, and the exempt input (a method call's self or NULL,
+  // what STORE_FAST stores) anything but a function with conditions.
+  // plain_step's and fast_run's test. Most take at most two inputs: those
+  // without a loop (gcc's unrolled one costs its set-up at every
+  // instruction).
+  [[gnu::always_inline]] static bool plain_inputs(const PlainRule& p, const Slot* inputs,
+                                                  size_t pops) {
+    uint32_t kinds = 0;
+    if (pops <= 2) {
+      if (pops > 0) kinds = inputs[0].kind | inputs[pops - 1].kind;
+    } else {
+      for (size_t k = 0; k < pops; ++k) kinds |= inputs[k].kind;
+    }
+    if (!(kinds & kChecked)) return true;
+    if (!p.exempt) return false;
+    uint32_t strict = 0, loose = 0;
+    for (size_t k = 0; k < pops; ++k)
+      (p.exempt == kAllExempt || k + 1 == p.exempt ? loose : strict) |= inputs[k].kind;
+    return !(strict & kChecked) && !(loose & (kFuncPending | kFuncTrusted));
+  }
+
   [[gnu::always_inline]] int plain_step(size_t i, State& s, const PlainRule& p) {
     const Instr& in = instr(i);
     const uint32_t a = in.arg;
@@ -1419,25 +1435,7 @@ class Verifier {
     const size_t depth = s.stack.size();
     if (static_cast<size_t>(pops) > depth) return false;
     const size_t base = depth - static_cast<size_t>(pops);
-    // Most take at most two inputs: those without a loop (gcc's unrolled
-    // one costs its set-up at every instruction).
-    const Slot* inputs = s.stack.data() + base;
-    uint32_t kinds = 0;
-    if (pops <= 2) {
-      if (pops > 0) kinds = inputs[0].kind | inputs[pops - 1].kind;
-    } else {
-      for (size_t k = 0; k < static_cast<size_t>(pops); ++k) kinds |= inputs[k].kind;
-    }
-    if (kinds & kChecked) {
-      // What check_inputs passes: values, and the exempt input (a method
-      // call's self or NULL, what STORE_FAST stores) anything but a function
-      // with conditions.
-      if (!p.exempt) return false;
-      uint32_t strict = 0, loose = 0;
-      for (size_t k = 0; k < static_cast<size_t>(pops); ++k)
-        (p.exempt == kAllExempt || k + 1 == p.exempt ? loose : strict) |= s.stack[base + k].kind;
-      if ((strict & kChecked) || (loose & (kFuncPending | kFuncTrusted))) return false;
-    }
+    if (!plain_inputs(p, s.stack.data() + base, static_cast<size_t>(pops))) return false;
     if (p.check != PlainCheck::None && !plain_check(i, p, s.stack.data() + base)) return false;
     // What the results replace the inputs with: pops + the fall-through effect.
     int res = p.res;
@@ -2030,16 +2028,7 @@ class Verifier {
         // what lies below the inputs.
         const Slots& out = results(op.jump.eval(a), true);
         const int raise = r->role == Role::Setup ? 1 : 0;
-        if (!join_jump(in, s, base, out, raise)) {
-          State& j = fresh(sc_.made);
-          j.stack.assign(s.stack.begin(), s.stack.begin() + static_cast<std::ptrdiff_t>(base));
-          j.stack.insert(j.stack.end(), out.begin(), out.end());
-          j.blocks = s.blocks;
-          j.eh_min = s.eh_min + raise;
-          j.eh_max = s.eh_max + raise;
-          j.locals = s.locals;
-          join(static_cast<size_t>(in.target), j, &in);
-        }
+        jump_branch(in, s, base, out, raise);
         if (!ok_) return false;
       }
     }
